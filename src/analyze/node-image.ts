@@ -1,0 +1,46 @@
+import { ImageRef, officialName } from '../image-ref';
+import { BUILDERS } from '../templates';
+
+export interface NodeBase {
+  tag: string;
+  /** Node major, or null for floating tags (`lts`, `latest`) whose major cannot be known statically. */
+  major: number | null;
+  /** Tag suffix after the version: `alpine`, `slim`, `bookworm`, `bookworm-slim`, `alpine3.22`. */
+  variant: string | null;
+  libc: 'glibc' | 'musl';
+  /** The same tag family's small runtime tag (`22-slim`, `22-alpine`, `lts-slim`). */
+  slimTag: string;
+}
+
+const CODENAMES: Record<string, number> = { gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
+
+export function isNodeImage(ref: ImageRef | null): boolean {
+  return ref !== null && officialName(ref) === 'node';
+}
+
+export function analyzeNodeBase(ref: ImageRef): NodeBase {
+  const tag = ref.tag ?? 'latest';
+  let major: number | null = null;
+  let variant: string | null = null;
+  const versioned = /^(\d+)(?:\.\d+){0,2}(?:-(.+))?$/.exec(tag);
+  const named = /^([a-z]+)(?:-(.+))?$/.exec(tag);
+  if (versioned) {
+    major = Number(versioned[1]);
+    variant = versioned[2] ?? null;
+  } else if (named && CODENAMES[named[1]] !== undefined) {
+    major = CODENAMES[named[1]];
+    variant = named[2] ?? null;
+  } else if (named && !BUILDERS.node.floatingTags.includes(named[1])) {
+    variant = tag;
+  } else if (named) {
+    variant = ['alpine', 'slim', 'bookworm', 'bullseye', 'trixie'].includes(named[1]) ? tag : (named[2] ?? null);
+  }
+  const libc = /alpine/.test(tag) ? 'musl' : 'glibc';
+  return { tag, major, variant, libc, slimTag: slimTagOf(tag) };
+}
+
+function slimTagOf(tag: string): string {
+  if (/alpine|slim/.test(tag)) return tag;
+  if (tag === 'latest') return 'slim';
+  return `${tag}-slim`;
+}

@@ -1,0 +1,189 @@
+import { Arg, Copy, Env, Instruction, Label } from 'dockerfile-ast';
+import { expandVariables, ImageRef, parseImageRef } from '../image-ref';
+import { execFormOf, keywordOf, logicalArguments, ParsedDockerfile, Stage, stagesOf } from '../parse';
+import { splitCommandList } from '../shell-words';
+import posix from 'path/posix';
+
+export interface CopyStep {
+  ins: Instruction;
+  keyword: 'COPY' | 'ADD';
+  sources: string[];
+  /** Absolute destination in the image (a folder when it ends with `/` or has several sources). */
+  dest: string;
+  fromStage: string | null;
+  isHeredoc: boolean;
+}
+
+export interface RunStep {
+  ins: Instruction;
+  /** The logical shell text (continuations joined), or the exec-form words joined by spaces. */
+  text: string;
+  commands: string[];
+  /** Workdir and user in effect when the step runs. */
+  workdir: string;
+  user: string | null;
+}
+
+export interface StageFacts {
+  doc: ParsedDockerfile;
+  stage: Stage;
+  stageCount: number;
+  /** Values of ARGs declared before FROM (defaults), used to resolve a templated base image. */
+  globalArgs: Record<string, string | undefined>;
+  baseImageText: string;
+  baseImage: ImageRef | null;
+  /** True when the FROM line used ARG substitution. */
+  isTemplatedBase: boolean;
+  platform: string | null;
+  workdir: string | null;
+  user: { ins: Instruction; value: string } | null;
+  cmd: Instruction | null;
+  entrypoint: Instruction | null;
+  envs: Env[];
+  envValues: Record<string, string>;
+  args: Arg[];
+  exposes: Instruction[];
+  labels: Label[];
+  volumes: Instruction[];
+  stopSignal: Instruction | null;
+  healthcheck: Instruction | null;
+  shell: Instruction | null;
+  onbuild: Instruction[];
+  maintainer: Instruction | null;
+  runs: RunStep[];
+  copies: CopyStep[];
+  /** Every CMD, so a file with several can be explained (the last one wins). */
+  cmds: Instruction[];
+}
+
+export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
+  const stages = stagesOf(doc);
+  if (stages.length === 0) return null;
+  const stage = stages[stages.length - 1];
+  const globalArgs: Record<string, string | undefined> = {};
+  for (const arg of doc.ast.getInitialARGs()) {
+    const prop = arg.getProperty();
+    if (prop) globalArgs[prop.getName()] = prop.getValue() ?? undefined;
+  }
+  const imageText = imageArgument(stage);
+  const expanded = expandVariables(imageText, globalArgs);
+  const facts: StageFacts = {
+    doc,
+    stage,
+    stageCount: stages.length,
+    globalArgs,
+    baseImageText: imageText,
+    baseImage: expanded === null ? null : parseImageRef(expanded),
+    isTemplatedBase: imageText.includes('$'),
+    platform: stage.from.getPlatformFlag()?.getValue() ?? null,
+    workdir: null,
+    user: null,
+    cmd: null,
+    entrypoint: null,
+    envs: [],
+    envValues: {},
+    args: [],
+    exposes: [],
+    labels: [],
+    volumes: [],
+    stopSignal: null,
+    healthcheck: null,
+    shell: null,
+    onbuild: [],
+    maintainer: null,
+    runs: [],
+    copies: [],
+    cmds: [],
+  };
+  let workdir = '/';
+  let hasWorkdir = false;
+  let user: string | null = null;
+  for (const ins of stage.instructions) {
+    switch (keywordOf(ins)) {
+      case 'WORKDIR': {
+        const value = logicalArguments(doc, ins).trim();
+        const resolved = expandVariables(value, facts.envValues) ?? value;
+        workdir = posix.resolve(workdir, resolved);
+        hasWorkdir = true;
+        break;
+      }
+      case 'USER':
+        user = logicalArguments(doc, ins).trim();
+        facts.user = { ins, value: user };
+        break;
+      case 'CMD':
+        facts.cmd = ins;
+        facts.cmds.push(ins);
+        break;
+      case 'ENTRYPOINT':
+        facts.entrypoint = ins;
+        break;
+      case 'ENV': {
+        const env = ins as Env;
+        facts.envs.push(env);
+        for (const p of env.getProperties()) facts.envValues[p.getName()] = p.getValue() ?? '';
+        break;
+      }
+      case 'ARG':
+        facts.args.push(ins as Arg);
+        break;
+      case 'EXPOSE':
+        facts.exposes.push(ins);
+        break;
+      case 'LABEL':
+        facts.labels.push(ins as Label);
+        break;
+      case 'VOLUME':
+        facts.volumes.push(ins);
+        break;
+      case 'STOPSIGNAL':
+        facts.stopSignal = ins;
+        break;
+      case 'HEALTHCHECK':
+        facts.healthcheck = ins;
+        break;
+      case 'SHELL':
+        facts.shell = ins;
+        break;
+      case 'ONBUILD':
+        facts.onbuild.push(ins);
+        break;
+      case 'MAINTAINER':
+        facts.maintainer = ins;
+        break;
+      case 'RUN': {
+        const exec = execFormOf(doc, ins);
+        const text = exec ? exec.join(' ') : logicalArguments(doc, ins);
+        facts.runs.push({ ins, text, commands: splitCommandList(text), workdir, user });
+        break;
+      }
+      case 'COPY':
+      case 'ADD':
+        facts.copies.push(copyStep(doc, ins, workdir));
+        break;
+    }
+  }
+  facts.workdir = hasWorkdir ? workdir : null;
+  return facts;
+}
+
+function imageArgument(stage: Stage): string {
+  const args = stage.from.getArguments().map((a) => a.getValue());
+  return args[0] ?? '';
+}
+
+function copyStep(doc: ParsedDockerfile, ins: Instruction, workdir: string): CopyStep {
+  const keyword = keywordOf(ins) as 'COPY' | 'ADD';
+  const flags = (ins as Copy).getFlags();
+  const fromStage = flags.find((f) => f.getName() === 'from')?.getValue() ?? null;
+  const exec = execFormOf(doc, ins);
+  const raw = logicalArguments(doc, ins);
+  const isHeredoc = /<<-?["']?\w+/.test(raw);
+  let words = exec ?? ins.getArguments().map((a) => a.getValue());
+  words = words.filter((w) => !w.startsWith('--'));
+  const destRaw = words.length > 0 ? words[words.length - 1] : '.';
+  const sources = words.slice(0, -1);
+  let dest = posix.resolve(workdir, destRaw);
+  if ((destRaw.endsWith('/') || destRaw === '.' || sources.length > 1) && dest !== '/') dest += '/';
+  return { ins, keyword, sources, dest, fromStage, isHeredoc };
+}

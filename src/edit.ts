@@ -1,0 +1,102 @@
+import MagicString from 'magic-string';
+import { Instruction } from 'dockerfile-ast';
+import { instructionLineSpan, ParsedDockerfile, rangeOffsets } from './parse';
+import type { Note } from './types';
+
+/** Replace `[start, end)` with `text`; an insertion when `start === end`. Offsets into the original. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A change the user sees: one rule id and reason, carried out by one or more text edits. */
+export interface Change {
+  note: Note;
+  edits: TextEdit[];
+}
+
+export function applyChanges(source: string, changes: Change[]): string {
+  const s = new MagicString(source);
+  const edits = changes.flatMap((c) => c.edits);
+  const replaced = edits.filter((e) => e.end > e.start).sort((a, b) => a.start - b.start);
+  for (let i = 1; i < replaced.length; i++) {
+    if (replaced[i].start < replaced[i - 1].end) {
+      throw new Error(`overlapping edits at ${replaced[i].start}: a transform bug`);
+    }
+  }
+  for (const e of edits) {
+    if (e.end > e.start) {
+      if (e.text === '') s.remove(e.start, e.end);
+      else s.overwrite(e.start, e.end, e.text);
+    } else {
+      s.appendLeft(e.start, e.text);
+    }
+  }
+  return s.toString();
+}
+
+/** Emits new instructions in the file's own style: its line ending and its keyword casing. */
+export class LineWriter {
+  readonly eol: string;
+  private readonly lowercase: boolean;
+
+  constructor(doc: ParsedDockerfile) {
+    this.eol = doc.eol;
+    const keywords = doc.ast.getInstructions().map((i) => i.getInstruction());
+    const lower = keywords.filter((k) => k === k.toLowerCase()).length;
+    this.lowercase = keywords.length > 0 && lower > keywords.length / 2;
+  }
+
+  kw(keyword: string): string {
+    return this.lowercase ? keyword.toLowerCase() : keyword.toUpperCase();
+  }
+
+  line(keyword: string, args: string): string {
+    return `${this.kw(keyword)} ${args}${this.eol}`;
+  }
+
+  exec(keyword: string, words: string[]): string {
+    return this.line(keyword, execArray(words));
+  }
+}
+
+export function execArray(words: string[]): string {
+  return `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+}
+
+/** The instruction's original text from its keyword to the end of its last line (no line break). */
+export function instructionText(doc: ParsedDockerfile, ins: Instruction): string {
+  const [start, end] = rangeOffsets(doc, ins.getRange());
+  return doc.source.slice(start, end);
+}
+
+/**
+ * The span to delete to remove an instruction: its lines plus the comment lines directly above it
+ * (they describe it and move with it). Returns the span and the comment text.
+ */
+export function removalSpan(doc: ParsedDockerfile, ins: Instruction): { start: number; end: number; comments: string[] } {
+  const [start, end] = instructionLineSpan(doc, ins);
+  const firstLine = ins.getRange().start.line;
+  const comments: string[] = [];
+  let line = firstLine - 1;
+  let spanStart = start;
+  while (line >= 0) {
+    const text = lineText(doc, line);
+    if (!/^\s*#/.test(text) || isDirectiveLine(doc, line)) break;
+    comments.unshift(text);
+    spanStart = doc.lineStarts[line];
+    line--;
+  }
+  return { start: spanStart, end, comments };
+}
+
+function isDirectiveLine(doc: ParsedDockerfile, line: number): boolean {
+  return doc.ast.getDirectives().some((d) => d.getRange().start.line === line);
+}
+
+export function lineText(doc: ParsedDockerfile, line: number): string {
+  const start = doc.lineStarts[line];
+  const next = doc.lineStarts[line + 1];
+  return doc.source.slice(start, next === undefined ? doc.source.length : next).replace(/\r?\n$|\r$/, '');
+}

@@ -1,0 +1,105 @@
+import { analyzeNode } from './analyze/node';
+import { isNodeImage } from './analyze/node-image';
+import { analyzeStages, StageFacts } from './analyze/stage';
+import { applyChanges } from './edit';
+import { DockerizeError } from './errors';
+import { parseDockerfile } from './parse';
+import { PlanResult } from './rewrite/node-runtime';
+import type { BuildContext, Note, Skip, TransformOptions, TransformResult } from './types';
+import { validateOutput } from './validate';
+import nodeDistroless, { distrolessBlocker } from '../transforms/node/distroless';
+import nodeCgr from '../transforms/node/cgr';
+import nodeSlim from '../transforms/node/slim';
+
+const BOM = '\uFEFF';
+
+/**
+ * Rewrites one Dockerfile. Pure: everything it needs from the build context comes in `context`
+ * (see selectContextFiles). Throws DockerizeError for input it cannot read (no FROM, a manifest
+ * that is not valid JSON); anything it can read but should not rewrite comes back as `skipped`.
+ */
+export function transform(source: string, options: TransformOptions = {}, context: BuildContext = { paths: [], files: {} }): TransformResult {
+  const hasBom = source.startsWith(BOM);
+  const text = hasBom ? source.slice(1) : source;
+  const result = transformText(text, options, context);
+  if (hasBom && result.changed) result.output = BOM + result.output;
+  if (!result.changed) result.output = source;
+  return result;
+}
+
+function unchanged(source: string, skip: Skip, warnings: Note[] = []): TransformResult {
+  return { output: source, changed: false, edits: [], warnings, skipped: skip };
+}
+
+function transformText(source: string, options: TransformOptions, context: BuildContext): TransformResult {
+  if (source.includes('\u0000')) throw new DockerizeError('E_PARSE', 'not a text file (it contains NUL bytes)');
+  const doc = parseDockerfile(source);
+  const facts = analyzeStages(doc);
+  if (!facts) throw new DockerizeError('E_PARSE', 'no FROM instruction: not a Dockerfile');
+  if (facts.stageCount > 1) {
+    return unchanged(source, { rule: 'common/already-multi-stage', reason: `already multi-stage (${facts.stageCount} stages); left as it is` });
+  }
+  if (facts.baseImage === null) {
+    return unchanged(source, {
+      rule: 'common/base-image',
+      reason: facts.isTemplatedBase
+        ? `the base image "${facts.baseImageText}" depends on a build argument with no default`
+        : `"${facts.baseImageText}" is not a valid image reference`,
+      suggestion: facts.isTemplatedBase ? 'give the ARG a default value before FROM' : undefined,
+    });
+  }
+  if (isNodeImage(facts.baseImage)) return rewriteNode(facts, options, context);
+  return unchanged(source, {
+    rule: 'common/unsupported-base',
+    reason: `the base image ${facts.baseImage.raw} is not an official node or golang image`,
+  });
+}
+
+function rewriteNode(facts: StageFacts, options: TransformOptions, context: BuildContext): TransformResult {
+  const node = analyzeNode(facts, context);
+  const target = options.target ?? 'auto';
+  let result: PlanResult;
+  switch (target) {
+    case 'auto': {
+      const blocker = distrolessBlocker(node);
+      result = blocker === null ? nodeDistroless(node, options) : nodeSlim(node, options, blocker);
+      if (result.ok && blocker !== null) result.plan.warnings.unshift({ rule: 'node/slim-final-stage', reason: `not distroless: ${blocker}` });
+      break;
+    }
+    case 'distroless':
+      result = nodeDistroless(node, options);
+      break;
+    case 'cgr':
+      result = nodeCgr(node, options);
+      break;
+    case 'slim':
+      result = nodeSlim(node, options, '--target slim');
+      break;
+    default:
+      return unchanged(facts.doc.source, { rule: 'common/target', reason: `--target ${target} is not for Node servers`, suggestion: '--target distroless, cgr or slim' });
+  }
+  return finish(facts, result);
+}
+
+function finish(facts: StageFacts, result: PlanResult): TransformResult {
+  const source = facts.doc.source;
+  if (!result.ok) return unchanged(source, result.skip);
+  const { plan } = result;
+  const output = applyChanges(source, plan.changes);
+  const problems = validateOutput(output, { shellLess: !plan.finalHasShell });
+  if (problems.length > 0) {
+    return unchanged(source, {
+      rule: 'common/validate-output',
+      reason: `the rewrite failed its own checks, so nothing is written: ${problems.join('; ')}`,
+      suggestion: 'please report this Dockerfile as a bug',
+    });
+  }
+  return {
+    output,
+    changed: output !== source,
+    target: plan.target,
+    finalImage: plan.finalImage,
+    edits: plan.changes.map((c) => c.note),
+    warnings: plan.warnings,
+  };
+}

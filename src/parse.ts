@@ -1,0 +1,121 @@
+import { DockerfileParser, Dockerfile, Instruction, From } from 'dockerfile-ast';
+import type { Range } from 'vscode-languageserver-types';
+
+export type { Dockerfile, Instruction, From };
+
+/** The one place that knows dockerfile-ast; everything else works with offsets into the source. */
+export interface ParsedDockerfile {
+  source: string;
+  ast: Dockerfile;
+  lineStarts: number[];
+  eol: string;
+  escape: string;
+}
+
+export interface Stage {
+  from: From;
+  name: string | null;
+  instructions: Instruction[];
+}
+
+export function parseDockerfile(source: string): ParsedDockerfile {
+  const ast = DockerfileParser.parse(source);
+  return {
+    source,
+    ast,
+    lineStarts: computeLineStarts(source),
+    eol: detectEol(source),
+    escape: ast.getEscapeCharacter(),
+  };
+}
+
+// Same line breaks as the LSP TextDocument dockerfile-ast uses: \r\n, \r and \n.
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (ch === 10) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+function detectEol(text: string): string {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+export function offsetAt(doc: ParsedDockerfile, pos: Range['start']): number {
+  const start = doc.lineStarts[pos.line];
+  if (start === undefined) return doc.source.length;
+  return Math.min(start + pos.character, doc.source.length);
+}
+
+export function rangeOffsets(doc: ParsedDockerfile, range: Range): [number, number] {
+  return [offsetAt(doc, range.start), offsetAt(doc, range.end)];
+}
+
+export function stagesOf(doc: ParsedDockerfile): Stage[] {
+  const stages: Stage[] = [];
+  for (const ins of doc.ast.getInstructions()) {
+    if (ins instanceof From) {
+      stages.push({ from: ins, name: ins.getBuildStage(), instructions: [] });
+    } else if (stages.length > 0) {
+      stages[stages.length - 1].instructions.push(ins);
+    }
+  }
+  return stages;
+}
+
+export function keywordOf(ins: Instruction): string {
+  return ins.getKeyword().toUpperCase();
+}
+
+/**
+ * The instruction's arguments as one logical line: continuations joined and comment lines inside
+ * them dropped, with the original spacing (and quoting) inside each line kept.
+ */
+export function logicalArguments(doc: ParsedDockerfile, ins: Instruction): string {
+  const range = ins.getArgumentsRange();
+  if (!range) return '';
+  const [start, end] = rangeOffsets(doc, range);
+  const raw = doc.source.slice(start, end);
+  const lines = raw.split(/\r\n|\r|\n/);
+  const kept: string[] = [];
+  lines.forEach((line, i) => {
+    if (i > 0 && /^\s*#/.test(line)) return;
+    if (i > 0 && line.trim() === '') return;
+    let text = line;
+    if (i < lines.length - 1 && text.trimEnd().endsWith(doc.escape)) {
+      text = text.trimEnd().slice(0, -doc.escape.length);
+    }
+    kept.push(text);
+  });
+  return kept.join(' ').replace(/\s+$/, '');
+}
+
+/** Exec-form JSON array of a CMD/ENTRYPOINT/RUN/HEALTHCHECK, or null for shell form. */
+export function execFormOf(doc: ParsedDockerfile, ins: Instruction, skipWords = 0): string[] | null {
+  let text = logicalArguments(doc, ins).trim();
+  for (let i = 0; i < skipWords; i++) text = text.replace(/^\S+\s*/, '');
+  if (!text.startsWith('[')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** Offsets of an instruction's full extent: from the start of its first line to past its line break. */
+export function instructionLineSpan(doc: ParsedDockerfile, ins: Instruction): [number, number] {
+  const range = ins.getRange();
+  const start = doc.lineStarts[range.start.line];
+  const nextLine = doc.lineStarts[range.end.line + 1];
+  return [start, nextLine === undefined ? doc.source.length : nextLine];
+}

@@ -1,0 +1,80 @@
+import { NodeFacts } from '../analyze/node';
+import { Change, LineWriter } from '../edit';
+import { instructionLineSpan, rangeOffsets } from '../parse';
+import { NODE_FACTS } from '../templates';
+import type { Note } from '../types';
+
+type InstallFacts = (typeof NODE_FACTS.installCommands)['npm'] & { frozenFlag?: string };
+
+/** Switches installs to the lockfile-respecting form when the lockfile is in the build context. */
+export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings: Note[] } {
+  const warnings: Note[] = [];
+  const { pm } = facts;
+  if (pm.conflictingLockfiles) {
+    warnings.push({ rule: 'node/lockfile-install', reason: `several lockfiles in the build context (${pm.lockfiles.join(', ')}); ${pm.manager ?? 'the install step'} decides` });
+  }
+  const installs = facts.runs.filter((r) => r.classes.some((c) => c.kind === 'install'));
+  if (installs.length === 0 || pm.flavor === null) return { changes: [], warnings };
+  if (!pm.hasLockfile) {
+    warnings.push({ rule: 'node/lockfile-install', reason: `no ${pm.manager} lockfile in the build context: the install is kept as it is and is not reproducible` });
+    return { changes: [], warnings };
+  }
+  const { doc } = facts.stage;
+  const edits = [];
+  for (const { run } of installs) {
+    const [start, end] = rangeOffsets(doc, run.ins.getRange());
+    const text = doc.source.slice(start, end);
+    if (pm.flavor === 'npm') {
+      for (const m of text.matchAll(/\bnpm(\s+)(install|i)\b/g)) {
+        const rest = restOfCommand(text, m.index! + m[0].length).replace(/\\\s*$/, '');
+        if (rest.trim().split(/\s+/).every((w) => w === '' || w.startsWith('-'))) {
+          const verbStart = start + m.index! + 3 + m[1].length;
+          edits.push({ start: verbStart, end: verbStart + m[2].length, text: 'ci' });
+        }
+      }
+    } else {
+      const flag = (NODE_FACTS.installCommands[pm.flavor] as InstallFacts).frozenFlag as string;
+      const tool = pm.flavor === 'pnpm' ? 'pnpm' : 'yarn';
+      const re = tool === 'pnpm' ? /\bpnpm\s+(install|i)\b/g : /\byarn(\s+install)?\b/g;
+      for (const m of text.matchAll(re)) {
+        const rest = restOfCommand(text, m.index! + m[0].length);
+        const words = rest.replace(/\\\s*$/, '').trim().split(/\s+/).filter((w) => w !== '');
+        if (!words.every((w) => w.startsWith('-'))) continue;
+        if (words.some((w) => /^--(frozen-lockfile|immutable|pure-lockfile)$/.test(w))) continue;
+        const at = start + m.index! + m[0].length;
+        edits.push({ start: at, end: at, text: ` ${flag}` });
+      }
+    }
+  }
+  if (edits.length === 0) return { changes: [], warnings };
+  const how = pm.flavor === 'npm' ? 'npm install became npm ci' : `${pm.manager} install gets ${(NODE_FACTS.installCommands[pm.flavor] as InstallFacts).frozenFlag}`;
+  return {
+    changes: [{ note: { rule: 'node/lockfile-install', reason: `${how}: installs exactly what ${pm.lockfiles.join(', ')} pins` }, edits }],
+    warnings,
+  };
+}
+
+/** The rest of a simple command after `from`: up to the next operator or line break. */
+function restOfCommand(text: string, from: number): string {
+  const rest = text.slice(from);
+  const stop = rest.search(/&&|\|\||;|\||\r|\n/);
+  return stop < 0 ? rest : rest.slice(0, stop);
+}
+
+/** Adds a prune of devDependencies after the builder's last RUN, when there are any to prune. */
+export function pruneDevDependencies(facts: NodeFacts, writer: LineWriter): Change[] {
+  const devDeps = Object.keys(facts.packageJson?.devDependencies ?? {});
+  const lastRun = facts.stage.runs[facts.stage.runs.length - 1];
+  const installs = facts.runs.some((r) => r.classes.some((c) => c.kind === 'install'));
+  if (!installs || devDeps.length === 0 || facts.installOmitsDev || facts.pm.flavor === null || !lastRun) return [];
+  const command = NODE_FACTS.installCommands[facts.pm.flavor].prune;
+  const { doc } = facts.stage;
+  const [, end] = instructionLineSpan(doc, lastRun.ins);
+  const needsBreak = end === doc.source.length && !/(\r\n|\r|\n)$/.test(doc.source);
+  return [
+    {
+      note: { rule: 'node/prune-dev-dependencies', reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image` },
+      edits: [{ start: end, end, text: (needsBreak ? writer.eol : '') + writer.line('RUN', command).replace(/(\r?\n)$/, needsBreak ? '' : '$1') }],
+    },
+  ];
+}

@@ -1,0 +1,127 @@
+import { NodeFacts } from '../analyze/node';
+import { Change, execArray, instructionText } from '../edit';
+import { rangeOffsets } from '../parse';
+import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
+import type { Note, Skip, Target, TransformOptions } from '../types';
+import { findAppPaths } from './app-paths';
+import { planHealthcheck } from './healthcheck';
+import { lockfileInstall, pruneDevDependencies } from './node-builder';
+import { isSkip, resolveRuntimeUser } from './runtime-user';
+import { appendFinalStage, carriedRuntimeLines, splitStage } from './split-stage';
+
+export interface Plan {
+  target: Exclude<Target, 'auto'>;
+  finalImage: string;
+  /** From the final image's contract: whether /bin/sh exists there (exec form is emitted either way). */
+  finalHasShell: boolean;
+  changes: Change[];
+  warnings: Note[];
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; skip: Skip };
+
+/** What differs between Node runtimes; the rest of the rewrite is shared. */
+export interface NodeRuntimeProfile {
+  target: 'distroless' | 'cgr' | 'slim';
+  template: BaseImageContract;
+  finalImage: string;
+  /** Why this image: shown as the final stage's reason. */
+  why: string;
+  /** CMD words given node's arguments (distroless/cgr: ENTRYPOINT is node already). */
+  cmdFor(nodeArgs: string[]): string[];
+  /** Replace the builder's base image (cgr: latest-dev) and run it as root like the original. */
+  builderImage?: string;
+  /** Re-run the OS package installs in the final stage (slim keeps a shell and a package manager). */
+  replicateOsPackageRuns: boolean;
+  warnings: Note[];
+}
+
+export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, profile: NodeRuntimeProfile): PlanResult {
+  const { stage } = facts;
+  const { doc } = stage;
+  const t = profile.template;
+  if (!facts.start.ok) {
+    return { ok: false, skip: { rule: facts.start.rule, reason: facts.start.reason, suggestion: facts.start.suggestion } };
+  }
+  const start = facts.start;
+  const app = findAppPaths(stage, []);
+  if ('rule' in app) return { ok: false, skip: app };
+  const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
+  if (isSkip(user)) return { ok: false, skip: user };
+  const split = splitStage(stage);
+  const w = split.writer;
+  const warnings: Note[] = [...profile.warnings, ...user.warnings];
+  const changes: Change[] = [...split.changes];
+
+  if (profile.builderImage) {
+    const imageArg = stage.stage.from.getArguments()[0];
+    const [s, e] = rangeOffsets(doc, imageArg.getRange());
+    const [, fromEnd] = rangeOffsets(doc, stage.stage.from.getRange());
+    changes.push({
+      note: { rule: 'node/cgr-builder', reason: `build stage uses ${profile.builderImage} so native modules match the runtime's Node; USER root as the original builder ran` },
+      edits: [
+        { start: s, end: e, text: profile.builderImage },
+        { start: fromEnd, end: fromEnd, text: w.eol + w.line('USER', 'root').replace(/(\r?\n)$/, '') },
+      ],
+    });
+  }
+  const install = lockfileInstall(facts);
+  changes.push(...install.changes);
+  warnings.push(...install.warnings);
+  changes.push(...pruneDevDependencies(facts, w));
+
+  const carried = carriedRuntimeLines(stage, split);
+  const chown = `--chown=${user.uid}:${user.gid}`;
+  const lines: string[] = [];
+  lines.push(w.line('FROM', profile.finalImage));
+  lines.push(carried.env);
+  lines.push(w.line('WORKDIR', app.workdir));
+  if (profile.replicateOsPackageRuns) {
+    for (const r of facts.runs) {
+      if (r.classes.some((c) => c.kind === 'os-packages')) lines.push(instructionText(doc, r.run.ins) + w.eol);
+    }
+  }
+  lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`));
+  for (const p of app.extra) lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
+
+  let entrypoint: string[] | null = null;
+  if (start.init) {
+    const init = start.init;
+    if (profile.target === 'slim') {
+      entrypoint = [init.program, ...init.args, '--'];
+    } else if (t.initPath && init.name === 'dumb-init') {
+      entrypoint = [t.initPath, ...init.args, '--', t.nodePath as string];
+    } else if (t.initPath) {
+      entrypoint = [t.initPath, '--', t.nodePath as string];
+      warnings.push({ rule: 'node/keep-init-process', reason: `${init.name} replaced by ${t.initPath}, which ${profile.finalImage} ships` });
+    } else {
+      const tool = facts.osPackageTool === 'apk' ? 'apk' : 'apt';
+      const known = (NODE_FACTS.initBinaryPaths as Record<string, Record<string, string>>)[tool][init.name];
+      const path = init.program.startsWith('/') ? init.program : known;
+      lines.push(w.line('COPY', `--from=${split.builderName} ${path} ${path}`));
+      entrypoint = [path, ...init.args, '--', t.nodePath as string];
+    }
+  }
+  lines.push(w.line('USER', `${user.uid}:${user.gid}`));
+  lines.push(carried.tail);
+  if (stage.healthcheck) {
+    const hc = planHealthcheck(doc, stage.healthcheck, t.nodePath as string, w.kw('HEALTHCHECK'));
+    if (hc.kind === 'keep') lines.push(split.moved.get(stage.healthcheck) + w.eol);
+    else if (hc.kind === 'convert') {
+      lines.push(hc.line + w.eol);
+      changes.push({ note: { rule: 'node/convert-healthcheck', reason: hc.how }, edits: [] });
+    } else warnings.push({ rule: 'node/convert-healthcheck', reason: `HEALTHCHECK dropped: ${hc.reason}` });
+  }
+  const cmd = profile.cmdFor(start.nodeArgs);
+  if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
+  lines.push(w.exec('CMD', cmd));
+
+  const startNote: Note = {
+    rule: 'node/resolve-start-command',
+    reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
+  };
+  changes.push({ note: startNote, edits: [] });
+  changes.push(appendFinalStage(stage, w, lines.join(''), { rule: `node/${profile.target}-final-stage` as Note['rule'], reason: profile.why }));
+  changes.push({ note: user.note, edits: [] });
+  return { ok: true, plan: { target: profile.target, finalImage: profile.finalImage, finalHasShell: t.hasShell, changes, warnings } };
+}

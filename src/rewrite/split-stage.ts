@@ -1,0 +1,111 @@
+import { Instruction } from 'dockerfile-ast';
+import { StageFacts } from '../analyze/stage';
+import { Change, instructionText, LineWriter, removalSpan } from '../edit';
+import { keywordOf, rangeOffsets } from '../parse';
+import type { Note } from '../types';
+
+export const BUILDER_STAGE = 'builder';
+
+/** Instructions that describe how the image runs; they belong to the final stage, not the builder. */
+const RUNTIME_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME']);
+
+export interface SplitStage {
+  builderName: string;
+  changes: Change[];
+  writer: LineWriter;
+  /** Original text (with the comments above it) of each moved instruction, by instruction. */
+  moved: Map<Instruction, string>;
+}
+
+/** Names the single stage `builder` (or keeps its name) and takes the runtime instructions out of it. */
+export function splitStage(facts: StageFacts): SplitStage {
+  const { doc, stage } = facts;
+  const writer = new LineWriter(doc);
+  const changes: Change[] = [];
+  let builderName = stage.name ?? BUILDER_STAGE;
+  if (stage.name === null) {
+    const imageArg = stage.from.getArguments()[0];
+    const [, end] = rangeOffsets(doc, imageArg.getRange());
+    changes.push({
+      note: { rule: 'common/name-build-stage', reason: `the original stage becomes the build stage "${BUILDER_STAGE}"` },
+      edits: [{ start: end, end, text: ` ${writer.kw('AS')} ${BUILDER_STAGE}` }],
+    });
+  } else {
+    builderName = stage.name;
+  }
+  const moved = new Map<Instruction, string>();
+  const removals = stage.instructions.filter((ins) => RUNTIME_KEYWORDS.has(keywordOf(ins)));
+  if (removals.length > 0) {
+    const edits = removals.map((ins) => {
+      const span = removalSpan(doc, ins);
+      const comments = span.comments.map((c) => c + writer.eol).join('');
+      moved.set(ins, comments + instructionText(doc, ins));
+      return { start: span.start, end: span.end, text: '' };
+    });
+    const names = [...new Set(removals.map((i) => keywordOf(i)))].join(', ');
+    changes.push({
+      note: { rule: 'common/move-runtime-to-final', reason: `${names} moved from the build stage to the final stage` },
+      edits,
+    });
+  }
+  return { builderName, changes, writer, moved };
+}
+
+/** Appends the final stage after the last line, keeping whether the file ended with a line break. */
+export function appendFinalStage(facts: StageFacts, writer: LineWriter, body: string, note: Note): Change {
+  const source = facts.doc.source;
+  const endsWithBreak = /(\r\n|\r|\n)$/.test(source);
+  let text = (endsWithBreak ? '' : writer.eol) + writer.eol + body;
+  if (!endsWithBreak) text = text.replace(/(\r\n|\n)$/, '');
+  return { note, edits: [{ start: source.length, end: source.length, text }] };
+}
+
+/**
+ * ENV, LABEL, EXPOSE, VOLUME and STOPSIGNAL of the original stage, re-emitted for the final stage
+ * (with ARG re-declarations for the build arguments they reference, which a new stage loses).
+ */
+export function carriedRuntimeLines(facts: StageFacts, split: SplitStage, options: { dropEnv?: (name: string) => boolean } = {}): {
+  env: string;
+  tail: string;
+  envNames: string[];
+} {
+  const { doc } = facts;
+  const w = split.writer;
+  const envParts: string[] = [];
+  const envNames: string[] = [];
+  const referenced = new Set<string>();
+  for (const env of facts.envs) {
+    const props = env.getProperties();
+    const kept = props.filter((p) => !options.dropEnv?.(p.getName()));
+    if (kept.length === 0) continue;
+    envNames.push(...kept.map((p) => p.getName()));
+    const text =
+      kept.length === props.length
+        ? instructionText(doc, env)
+        : w.line('ENV', kept.map((p) => doc.source.slice(...rangeOffsets(doc, p.getRange()))).join(' ')).trimEnd();
+    envParts.push(text + w.eol);
+    for (const v of env.getVariables()) referenced.add(v.getName());
+  }
+  for (const ins of [...facts.labels, ...facts.exposes, ...facts.volumes]) {
+    for (const v of ins.getVariables()) referenced.add(v.getName());
+  }
+  const argLines: string[] = [];
+  const stageArgNames = new Map(facts.args.map((a) => [a.getProperty()?.getName(), a] as const));
+  for (const name of referenced) {
+    if (envNames.includes(name)) continue;
+    const stageArg = stageArgNames.get(name);
+    if (stageArg) argLines.push(instructionText(doc, stageArg) + w.eol);
+    else if (name in facts.globalArgs) argLines.push(w.line('ARG', name));
+  }
+  const tailParts: string[] = [];
+  for (const label of facts.labels) tailParts.push(instructionText(doc, label) + w.eol);
+  for (const ins of [...facts.exposes, ...facts.volumes]) tailParts.push(movedText(split, ins) + w.eol);
+  if (facts.stopSignal) tailParts.push(movedText(split, facts.stopSignal) + w.eol);
+  return { env: argLines.join('') + envParts.join(''), tail: tailParts.join(''), envNames };
+}
+
+export function movedText(split: SplitStage, ins: Instruction): string {
+  const text = split.moved.get(ins);
+  if (text === undefined) throw new Error(`instruction on line ${ins.getRange().start.line + 1} was not moved`);
+  return text;
+}

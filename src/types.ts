@@ -1,0 +1,43 @@
+/** A rule id, `<scope>/<name>`, stable forever (see docs/rules.md). */
+export type RuleId = `${'common' | 'node' | 'go' | 'static'}/${string}`;
+
+export type Target = 'auto' | 'distroless' | 'cgr' | 'scratch' | 'slim' | 'nginx';
+export type NginxVariant = 'alpine' | 'unprivileged' | 'chainguard';
+
+export interface Note {
+  rule: RuleId;
+  reason: string;
+}
+
+export interface Skip extends Note {
+  suggestion?: string;
+}
+
+/** A file the rewrite needs beside the Dockerfile; none today, kept for config-file rewrites. */
+export interface TransformOptions {
+  target?: Target;
+  /** Numeric `UID[:GID]`, or a name the final image's /etc/passwd has. */
+  user?: string;
+  nginx?: NginxVariant;
+}
+
+/**
+ * What the caller read from the build context. Paths are relative to the context root and use `/`.
+ * `files` holds the contents of the files `selectContextFiles` asked for (absent: not read).
+ */
+export interface BuildContext {
+  paths: string[];
+  files: Record<string, string>;
+}
+
+export interface TransformResult {
+  output: string;
+  changed: boolean;
+  /** The target family that produced the output, when one did. */
+  target?: Exclude<Target, 'auto'>;
+  /** Final image reference, when the file was rewritten. */
+  finalImage?: string;
+  edits: Note[];
+  warnings: Note[];
+  skipped?: Skip;
+}

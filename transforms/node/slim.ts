@@ -1,0 +1,23 @@
+import { NodeFacts } from '../../src/analyze/node';
+import { PlanResult, planNodeRewrite } from '../../src/rewrite/node-runtime';
+import { getTemplate, imageReference } from '../../src/templates';
+import type { TransformOptions } from '../../src/types';
+
+export const id = 'node/slim';
+export const summary = 'Node server: build stage + the same tag family\'s slim or alpine image, as node (1000)';
+
+export default function plan(facts: NodeFacts, options: TransformOptions, why: string): PlanResult {
+  const t = getTemplate('node-slim');
+  const ref = facts.stage.baseImage;
+  const registry = ref?.registry ? `${ref.registry}/` : '';
+  const finalImage = registry + imageReference(t, { slimTag: facts.base.slimTag });
+  return planNodeRewrite(facts, options, {
+    target: 'slim',
+    template: t,
+    finalImage,
+    why: `final stage ${finalImage} (same Node and libc as the builder): ${why}`,
+    cmdFor: (args) => ['node', ...args],
+    replicateOsPackageRuns: true,
+    warnings: [],
+  });
+}
