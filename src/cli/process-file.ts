@@ -1,0 +1,71 @@
+import path from 'path';
+import { transform } from '../engine';
+import { DockerizeError } from '../errors';
+import type { TransformOptions, TransformResult } from '../types';
+import { describeFsError } from './discover';
+import type { Io } from './io';
+import { readBuildContext } from './read-context';
+import { contentHash } from './write';
+
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
+
+export interface FileOutcome {
+  /** Absolute path, and the path as shown to the user (relative to the working directory). */
+  file: string;
+  display: string;
+  status: FileStatus;
+  before?: string;
+  hash?: string;
+  result?: TransformResult;
+  error?: { code: string; message: string; stack?: string };
+}
+
+export const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
+
+export function displayPath(file: string, io: Io): string {
+  const rel = path.relative(io.cwd, file);
+  return rel === '' || rel.startsWith('..') ? file : rel.split(path.sep).join('/');
+}
+
+export function processFile(file: string, options: TransformOptions, contextDir: string | undefined, io: Io): FileOutcome {
+  const display = displayPath(file, io);
+  try {
+    const bytes = readDockerfile(file, io);
+    const before = decodeUtf8(bytes);
+    const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
+    const result = transform(before, options, readBuildContext(root, io));
+    const status: FileStatus = result.changed ? 'changed' : result.skipped ? 'skipped' : 'unchanged';
+    return { file, display, status, before, hash: contentHash(bytes), result };
+  } catch (e) {
+    if (e instanceof DockerizeError) return { file, display, status: 'error', error: { code: e.code, message: e.message } };
+    const err = e as Error;
+    return { file, display, status: 'error', error: { code: 'E_INTERNAL', message: `internal error: ${err.message}`, stack: err.stack } };
+  }
+}
+
+function readDockerfile(file: string, io: Io): Buffer {
+  let stat;
+  try {
+    stat = io.fs.statSync(file);
+  } catch (e) {
+    throw new DockerizeError('E_READ', describeFsError(e));
+  }
+  if (stat.isDirectory()) throw new DockerizeError('E_READ', 'is a directory, not a Dockerfile');
+  if (stat.size > MAX_DOCKERFILE_BYTES) {
+    throw new DockerizeError('E_READ', `too large for a Dockerfile (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_DOCKERFILE_BYTES / 1048576} MiB)`);
+  }
+  try {
+    return io.fs.readFileSync(file);
+  } catch (e) {
+    throw new DockerizeError('E_READ', describeFsError(e));
+  }
+}
+
+function decodeUtf8(bytes: Buffer): string {
+  if (bytes.includes(0)) throw new DockerizeError('E_READ', 'is a binary file, not a Dockerfile');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new DockerizeError('E_READ', 'is not valid UTF-8 text');
+  }
+}

@@ -1,0 +1,44 @@
+import path from 'path';
+import { CONTEXT_LIMITS, isSkippedContextDir, selectContextFiles } from '../context';
+import type { BuildContext } from '../types';
+import type { Io } from './io';
+
+/** Lists the build context (names only, bounded) and reads the files the analysis asks for. */
+export function readBuildContext(root: string, io: Io): BuildContext {
+  const paths: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    if (paths.length >= CONTEXT_LIMITS.maxListed) return;
+    let entries;
+    try {
+      entries = io.fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (paths.length >= CONTEXT_LIMITS.maxListed) return;
+      const rel = prefix + e.name;
+      if (e.isDirectory()) {
+        if (!isSkippedContextDir(e.name)) {
+          paths.push(rel + '/');
+          walk(path.join(dir, e.name), rel + '/');
+        }
+      } else {
+        paths.push(rel);
+      }
+    }
+  };
+  walk(root, '');
+  const files: Record<string, string> = {};
+  for (const rel of selectContextFiles(paths)) {
+    const abs = path.join(root, rel);
+    try {
+      const stat = io.fs.statSync(abs);
+      if (!stat.isFile() || stat.size > CONTEXT_LIMITS.maxFileBytes) continue;
+      files[rel] = io.fs.readFileSync(abs, 'utf8');
+    } catch {
+      // An unreadable context file is treated as absent; the analysis then says what it missed.
+    }
+  }
+  return { paths, files };
+}

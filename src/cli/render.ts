@@ -1,0 +1,33 @@
+import { structuredPatch } from 'diff';
+import type { Note, Skip } from '../types';
+import type { Colors } from './colors';
+
+/** A git-style unified diff of one file (`a/` and `b/` prefixes, three lines of context). */
+export function unifiedDiff(displayPath: string, before: string, after: string, colors: Colors, isNewFile = false): string {
+  const patch = structuredPatch(`a/${displayPath}`, `b/${displayPath}`, before, after, '', '', { context: 3 });
+  if (patch.hunks.length === 0) return '';
+  const out: string[] = [colors.bold(`diff --git a/${displayPath} b/${displayPath}`)];
+  if (isNewFile) out.push(colors.bold('new file mode 100644'));
+  out.push(colors.bold(isNewFile ? '--- /dev/null' : `--- a/${displayPath}`), colors.bold(`+++ b/${displayPath}`));
+  for (const h of patch.hunks) {
+    out.push(colors.cyan(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
+    for (const line of h.lines) {
+      const visible = line.replace(/\r$/, '');
+      if (line.startsWith('+')) out.push(colors.green(visible));
+      else if (line.startsWith('-')) out.push(colors.red(visible));
+      else out.push(visible);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+export function formatNotes(edits: Note[], warnings: Note[], colors: Colors): string {
+  const lines = edits.map((n) => `  ${colors.dim('*')} ${colors.cyan(n.rule)}: ${n.reason}`);
+  for (const w of warnings) lines.push(`  ${colors.yellow('!')} ${colors.yellow(w.rule)}: ${w.reason}`);
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+}
+
+export function formatSkip(displayPath: string, skip: Skip, colors: Colors): string {
+  const hint = skip.suggestion ? ` (try: ${skip.suggestion})` : '';
+  return `${displayPath}: ${colors.yellow('skipped')} [${skip.rule}] ${skip.reason}${hint}\n`;
+}
