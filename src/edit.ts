@@ -36,6 +36,24 @@ export function applyChanges(source: string, changes: Change[]): string {
   return s.toString();
 }
 
+/** Merges overlapping or touching deletions into one edit each (magic-string rejects overlaps). */
+export function mergeDeletions(source: string, spans: Array<{ start: number; end: number }>): TextEdit[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const merged: TextEdit[] = [];
+  for (const s of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else merged.push({ start: s.start, end: s.end, text: '' });
+  }
+  // Deleting the last lines of a file with no final newline takes the line break before them too,
+  // so the file still ends the way it did.
+  const tail = merged[merged.length - 1];
+  if (tail && tail.end === source.length && tail.start > 0 && !/(\r\n|\r|\n)$/.test(source)) {
+    tail.start -= source.slice(0, tail.start).endsWith('\r\n') ? 2 : 1;
+  }
+  return merged;
+}
+
 /** Emits new instructions in the file's own style: its line ending and its keyword casing. */
 export class LineWriter {
   readonly eol: string;

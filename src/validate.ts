@@ -1,3 +1,4 @@
+import { Copy } from 'dockerfile-ast';
 import { analyzeStages } from './analyze/stage';
 import { execFormOf, keywordOf, parseDockerfile, stagesOf } from './parse';
 
@@ -26,7 +27,7 @@ export function validateOutput(text: string, rules: ValidationRules): string[] {
     for (const ins of stage.instructions) {
       const k = keywordOf(ins);
       if (k !== 'COPY' && k !== 'ADD') continue;
-      const from = ins.getArguments().find((a) => a.getValue().startsWith('--from='))?.getValue().slice(7);
+      const from = (ins as Copy).getFlags().find((f) => f.getName() === 'from')?.getValue() ?? undefined;
       if (from === undefined) continue;
       const known = /^\d+$/.test(from) ? Number(from) < index : names.has(from.toLowerCase()) && stages.findIndex((s) => s.name?.toLowerCase() === from.toLowerCase()) < index;
       if (!known && !from.includes('/') && !from.includes(':')) problems.push(`COPY --from=${from} names no earlier stage`);

@@ -56,6 +56,9 @@ export function resolveStartCommand(input: StartInput): StartCommand {
   } else {
     const split = splitShellWords(input.command.shell);
     if (!split.plain) {
+      if (isBuildAtStart(input.command.shell)) {
+        return fail('node/build-at-start', `the start command builds the app when the container starts ("${input.command.shell}")`, 'run the build in a RUN step and make CMD start node');
+      }
       return fail('node/resolve-start-command', `the start command ${split.reason}, which needs a shell`, 'make CMD a plain command (exec form) or move the logic into a node script');
     }
     words = split.words;
@@ -78,6 +81,10 @@ export function resolveStartCommand(input: StartInput): StartCommand {
   return { ...resolved, init };
 }
 
+function isBuildAtStart(text: string): boolean {
+  return /&&|;/.test(text) && /\b(npm run build|yarn (run )?build|pnpm (run )?build|tsc)\b/.test(text);
+}
+
 function basename(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
@@ -94,6 +101,8 @@ function resolveWords(words: string[], input: StartInput, trail: string[], depth
   }
   if (name === 'npm' || name === 'yarn' || name === 'pnpm') return packageScript(name, args, input, [...trail, shown], depth);
   if (name === 'npx' || (name === 'pnpm' && args[0] === 'exec') || (name === 'yarn' && args[0] === 'dlx')) {
+    const tool = (name === 'npx' ? args : args.slice(1)).find((a) => !a.startsWith('-'));
+    if (tool && (DEV_TOOLS.has(tool) || tool === 'ts-node' || tool === 'tsx')) return resolveWords([tool], input, trail, depth);
     return fail('node/resolve-start-command', `${shown} needs npx, which the slim runtime does not have`, 'start the program with node directly');
   }
   if (name === 'sh' || name === 'bash' || name === 'ash' || /\.sh$/.test(name)) {
@@ -186,12 +195,14 @@ function packageScript(manager: 'npm' | 'yarn' | 'pnpm', args: string[], input: 
   }
   const split = splitShellWords(body);
   if (!split.plain) {
-    const buildAtStart = /\b(build|tsc)\b/.test(body) && /&&/.test(body);
-    return fail(
-      buildAtStart ? 'node/build-at-start' : 'node/resolve-start-command',
-      `scripts.${scriptName} ("${body}") ${split.reason}; it is not a plain command`,
-      buildAtStart ? 'run the build in a RUN step and make the start script only start node' : 'make the script a single node command',
-    );
+    if (isBuildAtStart(body)) {
+      return fail('node/build-at-start', `scripts.${scriptName} ("${body}") builds the app when the container starts`, 'run the build in a RUN step and make the start script only start node');
+    }
+    const first = body.trim().split(/\s+/)[0];
+    if (pkg.devDependencies?.[first] !== undefined) {
+      return fail('node/devdependency-start', `scripts.${scriptName} ("${body}") runs ${first}, a devDependency that is pruned from the final image, before the app`, 'run that step as a separate job or in the build, and start the app with node');
+    }
+    return fail('node/resolve-start-command', `scripts.${scriptName} ("${body}") ${split.reason}; it is not a plain command`, 'make the script a single node command');
   }
   return resolveWords([...split.words, ...extra], input, [...trail, `scripts.${scriptName}`], depth + 1);
 }

@@ -1,6 +1,6 @@
 import { NodeFacts } from '../analyze/node';
 import { Change, LineWriter } from '../edit';
-import { instructionLineSpan, rangeOffsets } from '../parse';
+import { rangeOffsets } from '../parse';
 import { NODE_FACTS } from '../templates';
 import type { Note } from '../types';
 
@@ -69,12 +69,13 @@ export function pruneDevDependencies(facts: NodeFacts, writer: LineWriter): Chan
   if (!installs || devDeps.length === 0 || facts.installOmitsDev || facts.pm.flavor === null || !lastRun) return [];
   const command = NODE_FACTS.installCommands[facts.pm.flavor].prune;
   const { doc } = facts.stage;
-  const [, end] = instructionLineSpan(doc, lastRun.ins);
-  const needsBreak = end === doc.source.length && !/(\r\n|\r|\n)$/.test(doc.source);
+  // Inserted at the end of the RUN's own text (before its line break), so deletions of the lines
+  // after it never swallow the insertion.
+  const [, end] = rangeOffsets(doc, lastRun.ins.getRange());
   return [
     {
       note: { rule: 'node/prune-dev-dependencies', reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image` },
-      edits: [{ start: end, end, text: (needsBreak ? writer.eol : '') + writer.line('RUN', command).replace(/(\r?\n)$/, needsBreak ? '' : '$1') }],
+      edits: [{ start: end, end, text: writer.eol + writer.line('RUN', command).replace(/(\r?\n)$/, '') }],
     },
   ];
 }

@@ -1,6 +1,5 @@
 import { NodeFacts } from '../analyze/node';
-import { Change, execArray, instructionText } from '../edit';
-import { rangeOffsets } from '../parse';
+import { Change, execArray, instructionText, LineWriter } from '../edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
 import type { Note, Skip, Target, TransformOptions } from '../types';
 import { findAppPaths } from './app-paths';
@@ -48,23 +47,19 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
   if ('rule' in app) return { ok: false, skip: app };
   const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
   if (isSkip(user)) return { ok: false, skip: user };
-  const split = splitStage(stage);
+  const split = splitStage(
+    stage,
+    profile.builderImage
+      ? {
+          image: profile.builderImage,
+          note: { rule: 'node/cgr-builder', reason: `build stage uses ${profile.builderImage} so native modules match the runtime's Node; USER root as the original builder ran` },
+          after: new LineWriter(doc).line('USER', 'root'),
+        }
+      : undefined,
+  );
   const w = split.writer;
   const warnings: Note[] = [...profile.warnings, ...user.warnings];
   const changes: Change[] = [...split.changes];
-
-  if (profile.builderImage) {
-    const imageArg = stage.stage.from.getArguments()[0];
-    const [s, e] = rangeOffsets(doc, imageArg.getRange());
-    const [, fromEnd] = rangeOffsets(doc, stage.stage.from.getRange());
-    changes.push({
-      note: { rule: 'node/cgr-builder', reason: `build stage uses ${profile.builderImage} so native modules match the runtime's Node; USER root as the original builder ran` },
-      edits: [
-        { start: s, end: e, text: profile.builderImage },
-        { start: fromEnd, end: fromEnd, text: w.eol + w.line('USER', 'root').replace(/(\r?\n)$/, '') },
-      ],
-    });
-  }
   const install = lockfileInstall(facts);
   changes.push(...install.changes);
   warnings.push(...install.warnings);
@@ -73,12 +68,17 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
   const carried = carriedRuntimeLines(stage, split);
   const chown = `--chown=${user.uid}:${user.gid}`;
   const lines: string[] = [];
-  lines.push(w.line('FROM', profile.finalImage));
+  const platform = stage.platform !== null && !stage.platform.includes('BUILDPLATFORM') ? `--platform=${stage.platform} ` : '';
+  lines.push(w.line('FROM', platform + profile.finalImage));
+  if (stage.baseImage?.digest) {
+    warnings.push({ rule: 'common/pin-final-image', reason: `the builder is pinned by digest; the final image ${profile.finalImage} is pinned by tag only: add its digest to pin it too` });
+  }
   lines.push(carried.env);
   lines.push(w.line('WORKDIR', app.workdir));
   if (profile.replicateOsPackageRuns) {
     for (const r of facts.runs) {
-      if (r.classes.some((c) => c.kind === 'os-packages')) lines.push(instructionText(doc, r.run.ins) + w.eol);
+      const runtime = r.classes.some((c) => c.kind === 'os-packages' && (c.packages ?? []).some((p) => facts.runtimeOsPackages.includes(p)));
+      if (runtime) lines.push(instructionText(doc, r.run.ins) + w.eol);
     }
   }
   lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`));
@@ -100,6 +100,7 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
       const path = init.program.startsWith('/') ? init.program : known;
       lines.push(w.line('COPY', `--from=${split.builderName} ${path} ${path}`));
       entrypoint = [path, ...init.args, '--', t.nodePath as string];
+      changes.push({ note: { rule: 'node/keep-init-process', reason: `${init.name} stays PID 1: ${path} is copied from the builder and runs node` }, edits: [] });
     }
   }
   lines.push(w.line('USER', `${user.uid}:${user.gid}`));
@@ -108,11 +109,13 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
     const hc = planHealthcheck(doc, stage.healthcheck, t.nodePath as string, w.kw('HEALTHCHECK'));
     if (hc.kind === 'keep') lines.push(split.moved.get(stage.healthcheck) + w.eol);
     else if (hc.kind === 'convert') {
-      lines.push(hc.line + w.eol);
+      lines.push((split.comments.get(stage.healthcheck) ?? '') + hc.line + w.eol);
       changes.push({ note: { rule: 'node/convert-healthcheck', reason: hc.how }, edits: [] });
     } else warnings.push({ rule: 'node/convert-healthcheck', reason: `HEALTHCHECK dropped: ${hc.reason}` });
   }
   const cmd = profile.cmdFor(start.nodeArgs);
+  const startComments = [stage.entrypoint, stage.cmd].map((i) => (i ? (split.comments.get(i) ?? '') : '')).join('');
+  lines.push(startComments);
   if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
   lines.push(w.exec('CMD', cmd));
 
@@ -121,7 +124,7 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
     reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
   };
   changes.push({ note: startNote, edits: [] });
-  changes.push(appendFinalStage(stage, w, lines.join(''), { rule: `node/${profile.target}-final-stage` as Note['rule'], reason: profile.why }));
+  changes.push(appendFinalStage(stage, split, lines.join(''), { rule: `node/${profile.target}-final-stage` as Note['rule'], reason: profile.why }));
   changes.push({ note: user.note, edits: [] });
   return { ok: true, plan: { target: profile.target, finalImage: profile.finalImage, finalHasShell: t.hasShell, changes, warnings } };
 }

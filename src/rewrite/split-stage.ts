@@ -1,6 +1,6 @@
 import { Instruction } from 'dockerfile-ast';
 import { StageFacts } from '../analyze/stage';
-import { Change, instructionText, LineWriter, removalSpan } from '../edit';
+import { Change, instructionText, LineWriter, mergeDeletions, removalSpan } from '../edit';
 import { keywordOf, rangeOffsets } from '../parse';
 import type { Note } from '../types';
 
@@ -15,47 +15,76 @@ export interface SplitStage {
   writer: LineWriter;
   /** Original text (with the comments above it) of each moved instruction, by instruction. */
   moved: Map<Instruction, string>;
+  /** The comment lines above each moved instruction, for instructions that are re-written. */
+  comments: Map<Instruction, string>;
+  /** Where the kept text ends once the moved instructions are gone. */
+  keptEnd: number;
+}
+
+export interface BuilderImageSwap {
+  image: string;
+  note: Note;
+  /** Text inserted after the FROM line (e.g. a USER line). */
+  after?: string;
 }
 
 /** Names the single stage `builder` (or keeps its name) and takes the runtime instructions out of it. */
-export function splitStage(facts: StageFacts): SplitStage {
+export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitStage {
   const { doc, stage } = facts;
   const writer = new LineWriter(doc);
   const changes: Change[] = [];
-  let builderName = stage.name ?? BUILDER_STAGE;
-  if (stage.name === null) {
-    const imageArg = stage.from.getArguments()[0];
-    const [, end] = rangeOffsets(doc, imageArg.getRange());
+  const builderName = stage.name ?? BUILDER_STAGE;
+  const imageArg = stage.from.getArguments()[0];
+  const [imageStart, imageEnd] = rangeOffsets(doc, imageArg.getRange());
+  const suffix = stage.name === null ? ` ${writer.kw('AS')} ${BUILDER_STAGE}` : '';
+  if (swap) {
+    const [, fromEnd] = rangeOffsets(doc, stage.from.getRange());
+    const edits = [{ start: imageStart, end: imageEnd, text: swap.image + suffix }];
+    if (swap.after) edits.push({ start: fromEnd, end: fromEnd, text: writer.eol + swap.after.replace(/(\r?\n)$/, '') });
+    changes.push({ note: swap.note, edits });
+  } else if (suffix !== '') {
     changes.push({
       note: { rule: 'common/name-build-stage', reason: `the original stage becomes the build stage "${BUILDER_STAGE}"` },
-      edits: [{ start: end, end, text: ` ${writer.kw('AS')} ${BUILDER_STAGE}` }],
+      edits: [{ start: imageEnd, end: imageEnd, text: suffix }],
     });
-  } else {
-    builderName = stage.name;
   }
   const moved = new Map<Instruction, string>();
+  const comments = new Map<Instruction, string>();
+  let keptEnd = doc.source.length;
   const removals = stage.instructions.filter((ins) => RUNTIME_KEYWORDS.has(keywordOf(ins)));
   if (removals.length > 0) {
-    const edits = removals.map((ins) => {
-      const span = removalSpan(doc, ins);
-      const comments = span.comments.map((c) => c + writer.eol).join('');
-      moved.set(ins, comments + instructionText(doc, ins));
-      return { start: span.start, end: span.end, text: '' };
-    });
+    const edits = mergeDeletions(
+      doc.source,
+      removals.map((ins) => {
+        const span = removalSpan(doc, ins);
+        const above = span.comments.map((c) => c + writer.eol).join('');
+        comments.set(ins, above);
+        moved.set(ins, above + instructionText(doc, ins));
+        return span;
+      }),
+    );
+    const tail = edits[edits.length - 1];
+    if (tail.end === doc.source.length) keptEnd = tail.start;
     const names = [...new Set(removals.map((i) => keywordOf(i)))].join(', ');
     changes.push({
       note: { rule: 'common/move-runtime-to-final', reason: `${names} moved from the build stage to the final stage` },
       edits,
     });
   }
-  return { builderName, changes, writer, moved };
+  return { builderName, changes, writer, moved, comments, keptEnd };
 }
 
 /** Appends the final stage after the last line, keeping whether the file ended with a line break. */
-export function appendFinalStage(facts: StageFacts, writer: LineWriter, body: string, note: Note): Change {
+export function appendFinalStage(facts: StageFacts, split: SplitStage, body: string, note: Note): Change {
   const source = facts.doc.source;
+  const writer = split.writer;
   const endsWithBreak = /(\r\n|\r|\n)$/.test(source);
-  let text = (endsWithBreak ? '' : writer.eol) + writer.eol + body;
+  // One blank line between the stages, whatever the kept text already ends with.
+  const kept = source.slice(0, split.keptEnd);
+  const keptEndsWithBreak = /(\r\n|\r|\n)$/.test(kept);
+  const lastLineGone = kept.replace(/(\r\n|\n|\r)$/, '');
+  const keptEndsBlank = keptEndsWithBreak && /(\r\n|\n|\r)[ \t]*$/.test(lastLineGone);
+  let text = (keptEndsWithBreak ? '' : writer.eol) + (keptEndsBlank ? '' : writer.eol) + body;
   if (!endsWithBreak) text = text.replace(/(\r\n|\n)$/, '');
   return { note, edits: [{ start: source.length, end: source.length, text }] };
 }

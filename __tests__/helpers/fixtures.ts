@@ -1,0 +1,57 @@
+import fs from 'fs';
+import path from 'path';
+import { selectContextFiles } from '../../src/context';
+import type { BuildContext, TransformOptions } from '../../src/types';
+
+export const FIXTURES = path.join(__dirname, '..', 'fixtures');
+export const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+export interface FixtureCase {
+  scope: string;
+  name: string;
+  dir: string;
+  source: string;
+  options: TransformOptions;
+  context: BuildContext;
+}
+
+/** Lists a folder the way the CLI lists a build context: relative paths, folders with a trailing `/`. */
+export function listContext(root: string): BuildContext {
+  const paths: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) {
+        paths.push(prefix + e.name + '/');
+        walk(path.join(dir, e.name), prefix + e.name + '/');
+      } else paths.push(prefix + e.name);
+    }
+  };
+  walk(root, '');
+  const files: Record<string, string> = {};
+  for (const p of selectContextFiles(paths)) files[p] = fs.readFileSync(path.join(root, p), 'utf8');
+  return { paths, files };
+}
+
+export function loadCases(scope: string): FixtureCase[] {
+  const base = path.join(FIXTURES, scope);
+  return fs
+    .readdirSync(base)
+    .sort()
+    .map((name) => {
+      const dir = path.join(base, name);
+      const optionsFile = path.join(dir, 'options.json');
+      return {
+        scope,
+        name,
+        dir,
+        source: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'),
+        options: fs.existsSync(optionsFile) ? JSON.parse(fs.readFileSync(optionsFile, 'utf8')) : {},
+        context: listContext(path.join(dir, 'context')),
+      };
+    });
+}
+
+export function readIfExists(file: string): string | null {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+}
