@@ -37,7 +37,8 @@ export function defineGoldenTests(scope: string): void {
         });
         it('explains every edit with the expected rule ids', () => {
           expect(rulesText(result)).toBe(readIfExists(rulesFile));
-          for (const n of [...result.edits, ...result.warnings]) expect(n.reason.length).toBeGreaterThan(10);
+          for (const n of [...result.edits, ...result.warnings])
+            expect(n.reason.length).toBeGreaterThan(10);
         });
         it('keeps the rewrite properties', () => {
           expect(checkProperties(c.source, result, c.options, c.context)).toEqual([]);

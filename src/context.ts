@@ -24,7 +24,16 @@ export const CONTEXT_LIMITS = {
   maxFileBytes: 1024 * 1024,
 };
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', 'vendor', 'dist', 'build', '.next', 'coverage', 'testdata']);
+const SKIP_DIRS = new Set([
+  '.git',
+  'node_modules',
+  'vendor',
+  'dist',
+  'build',
+  '.next',
+  'coverage',
+  'testdata',
+]);
 
 export function isSkippedContextDir(name: string): boolean {
   return SKIP_DIRS.has(name);
@@ -38,7 +47,11 @@ export function selectContextFiles(paths: readonly string[]): string[] {
     const atRoot = !p.includes('/');
     if (atRoot && EXACT.has(name)) picked.push(p);
     else if (atRoot && PATTERNS[0].test(name)) picked.push(p);
-    else if (PATTERNS[2].test(name) && !name.endsWith('_test.go') && goFiles < CONTEXT_LIMITS.maxGoFiles) {
+    else if (
+      PATTERNS[2].test(name) &&
+      !name.endsWith('_test.go') &&
+      goFiles < CONTEXT_LIMITS.maxGoFiles
+    ) {
       picked.push(p);
       goFiles++;
     }

@@ -37,7 +37,10 @@ export function applyChanges(source: string, changes: Change[]): string {
 }
 
 /** Merges overlapping or touching deletions into one edit each (magic-string rejects overlaps). */
-export function mergeDeletions(source: string, spans: Array<{ start: number; end: number }>): TextEdit[] {
+export function mergeDeletions(
+  source: string,
+  spans: Array<{ start: number; end: number }>,
+): TextEdit[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const merged: TextEdit[] = [];
   for (const s of sorted) {
@@ -93,7 +96,10 @@ export function instructionText(doc: ParsedDockerfile, ins: Instruction): string
  * The span to delete to remove an instruction: its lines plus the comment lines directly above it
  * (they describe it and move with it). Returns the span and the comment text.
  */
-export function removalSpan(doc: ParsedDockerfile, ins: Instruction): { start: number; end: number; comments: string[] } {
+export function removalSpan(
+  doc: ParsedDockerfile,
+  ins: Instruction,
+): { start: number; end: number; comments: string[] } {
   const [start, end] = instructionLineSpan(doc, ins);
   const firstLine = ins.getRange().start.line;
   const comments: string[] = [];
@@ -116,5 +122,7 @@ function isDirectiveLine(doc: ParsedDockerfile, line: number): boolean {
 export function lineText(doc: ParsedDockerfile, line: number): string {
   const start = doc.lineStarts[line];
   const next = doc.lineStarts[line + 1];
-  return doc.source.slice(start, next === undefined ? doc.source.length : next).replace(/\r?\n$|\r$/, '');
+  return doc.source
+    .slice(start, next === undefined ? doc.source.length : next)
+    .replace(/\r?\n$|\r$/, '');
 }

@@ -18,7 +18,11 @@ const BOM = '\uFEFF';
  * (see selectContextFiles). Throws DockerizeError for input it cannot read (no FROM, a manifest
  * that is not valid JSON); anything it can read but should not rewrite comes back as `skipped`.
  */
-export function transform(source: string, options: TransformOptions = {}, context: BuildContext = { paths: [], files: {} }): TransformResult {
+export function transform(
+  source: string,
+  options: TransformOptions = {},
+  context: BuildContext = { paths: [], files: {} },
+): TransformResult {
   const hasBom = source.startsWith(BOM);
   const text = hasBom ? source.slice(1) : source;
   const result = transformText(text, options, context);
@@ -31,13 +35,21 @@ function unchanged(source: string, skip: Skip, warnings: Note[] = []): Transform
   return { output: source, changed: false, edits: [], warnings, skipped: skip };
 }
 
-function transformText(source: string, options: TransformOptions, context: BuildContext): TransformResult {
-  if (source.includes('\u0000')) throw new DockerizeError('E_PARSE', 'not a text file (it contains NUL bytes)');
+function transformText(
+  source: string,
+  options: TransformOptions,
+  context: BuildContext,
+): TransformResult {
+  if (source.includes('\u0000'))
+    throw new DockerizeError('E_PARSE', 'not a text file (it contains NUL bytes)');
   const doc = parseDockerfile(source);
   const facts = analyzeStages(doc);
   if (!facts) throw new DockerizeError('E_PARSE', 'no FROM instruction: not a Dockerfile');
   if (facts.stageCount > 1) {
-    return unchanged(source, { rule: 'common/already-multi-stage', reason: `already multi-stage (${facts.stageCount} stages); left as it is` });
+    return unchanged(source, {
+      rule: 'common/already-multi-stage',
+      reason: `already multi-stage (${facts.stageCount} stages); left as it is`,
+    });
   }
   if (facts.baseImage === null) {
     return unchanged(source, {
@@ -55,7 +67,11 @@ function transformText(source: string, options: TransformOptions, context: Build
   });
 }
 
-function rewriteNode(facts: StageFacts, options: TransformOptions, context: BuildContext): TransformResult {
+function rewriteNode(
+  facts: StageFacts,
+  options: TransformOptions,
+  context: BuildContext,
+): TransformResult {
   const node = analyzeNode(facts, context);
   const target = options.target ?? 'auto';
   let result: PlanResult;
@@ -63,7 +79,11 @@ function rewriteNode(facts: StageFacts, options: TransformOptions, context: Buil
     case 'auto': {
       const blocker = distrolessBlocker(node);
       result = blocker === null ? nodeDistroless(node, options) : nodeSlim(node, options, blocker);
-      if (result.ok && blocker !== null) result.plan.warnings.unshift({ rule: 'node/slim-final-stage', reason: `not distroless: ${blocker}` });
+      if (result.ok && blocker !== null)
+        result.plan.warnings.unshift({
+          rule: 'node/slim-final-stage',
+          reason: `not distroless: ${blocker}`,
+        });
       break;
     }
     case 'distroless':
@@ -76,7 +96,11 @@ function rewriteNode(facts: StageFacts, options: TransformOptions, context: Buil
       result = nodeSlim(node, options, '--target slim');
       break;
     default:
-      return unchanged(facts.doc.source, { rule: 'common/target', reason: `--target ${target} is not for Node servers`, suggestion: '--target distroless, cgr or slim' });
+      return unchanged(facts.doc.source, {
+        rule: 'common/target',
+        reason: `--target ${target} is not for Node servers`,
+        suggestion: '--target distroless, cgr or slim',
+      });
   }
   return finish(facts, result);
 }

@@ -41,7 +41,11 @@ export function parseImageRef(raw: string): ImageRef | null {
     rest = rest.slice(0, colon);
     if (!/^[\w][\w.-]{0,127}$/.test(tag)) return null;
   }
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(rest)) {
+  if (
+    !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+      rest,
+    )
+  ) {
     return null;
   }
   let repository = rest;
@@ -59,7 +63,10 @@ export function officialName(ref: ImageRef): string | null {
  * Substitutes `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` from the given values;
  * returns null when a variable has no value (the reference cannot be known statically).
  */
-export function expandVariables(text: string, values: Record<string, string | undefined>): string | null {
+export function expandVariables(
+  text: string,
+  values: Record<string, string | undefined>,
+): string | null {
   let unresolved = false;
   const out = text.replace(
     /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,

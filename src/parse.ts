@@ -99,7 +99,11 @@ export function logicalArguments(doc: ParsedDockerfile, ins: Instruction): strin
 }
 
 /** Exec-form JSON array of a CMD/ENTRYPOINT/RUN/HEALTHCHECK, or null for shell form. */
-export function execFormOf(doc: ParsedDockerfile, ins: Instruction, skipWords = 0): string[] | null {
+export function execFormOf(
+  doc: ParsedDockerfile,
+  ins: Instruction,
+  skipWords = 0,
+): string[] | null {
   let text = logicalArguments(doc, ins).trim();
   for (let i = 0; i < skipWords; i++) text = text.replace(/^\S+\s*/, '');
   if (!text.startsWith('[')) return null;

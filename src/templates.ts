@@ -84,7 +84,8 @@ export function validateContract(id: string, value: unknown): BaseImageContract 
     problems.push('user.uid/gid must be integers');
   }
   if (typeof c.hasShell !== 'boolean') problems.push('hasShell missing');
-  if (c.entrypoint !== null && !Array.isArray(c.entrypoint)) problems.push('entrypoint must be array or null');
+  if (c.entrypoint !== null && !Array.isArray(c.entrypoint))
+    problems.push('entrypoint must be array or null');
   if (!Array.isArray(c.sources) || c.sources.length === 0) problems.push('sources missing');
   if (problems.length > 0) throw new TemplateError(`template ${id}: ${problems.join('; ')}`);
   return c as BaseImageContract;
@@ -106,8 +107,12 @@ export function allTemplateIds(): TemplateId[] {
 }
 
 /** `image:tag`, with `{name}` placeholders in the image or tag filled from `vars`. */
-export function imageReference(t: BaseImageContract, vars: Record<string, string | number> = {}): string {
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_m, k: string) => String(vars[k] ?? `{${k}}`));
+export function imageReference(
+  t: BaseImageContract,
+  vars: Record<string, string | number> = {},
+): string {
+  const fill = (s: string) =>
+    s.replace(/\{(\w+)\}/g, (_m, k: string) => String(vars[k] ?? `{${k}}`));
   const image = fill(t.image);
   return t.tag === null ? image : `${image}:${fill(t.tag)}`;
 }

@@ -27,27 +27,41 @@ export function validateOutput(text: string, rules: ValidationRules): string[] {
     for (const ins of stage.instructions) {
       const k = keywordOf(ins);
       if (k !== 'COPY' && k !== 'ADD') continue;
-      const from = (ins as Copy).getFlags().find((f) => f.getName() === 'from')?.getValue() ?? undefined;
+      const from =
+        (ins as Copy)
+          .getFlags()
+          .find((f) => f.getName() === 'from')
+          ?.getValue() ?? undefined;
       if (from === undefined) continue;
-      const known = /^\d+$/.test(from) ? Number(from) < index : names.has(from.toLowerCase()) && stages.findIndex((s) => s.name?.toLowerCase() === from.toLowerCase()) < index;
-      if (!known && !from.includes('/') && !from.includes(':')) problems.push(`COPY --from=${from} names no earlier stage`);
+      const known = /^\d+$/.test(from)
+        ? Number(from) < index
+        : names.has(from.toLowerCase()) &&
+          stages.findIndex((s) => s.name?.toLowerCase() === from.toLowerCase()) < index;
+      if (!known && !from.includes('/') && !from.includes(':'))
+        problems.push(`COPY --from=${from} names no earlier stage`);
     }
   });
   const finalFacts = analyzeStages(doc);
   if (!finalFacts) return ['the output has no FROM'];
   const user = finalFacts.user?.value;
   if (!user) problems.push('the final stage sets no USER');
-  else if (!/^\d+(:\d+)?$/.test(user)) problems.push(`the final stage's USER ${user} is not numeric`);
+  else if (!/^\d+(:\d+)?$/.test(user))
+    problems.push(`the final stage's USER ${user} is not numeric`);
   else if (/^0(:|$)/.test(user)) problems.push('the final stage runs as root');
   if (rules.shellLess) {
     for (const ins of finalFacts.stage.instructions) {
       const k = keywordOf(ins);
-      if (k === 'RUN') problems.push(`RUN on line ${ins.getRange().start.line + 1} cannot run in a shell-less final stage`);
-      if ((k === 'CMD' || k === 'ENTRYPOINT') && execFormOf(doc, ins) === null) problems.push(`${k} on line ${ins.getRange().start.line + 1} is not in exec form`);
+      if (k === 'RUN')
+        problems.push(
+          `RUN on line ${ins.getRange().start.line + 1} cannot run in a shell-less final stage`,
+        );
+      if ((k === 'CMD' || k === 'ENTRYPOINT') && execFormOf(doc, ins) === null)
+        problems.push(`${k} on line ${ins.getRange().start.line + 1} is not in exec form`);
       if (k === 'HEALTHCHECK') {
         const words = ins.getArguments().map((a) => a.getValue());
         const cmdAt = words.findIndex((w) => /^CMD$/i.test(w));
-        if (cmdAt >= 0 && execFormOf(doc, ins, cmdAt + 1) === null) problems.push('HEALTHCHECK is not in exec form');
+        if (cmdAt >= 0 && execFormOf(doc, ins, cmdAt + 1) === null)
+          problems.push('HEALTHCHECK is not in exec form');
       }
     }
   }

@@ -20,7 +20,9 @@ export function listContext(root: string): BuildContext {
   const paths: string[] = [];
   const walk = (dir: string, prefix: string) => {
     if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.isDirectory()) {
         paths.push(prefix + e.name + '/');
         walk(path.join(dir, e.name), prefix + e.name + '/');

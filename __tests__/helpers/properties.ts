@@ -5,10 +5,26 @@ import { execFormOf, keywordOf, parseDockerfile } from '../../src/parse';
 import type { BuildContext, TransformOptions, TransformResult } from '../../src/types';
 
 /** Keywords whose lines a rewrite may change or remove in the original stage. */
-const EDITABLE = new Set(['FROM', 'RUN', 'CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME', 'ENV', 'ARG']);
+const EDITABLE = new Set([
+  'FROM',
+  'RUN',
+  'CMD',
+  'ENTRYPOINT',
+  'EXPOSE',
+  'HEALTHCHECK',
+  'STOPSIGNAL',
+  'VOLUME',
+  'ENV',
+  'ARG',
+]);
 
 /** The properties every rewrite must have (DESIGN.md §2); returns the broken ones. */
-export function checkProperties(source: string, result: TransformResult, options: TransformOptions, context: BuildContext): string[] {
+export function checkProperties(
+  source: string,
+  result: TransformResult,
+  options: TransformOptions,
+  context: BuildContext,
+): string[] {
   const problems: string[] = [];
   const out = result.output;
   const again = transform(out, options, context);
@@ -17,12 +33,14 @@ export function checkProperties(source: string, result: TransformResult, options
   const facts = analyzeStages(doc);
   if (!facts || facts.stageCount < 2) problems.push('output is not multi-stage');
   const user = facts?.user?.value ?? '';
-  if (!/^[1-9]\d*:\d+$/.test(user)) problems.push(`final USER "${user}" is not numeric non-root uid:gid`);
+  if (!/^[1-9]\d*:\d+$/.test(user))
+    problems.push(`final USER "${user}" is not numeric non-root uid:gid`);
   const shellLess = result.target !== 'slim' && !(result.finalImage ?? '').startsWith('nginx');
   for (const ins of facts?.stage.instructions ?? []) {
     const k = keywordOf(ins);
     if (shellLess && k === 'RUN') problems.push('RUN in a shell-less final stage');
-    if ((k === 'CMD' || k === 'ENTRYPOINT') && execFormOf(doc, ins) === null) problems.push(`${k} not in exec form`);
+    if ((k === 'CMD' || k === 'ENTRYPOINT') && execFormOf(doc, ins) === null)
+      problems.push(`${k} not in exec form`);
   }
   // Lines removed from the original may only belong to instructions a rewrite edits, or to the
   // comments directly above moved ones; everything else stays byte-identical.
@@ -32,14 +50,16 @@ export function checkProperties(source: string, result: TransformResult, options
     if (!EDITABLE.has(keywordOf(ins))) continue;
     const r = ins.getRange();
     for (let l = r.start.line; l <= r.end.line; l++) editableLines.add(l);
-    for (let l = r.start.line - 1; l >= 0 && /^\s*#/.test(lineAt(source, l)); l--) editableLines.add(l);
+    for (let l = r.start.line - 1; l >= 0 && /^\s*#/.test(lineAt(source, l)); l--)
+      editableLines.add(l);
   }
   let line = 0;
   for (const part of diffLines(source, out)) {
     const count = part.count ?? 0;
     if (part.removed) {
       for (let l = line; l < line + count; l++) {
-        if (!editableLines.has(l) && lineAt(source, l).trim() !== '') problems.push(`line ${l + 1} changed: ${JSON.stringify(lineAt(source, l))}`);
+        if (!editableLines.has(l) && lineAt(source, l).trim() !== '')
+          problems.push(`line ${l + 1} changed: ${JSON.stringify(lineAt(source, l))}`);
       }
     }
     if (!part.added) line += count;

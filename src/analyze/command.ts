@@ -13,9 +13,12 @@ export function effectiveCommand(facts: StageFacts): EffectiveCommand {
   const entry = facts.entrypoint ? execFormOf(doc, facts.entrypoint) : [];
   if (facts.entrypoint && entry === null) return { shell: logicalArguments(doc, facts.entrypoint) };
   const cmd = facts.cmd ? execFormOf(doc, facts.cmd) : [];
-  const entryWords = (entry ?? []).filter((w, i) => !(i === 0 && /(^|\/)docker-entrypoint\.sh$/.test(w)));
+  const entryWords = (entry ?? []).filter(
+    (w, i) => !(i === 0 && /(^|\/)docker-entrypoint\.sh$/.test(w)),
+  );
   if (facts.cmd && cmd === null) {
-    if (entryWords.length > 0) return [...entryWords, '/bin/sh', '-c', logicalArguments(doc, facts.cmd)];
+    if (entryWords.length > 0)
+      return [...entryWords, '/bin/sh', '-c', logicalArguments(doc, facts.cmd)];
     return { shell: logicalArguments(doc, facts.cmd) };
   }
   const words = [...entryWords, ...(cmd ?? [])];

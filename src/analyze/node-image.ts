@@ -12,7 +12,13 @@ export interface NodeBase {
   slimTag: string;
 }
 
-const CODENAMES: Record<string, number> = { gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
+const CODENAMES: Record<string, number> = {
+  gallium: 16,
+  hydrogen: 18,
+  iron: 20,
+  jod: 22,
+  krypton: 24,
+};
 
 export function isNodeImage(ref: ImageRef | null): boolean {
   return ref !== null && officialName(ref) === 'node';
@@ -33,7 +39,9 @@ export function analyzeNodeBase(ref: ImageRef): NodeBase {
   } else if (named && !BUILDERS.node.floatingTags.includes(named[1])) {
     variant = tag;
   } else if (named) {
-    variant = ['alpine', 'slim', 'bookworm', 'bullseye', 'trixie'].includes(named[1]) ? tag : (named[2] ?? null);
+    variant = ['alpine', 'slim', 'bookworm', 'bullseye', 'trixie'].includes(named[1])
+      ? tag
+      : (named[2] ?? null);
   }
   const libc = /alpine/.test(tag) ? 'musl' : 'glibc';
   return { tag, major, variant, libc, slimTag: slimTagOf(tag) };

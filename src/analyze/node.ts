@@ -3,7 +3,13 @@ import { NODE_FACTS } from '../templates';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from './command';
 import { analyzeNodeBase, NodeBase } from './node-image';
-import { classifyCommand, CommandClass, detectPackageManager, PackageManager, PackageManagerFacts } from './package-manager';
+import {
+  classifyCommand,
+  CommandClass,
+  detectPackageManager,
+  PackageManager,
+  PackageManagerFacts,
+} from './package-manager';
 import { RunStep, StageFacts } from './stage';
 import { PackageJson, resolveStartCommand, StartCommand } from './start-command';
 
@@ -42,7 +48,10 @@ export function readPackageJson(context: BuildContext): PackageJson | null {
     }
     return value as PackageJson;
   } catch (e) {
-    throw new DockerizeError('E_CONTEXT', `package.json is not valid JSON (${(e as Error).message})`);
+    throw new DockerizeError(
+      'E_CONTEXT',
+      `package.json is not valid JSON (${(e as Error).message})`,
+    );
   }
 }
 
@@ -50,7 +59,10 @@ export function analyzeNode(stage: StageFacts, context: BuildContext): NodeFacts
   if (!stage.baseImage) throw new Error('analyzeNode needs a resolved base image');
   const base = analyzeNodeBase(stage.baseImage);
   const packageJson = readPackageJson(context);
-  const runs: ClassifiedRun[] = stage.runs.map((run) => ({ run, classes: run.commands.map(classifyCommand) }));
+  const runs: ClassifiedRun[] = stage.runs.map((run) => ({
+    run,
+    classes: run.commands.map(classifyCommand),
+  }));
   const classes = runs.flatMap((r) => r.classes);
   const installer = classes.find((c) => c.kind === 'install')?.manager ?? null;
   const pm = detectPackageManager(context.paths, context.files, installer as PackageManager | null);
@@ -61,17 +73,28 @@ export function analyzeNode(stage: StageFacts, context: BuildContext): NodeFacts
       const c = r.classes[i];
       if (c.kind !== 'os-packages') continue;
       const cmd = r.run.commands[i];
-      osPackageTool = /^\s*apk\b/.test(cmd) ? 'apk' : /^\s*apt(-get)?\b/.test(cmd) ? 'apt' : 'other';
-      for (const p of c.packages ?? []) if (!BUILD_ONLY.has(p) && !INIT.has(p)) runtimeOsPackages.push(p);
+      osPackageTool = /^\s*apk\b/.test(cmd)
+        ? 'apk'
+        : /^\s*apt(-get)?\b/.test(cmd)
+          ? 'apt'
+          : 'other';
+      for (const p of c.packages ?? [])
+        if (!BUILD_ONLY.has(p) && !INIT.has(p)) runtimeOsPackages.push(p);
     }
   }
   const deps = { ...(packageJson?.dependencies ?? {}) };
   const nativeAddons = Object.keys(deps).filter((d) => NATIVE.has(d));
-  const globalClis = classes.filter((c) => c.kind === 'global-install').flatMap((c) => c.packages ?? []);
+  const globalClis = classes
+    .filter((c) => c.kind === 'global-install')
+    .flatMap((c) => c.packages ?? []);
   const command = effectiveCommand(stage);
   const start: StartCommand =
     command === null
-      ? { ok: false, rule: 'node/resolve-start-command', reason: 'the stage has no CMD or ENTRYPOINT, so the image would start a node REPL' }
+      ? {
+          ok: false,
+          rule: 'node/resolve-start-command',
+          reason: 'the stage has no CMD or ENTRYPOINT, so the image would start a node REPL',
+        }
       : resolveStartCommand({ command, packageJson, paths: context.paths });
   return {
     stage,
@@ -84,7 +107,9 @@ export function analyzeNode(stage: StageFacts, context: BuildContext): NodeFacts
     nativeAddons,
     globalClis,
     hasBuildStep: classes.some((c) => c.kind === 'build'),
-    installOmitsDev: classes.some((c) => c.kind === 'install' && c.omitsDev) || /^prod/.test(stage.envValues.NODE_ENV ?? ''),
+    installOmitsDev:
+      classes.some((c) => c.kind === 'install' && c.omitsDev) ||
+      /^prod/.test(stage.envValues.NODE_ENV ?? ''),
     start,
   };
 }

@@ -57,33 +57,56 @@ export function classifyCommand(command: string): CommandClass {
   const omitsDev = flags.some((f) => /^--(production|prod|omit=dev|only=prod(uction)?)$/.test(f));
   if (tool === 'npm') {
     if (['install', 'i', 'ci', 'add', 'isntall'].includes(verb ?? '')) {
-      if (flags.includes('-g') || flags.includes('--global')) return { kind: 'global-install', manager: 'npm', packages: operands };
-      if (verb === 'ci' || operands.length === 0) return { kind: 'install', manager: 'npm', omitsDev };
+      if (flags.includes('-g') || flags.includes('--global'))
+        return { kind: 'global-install', manager: 'npm', packages: operands };
+      if (verb === 'ci' || operands.length === 0)
+        return { kind: 'install', manager: 'npm', omitsDev };
       return { kind: 'other', manager: 'npm' };
     }
-    if ((verb === 'run' || verb === 'run-script') && operands[0]) return { kind: 'build', manager: 'npm', script: operands[0] };
+    if ((verb === 'run' || verb === 'run-script') && operands[0])
+      return { kind: 'build', manager: 'npm', script: operands[0] };
     return { kind: 'other', manager: 'npm' };
   }
   if (tool === 'yarn') {
-    if (verb === undefined || verb === 'install' || verb.startsWith('-')) return { kind: 'install', manager: 'yarn', omitsDev };
-    if (verb === 'global' && rest[0] === 'add') return { kind: 'global-install', manager: 'yarn', packages: rest.slice(1).filter((w) => !w.startsWith('-')) };
-    if (verb === 'add' || verb === 'set' || verb === 'config' || verb === 'cache') return { kind: 'other', manager: 'yarn' };
-    if (verb === 'run' && operands[0]) return { kind: 'build', manager: 'yarn', script: operands[0] };
+    if (verb === undefined || verb === 'install' || verb.startsWith('-'))
+      return { kind: 'install', manager: 'yarn', omitsDev };
+    if (verb === 'global' && rest[0] === 'add')
+      return {
+        kind: 'global-install',
+        manager: 'yarn',
+        packages: rest.slice(1).filter((w) => !w.startsWith('-')),
+      };
+    if (verb === 'add' || verb === 'set' || verb === 'config' || verb === 'cache')
+      return { kind: 'other', manager: 'yarn' };
+    if (verb === 'run' && operands[0])
+      return { kind: 'build', manager: 'yarn', script: operands[0] };
     return { kind: 'build', manager: 'yarn', script: verb };
   }
   if (tool === 'pnpm') {
     if (verb === 'install' || verb === 'i') return { kind: 'install', manager: 'pnpm', omitsDev };
-    if ((verb === 'add' || verb === 'install') && (flags.includes('-g') || flags.includes('--global'))) {
+    if (
+      (verb === 'add' || verb === 'install') &&
+      (flags.includes('-g') || flags.includes('--global'))
+    ) {
       return { kind: 'global-install', manager: 'pnpm', packages: operands };
     }
-    if (verb === 'run' && operands[0]) return { kind: 'build', manager: 'pnpm', script: operands[0] };
-    if (verb && !verb.startsWith('-') && !['add', 'fetch', 'config', 'store', 'setup', 'env'].includes(verb)) {
+    if (verb === 'run' && operands[0])
+      return { kind: 'build', manager: 'pnpm', script: operands[0] };
+    if (
+      verb &&
+      !verb.startsWith('-') &&
+      !['add', 'fetch', 'config', 'store', 'setup', 'env'].includes(verb)
+    ) {
       return { kind: 'build', manager: 'pnpm', script: verb };
     }
     return { kind: 'other', manager: 'pnpm' };
   }
   if (tool === 'tsc' || (tool === 'npx' && verb === 'tsc')) return { kind: 'build', script: 'tsc' };
-  if (tool === 'npx' && verb && ['vite', 'next', 'ng', 'webpack', 'nest', 'react-scripts'].includes(verb)) {
+  if (
+    tool === 'npx' &&
+    verb &&
+    ['vite', 'next', 'ng', 'webpack', 'nest', 'react-scripts'].includes(verb)
+  ) {
     return { kind: 'build', script: [verb, ...rest].join(' ') };
   }
   const osPackages = osPackagesOf(words);
@@ -94,7 +117,12 @@ export function classifyCommand(command: string): CommandClass {
 function osPackagesOf(words: string[]): string[] | null {
   const [tool, verb] = words;
   const installs =
-    ((tool === 'apt-get' || tool === 'apt' || tool === 'yum' || tool === 'dnf' || tool === 'microdnf') && verb === 'install') ||
+    ((tool === 'apt-get' ||
+      tool === 'apt' ||
+      tool === 'yum' ||
+      tool === 'dnf' ||
+      tool === 'microdnf') &&
+      verb === 'install') ||
     (tool === 'apk' && verb === 'add');
   if (!installs) return null;
   const names: string[] = [];

@@ -1,6 +1,13 @@
 import { Arg, Copy, Env, Instruction, Label } from 'dockerfile-ast';
 import { expandVariables, ImageRef, parseImageRef } from '../image-ref';
-import { execFormOf, keywordOf, logicalArguments, ParsedDockerfile, Stage, stagesOf } from '../parse';
+import {
+  execFormOf,
+  keywordOf,
+  logicalArguments,
+  ParsedDockerfile,
+  Stage,
+  stagesOf,
+} from '../parse';
 import { splitCommandList } from '../shell-words';
 import posix from 'path/posix';
 

@@ -43,7 +43,20 @@ export interface StartInput {
 const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
 const DEV_SCRIPTS = new Set(NODE_FACTS.devScriptNames);
 const MAX_DEPTH = 6;
-const NODE_FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '-C', '--title', '--inspect-port']);
+// dumb-init --rewrite s:r, tini -p SIGNAL / -e CODE: these flags take the next word as their value.
+const INIT_FLAGS_WITH_VALUE = new Set(['-r', '--rewrite', '-p', '-e']);
+const NODE_FLAGS_WITH_VALUE = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '--conditions',
+  '-C',
+  '--title',
+  '--inspect-port',
+]);
 
 function fail(rule: RuleId, reason: string, suggestion?: string): StartCommand {
   return { ok: false, rule, reason, suggestion };
@@ -57,24 +70,38 @@ export function resolveStartCommand(input: StartInput): StartCommand {
     const split = splitShellWords(input.command.shell);
     if (!split.plain) {
       if (isBuildAtStart(input.command.shell)) {
-        return fail('node/build-at-start', `the start command builds the app when the container starts ("${input.command.shell}")`, 'run the build in a RUN step and make CMD start node');
+        return fail(
+          'node/build-at-start',
+          `the start command builds the app when the container starts ("${input.command.shell}")`,
+          'run the build in a RUN step and make CMD start node',
+        );
       }
-      return fail('node/resolve-start-command', `the start command ${split.reason}, which needs a shell`, 'make CMD a plain command (exec form) or move the logic into a node script');
+      return fail(
+        'node/resolve-start-command',
+        `the start command ${split.reason}, which needs a shell`,
+        'make CMD a plain command (exec form) or move the logic into a node script',
+      );
     }
     words = split.words;
   }
-  if (words.length === 0) return fail('node/resolve-start-command', 'there is no start command (the image would open a node REPL)');
+  if (words.length === 0)
+    return fail(
+      'node/resolve-start-command',
+      'there is no start command (the image would open a node REPL)',
+    );
   let init: InitWrapper | null = null;
   const base = basename(words[0]);
   if (base === 'tini' || base === 'dumb-init') {
     const rest = words.slice(1);
     let i = 0;
-    while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '--') i++;
+    while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '--')
+      i += INIT_FLAGS_WITH_VALUE.has(rest[i]) ? 2 : 1;
     const args = rest.slice(0, i);
     if (rest[i] === '--') i++;
     init = { name: base, program: words[0], args };
     words = rest.slice(i);
-    if (words.length === 0) return fail('node/resolve-start-command', `${base} is given no command to run`);
+    if (words.length === 0)
+      return fail('node/resolve-start-command', `${base} is given no command to run`);
   }
   const resolved = resolveWords(words, input, [], 0);
   if (!resolved.ok) return resolved;
@@ -82,15 +109,23 @@ export function resolveStartCommand(input: StartInput): StartCommand {
 }
 
 function isBuildAtStart(text: string): boolean {
-  return /&&|;/.test(text) && /\b(npm run build|yarn (run )?build|pnpm (run )?build|tsc)\b/.test(text);
+  return (
+    /&&|;/.test(text) && /\b(npm run build|yarn (run )?build|pnpm (run )?build|tsc)\b/.test(text)
+  );
 }
 
 function basename(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
-function resolveWords(words: string[], input: StartInput, trail: string[], depth: number): StartCommand {
-  if (depth > MAX_DEPTH) return fail('node/resolve-start-command', 'package.json scripts call each other too deeply');
+function resolveWords(
+  words: string[],
+  input: StartInput,
+  trail: string[],
+  depth: number,
+): StartCommand {
+  if (depth > MAX_DEPTH)
+    return fail('node/resolve-start-command', 'package.json scripts call each other too deeply');
   const shown = words.join(' ');
   const [program, ...args] = words;
   const name = basename(program);
@@ -99,29 +134,69 @@ function resolveWords(words: string[], input: StartInput, trail: string[], depth
     // The node image's docker-entrypoint.sh runs `node` for a script or a flag.
     return nodeInvocation(words, [...trail, shown, `node ${shown}`]);
   }
-  if (name === 'npm' || name === 'yarn' || name === 'pnpm') return packageScript(name, args, input, [...trail, shown], depth);
-  if (name === 'npx' || (name === 'pnpm' && args[0] === 'exec') || (name === 'yarn' && args[0] === 'dlx')) {
+  if (name === 'npm' || name === 'yarn' || name === 'pnpm')
+    return packageScript(name, args, input, [...trail, shown], depth);
+  if (
+    name === 'npx' ||
+    (name === 'pnpm' && args[0] === 'exec') ||
+    (name === 'yarn' && args[0] === 'dlx')
+  ) {
     const tool = (name === 'npx' ? args : args.slice(1)).find((a) => !a.startsWith('-'));
-    if (tool && (DEV_TOOLS.has(tool) || tool === 'ts-node' || tool === 'tsx')) return resolveWords([tool], input, trail, depth);
-    return fail('node/resolve-start-command', `${shown} needs npx, which the slim runtime does not have`, 'start the program with node directly');
+    if (tool && (DEV_TOOLS.has(tool) || tool === 'ts-node' || tool === 'tsx'))
+      return resolveWords([tool], input, trail, depth);
+    return fail(
+      'node/resolve-start-command',
+      `${shown} needs npx, which the slim runtime does not have`,
+      'start the program with node directly',
+    );
   }
   if (name === 'sh' || name === 'bash' || name === 'ash' || /\.sh$/.test(name)) {
-    return fail('node/resolve-start-command', `the start command runs a shell (${shown}), which the final image does not have`, 'start node directly, or use --target slim');
+    return fail(
+      'node/resolve-start-command',
+      `the start command runs a shell (${shown}), which the final image does not have`,
+      'start node directly, or use --target slim',
+    );
   }
   if (name === 'ts-node' || name === 'tsx' || name === 'ts-node-dev') {
-    return fail('node/dev-server-start', `${shown} compiles TypeScript at start-up with ${name}, a development tool that is not runnable in a slim runtime`, 'compile with tsc in a RUN step and start the built .js with node');
+    return fail(
+      'node/dev-server-start',
+      `${shown} compiles TypeScript at start-up with ${name}, a development tool that is not runnable in a slim runtime`,
+      'compile with tsc in a RUN step and start the built .js with node',
+    );
   }
-  if (name === 'pm2-runtime' || name === 'pm2' || name === 'forever' || name === 'serve' || name === 'nest') {
+  if (
+    name === 'pm2-runtime' ||
+    name === 'pm2' ||
+    name === 'forever' ||
+    name === 'serve' ||
+    name === 'nest'
+  ) {
     const devDep = input.packageJson?.devDependencies?.[name === 'pm2-runtime' ? 'pm2' : name];
-    return fail('node/global-cli-start', `${shown} starts through the ${name} CLI, which ${devDep ? 'is a devDependency' : 'is installed globally or as a package binary'} and not in the final image`, 'start the app with node directly');
+    return fail(
+      'node/global-cli-start',
+      `${shown} starts through the ${name} CLI, which ${devDep ? 'is a devDependency' : 'is installed globally or as a package binary'} and not in the final image`,
+      'start the app with node directly',
+    );
   }
   if (name === 'prisma' || name === 'sequelize' || name === 'knex' || name === 'typeorm') {
-    return fail('node/devdependency-start', `${shown} runs the ${name} CLI at start-up; its binary usually comes from a devDependency that is pruned`, 'run migrations in a separate job, and start the app with node');
+    return fail(
+      'node/devdependency-start',
+      `${shown} runs the ${name} CLI at start-up; its binary usually comes from a devDependency that is pruned`,
+      'run migrations in a separate job, and start the app with node',
+    );
   }
   if (DEV_TOOLS.has(name)) {
-    return fail('node/dev-server-start', `${shown} runs a development server (${name}), not a production start`, 'build in a RUN step and start the built output with node');
+    return fail(
+      'node/dev-server-start',
+      `${shown} runs a development server (${name}), not a production start`,
+      'build in a RUN step and start the built output with node',
+    );
   }
-  return fail('node/resolve-start-command', `${shown} is not a node command this tool can resolve`, 'use CMD ["node", "<script>"]');
+  return fail(
+    'node/resolve-start-command',
+    `${shown} is not a node command this tool can resolve`,
+    'use CMD ["node", "<script>"]',
+  );
 }
 
 function nodeInvocation(args: string[], trail: string[]): StartCommand {
@@ -132,14 +207,22 @@ function nodeInvocation(args: string[], trail: string[]): StartCommand {
     if (NODE_FLAGS_WITH_VALUE.has(a)) {
       const value = args[i + 1] ?? '';
       if (/ts-node|tsx|esbuild-register|@swc\/register/.test(value)) {
-        return fail('node/dev-server-start', `node loads ${value} to compile TypeScript at start-up, a development tool`, 'compile with tsc in a RUN step and start the built .js');
+        return fail(
+          'node/dev-server-start',
+          `node loads ${value} to compile TypeScript at start-up, a development tool`,
+          'compile with tsc in a RUN step and start the built .js',
+        );
       }
       i++;
       continue;
     }
     if (a.startsWith('-')) {
       if (/^--(watch|inspect)/.test(a)) {
-        return fail('node/dev-server-start', `node ${a} is a development mode`, 'drop the flag for production');
+        return fail(
+          'node/dev-server-start',
+          `node ${a} is a development mode`,
+          'drop the flag for production',
+        );
       }
       continue;
     }
@@ -147,12 +230,22 @@ function nodeInvocation(args: string[], trail: string[]): StartCommand {
     break;
   }
   if (script !== null && /\.(c|m)?tsx?$/.test(script)) {
-    return fail('node/dev-server-start', `node runs a TypeScript file (${script}) directly`, 'compile with tsc and start the built .js');
+    return fail(
+      'node/dev-server-start',
+      `node runs a TypeScript file (${script}) directly`,
+      'compile with tsc and start the built .js',
+    );
   }
   return { ok: true, nodeArgs: args, script, trail, init: null };
 }
 
-function packageScript(manager: 'npm' | 'yarn' | 'pnpm', args: string[], input: StartInput, trail: string[], depth: number): StartCommand {
+function packageScript(
+  manager: 'npm' | 'yarn' | 'pnpm',
+  args: string[],
+  input: StartInput,
+  trail: string[],
+  depth: number,
+): StartCommand {
   let scriptName: string | undefined;
   let extra: string[] = [];
   const [verb, ...rest] = args;
@@ -162,47 +255,90 @@ function packageScript(manager: 'npm' | 'yarn' | 'pnpm', args: string[], input: 
   } else if (verb === 'run' || verb === 'run-script') {
     scriptName = rest[0];
     extra = rest.slice(1);
-  } else if (manager !== 'npm' && verb !== undefined && !verb.startsWith('-') && !['install', 'add', 'exec', 'dlx'].includes(verb)) {
+  } else if (
+    manager !== 'npm' &&
+    verb !== undefined &&
+    !verb.startsWith('-') &&
+    !['install', 'add', 'exec', 'dlx'].includes(verb)
+  ) {
     scriptName = verb;
     extra = rest;
   }
   if (scriptName === undefined) {
-    return fail('node/resolve-start-command', `${trail[trail.length - 1]} does not run a package.json script`);
+    return fail(
+      'node/resolve-start-command',
+      `${trail[trail.length - 1]} does not run a package.json script`,
+    );
   }
   if (extra[0] === '--') extra = extra.slice(1);
   if (extra.some((e) => e.startsWith('-') && manager === 'npm' && !args.includes('--'))) {
     extra = extra.filter((e) => !e.startsWith('-'));
   }
   if (DEV_SCRIPTS.has(scriptName)) {
-    return fail('node/dev-server-start', `the start command runs the "${scriptName}" script, a development server`, 'add a production start script');
+    return fail(
+      'node/dev-server-start',
+      `the start command runs the "${scriptName}" script, a development server`,
+      'add a production start script',
+    );
   }
   const pkg = input.packageJson;
   if (pkg === null) {
-    return fail('node/resolve-start-command', `${manager} ${scriptName} needs package.json, which is not in the build context`);
+    return fail(
+      'node/resolve-start-command',
+      `${manager} ${scriptName} needs package.json, which is not in the build context`,
+    );
   }
   const scripts = pkg.scripts ?? {};
   const body = scripts[scriptName];
   if (body === undefined) {
-    if (scriptName === 'start' && (manager === 'npm' || manager === 'pnpm') && input.paths.includes((input.appPrefix ?? '') + 'server.js')) {
-      return nodeInvocation(['server.js', ...extra], [...trail, 'no scripts.start: npm runs node server.js']);
+    if (
+      scriptName === 'start' &&
+      (manager === 'npm' || manager === 'pnpm') &&
+      input.paths.includes((input.appPrefix ?? '') + 'server.js')
+    ) {
+      return nodeInvocation(
+        ['server.js', ...extra],
+        [...trail, 'no scripts.start: npm runs node server.js'],
+      );
     }
     return fail('node/resolve-start-command', `package.json has no "${scriptName}" script`);
   }
   for (const hook of [`pre${scriptName}`, `post${scriptName}`]) {
     if (scripts[hook] !== undefined && manager !== 'yarn') {
-      return fail('node/resolve-start-command', `${manager} runs scripts.${hook} around scripts.${scriptName}; one node command cannot reproduce both`, 'fold the hook into the start script');
+      return fail(
+        'node/resolve-start-command',
+        `${manager} runs scripts.${hook} around scripts.${scriptName}; one node command cannot reproduce both`,
+        'fold the hook into the start script',
+      );
     }
   }
   const split = splitShellWords(body);
   if (!split.plain) {
     if (isBuildAtStart(body)) {
-      return fail('node/build-at-start', `scripts.${scriptName} ("${body}") builds the app when the container starts`, 'run the build in a RUN step and make the start script only start node');
+      return fail(
+        'node/build-at-start',
+        `scripts.${scriptName} ("${body}") builds the app when the container starts`,
+        'run the build in a RUN step and make the start script only start node',
+      );
     }
     const first = body.trim().split(/\s+/)[0];
     if (pkg.devDependencies?.[first] !== undefined) {
-      return fail('node/devdependency-start', `scripts.${scriptName} ("${body}") runs ${first}, a devDependency that is pruned from the final image, before the app`, 'run that step as a separate job or in the build, and start the app with node');
+      return fail(
+        'node/devdependency-start',
+        `scripts.${scriptName} ("${body}") runs ${first}, a devDependency that is pruned from the final image, before the app`,
+        'run that step as a separate job or in the build, and start the app with node',
+      );
     }
-    return fail('node/resolve-start-command', `scripts.${scriptName} ("${body}") ${split.reason}; it is not a plain command`, 'make the script a single node command');
+    return fail(
+      'node/resolve-start-command',
+      `scripts.${scriptName} ("${body}") ${split.reason}; it is not a plain command`,
+      'make the script a single node command',
+    );
   }
-  return resolveWords([...split.words, ...extra], input, [...trail, `scripts.${scriptName}`], depth + 1);
+  return resolveWords(
+    [...split.words, ...extra],
+    input,
+    [...trail, `scripts.${scriptName}`],
+    depth + 1,
+  );
 }

@@ -11,8 +11,22 @@ export interface Colors {
 
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
 
-const ON: Colors = { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
-export const NO_COLORS: Colors = { red: (s) => s, green: (s) => s, yellow: (s) => s, cyan: (s) => s, bold: (s) => s, dim: (s) => s };
+const ON: Colors = {
+  red: wrap(31, 39),
+  green: wrap(32, 39),
+  yellow: wrap(33, 39),
+  cyan: wrap(36, 39),
+  bold: wrap(1, 22),
+  dim: wrap(2, 22),
+};
+export const NO_COLORS: Colors = {
+  red: (s) => s,
+  green: (s) => s,
+  yellow: (s) => s,
+  cyan: (s) => s,
+  bold: (s) => s,
+  dim: (s) => s,
+};
 
 /** --color/--no-color win; then NO_COLOR and FORCE_COLOR as Node reads them; then whether the stream is a terminal. */
 export function pickColors(flag: boolean | undefined, io: Io, stream: 'stdout' | 'stderr'): Colors {

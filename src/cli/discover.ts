@@ -6,7 +6,9 @@ const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', 'vendor']);
 
 export function isDockerfileName(name: string): boolean {
   if (name.endsWith('.dockerignore')) return false;
-  return /^(Dockerfile|Containerfile)(\..+)?$/.test(name) || /\.(Dockerfile|dockerfile)$/.test(name);
+  return (
+    /^(Dockerfile|Containerfile)(\..+)?$/.test(name) || /\.(Dockerfile|dockerfile)$/.test(name)
+  );
 }
 
 export interface Discovered {
@@ -27,7 +29,12 @@ export function discover(inputs: string[], io: Io): Discovered {
       errors.push({ path: input, error: new DockerizeError('E_READ', describeFsError(e)) });
       continue;
     }
-    if (stat.isDirectory()) walk(abs, io, files);
+    if (stat.isDirectory() && isDockerfileName(path.basename(abs))) {
+      errors.push({
+        path: input,
+        error: new DockerizeError('E_READ', 'is a directory, not a Dockerfile'),
+      });
+    } else if (stat.isDirectory()) walk(abs, io, files);
     else files.add(abs);
   }
   return { files: [...files].sort(), errors };

@@ -15,15 +15,31 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number) {
       finalImage: r?.finalImage ?? null,
       edits: (r?.edits ?? []).map((n) => ({ rule: n.rule, reason: n.reason })),
       warnings: (r?.warnings ?? []).map((n) => ({ rule: n.rule, reason: n.reason })),
-      skipped: r?.skipped ? { rule: r.skipped.rule, reason: r.skipped.reason, suggestion: r.skipped.suggestion ?? null } : null,
+      skipped: r?.skipped
+        ? {
+            rule: r.skipped.rule,
+            reason: r.skipped.reason,
+            suggestion: r.skipped.suggestion ?? null,
+          }
+        : null,
       error: o.error ? { code: o.error.code, message: o.error.message } : null,
-      diff: o.status === 'changed' && r && o.before !== undefined ? unifiedDiff(o.display, o.before, r.output, NO_COLORS) : null,
+      diff:
+        o.status === 'changed' && r && o.before !== undefined
+          ? unifiedDiff(o.display, o.before, r.output, NO_COLORS)
+          : null,
     };
   });
   const count = (s: string) => outcomes.filter((o) => o.status === s).length;
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     files,
-    summary: { files: outcomes.length, changed: count('changed'), unchanged: count('unchanged'), skipped: count('skipped'), errors: count('error'), elapsedMs: Math.round(elapsedMs) },
+    summary: {
+      files: outcomes.length,
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      skipped: count('skipped'),
+      errors: count('error'),
+      elapsedMs: Math.round(elapsedMs),
+    },
   };
 }

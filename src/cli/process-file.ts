@@ -27,19 +27,34 @@ export function displayPath(file: string, io: Io): string {
   return rel === '' || rel.startsWith('..') ? file : rel.split(path.sep).join('/');
 }
 
-export function processFile(file: string, options: TransformOptions, contextDir: string | undefined, io: Io): FileOutcome {
+export function processFile(
+  file: string,
+  options: TransformOptions,
+  contextDir: string | undefined,
+  io: Io,
+): FileOutcome {
   const display = displayPath(file, io);
   try {
     const bytes = readDockerfile(file, io);
     const before = decodeUtf8(bytes);
     const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
     const result = transform(before, options, readBuildContext(root, io));
-    const status: FileStatus = result.changed ? 'changed' : result.skipped ? 'skipped' : 'unchanged';
+    const status: FileStatus = result.changed
+      ? 'changed'
+      : result.skipped
+        ? 'skipped'
+        : 'unchanged';
     return { file, display, status, before, hash: contentHash(bytes), result };
   } catch (e) {
-    if (e instanceof DockerizeError) return { file, display, status: 'error', error: { code: e.code, message: e.message } };
+    if (e instanceof DockerizeError)
+      return { file, display, status: 'error', error: { code: e.code, message: e.message } };
     const err = e as Error;
-    return { file, display, status: 'error', error: { code: 'E_INTERNAL', message: `internal error: ${err.message}`, stack: err.stack } };
+    return {
+      file,
+      display,
+      status: 'error',
+      error: { code: 'E_INTERNAL', message: `internal error: ${err.message}`, stack: err.stack },
+    };
   }
 }
 
@@ -52,7 +67,10 @@ function readDockerfile(file: string, io: Io): Buffer {
   }
   if (stat.isDirectory()) throw new DockerizeError('E_READ', 'is a directory, not a Dockerfile');
   if (stat.size > MAX_DOCKERFILE_BYTES) {
-    throw new DockerizeError('E_READ', `too large for a Dockerfile (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_DOCKERFILE_BYTES / 1048576} MiB)`);
+    throw new DockerizeError(
+      'E_READ',
+      `too large for a Dockerfile (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_DOCKERFILE_BYTES / 1048576} MiB)`,
+    );
   }
   try {
     return io.fs.readFileSync(file);

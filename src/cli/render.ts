@@ -3,12 +3,23 @@ import type { Note, Skip } from '../types';
 import type { Colors } from './colors';
 
 /** A git-style unified diff of one file (`a/` and `b/` prefixes, three lines of context). */
-export function unifiedDiff(displayPath: string, before: string, after: string, colors: Colors, isNewFile = false): string {
-  const patch = structuredPatch(`a/${displayPath}`, `b/${displayPath}`, before, after, '', '', { context: 3 });
+export function unifiedDiff(
+  displayPath: string,
+  before: string,
+  after: string,
+  colors: Colors,
+  isNewFile = false,
+): string {
+  const patch = structuredPatch(`a/${displayPath}`, `b/${displayPath}`, before, after, '', '', {
+    context: 3,
+  });
   if (patch.hunks.length === 0) return '';
   const out: string[] = [colors.bold(`diff --git a/${displayPath} b/${displayPath}`)];
   if (isNewFile) out.push(colors.bold('new file mode 100644'));
-  out.push(colors.bold(isNewFile ? '--- /dev/null' : `--- a/${displayPath}`), colors.bold(`+++ b/${displayPath}`));
+  out.push(
+    colors.bold(isNewFile ? '--- /dev/null' : `--- a/${displayPath}`),
+    colors.bold(`+++ b/${displayPath}`),
+  );
   for (const h of patch.hunks) {
     out.push(colors.cyan(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
     for (const line of h.lines) {
@@ -23,7 +34,8 @@ export function unifiedDiff(displayPath: string, before: string, after: string, 
 
 export function formatNotes(edits: Note[], warnings: Note[], colors: Colors): string {
   const lines = edits.map((n) => `  ${colors.dim('*')} ${colors.cyan(n.rule)}: ${n.reason}`);
-  for (const w of warnings) lines.push(`  ${colors.yellow('!')} ${colors.yellow(w.rule)}: ${w.reason}`);
+  for (const w of warnings)
+    lines.push(`  ${colors.yellow('!')} ${colors.yellow(w.rule)}: ${w.reason}`);
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
 

@@ -21,7 +21,9 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
     }
     options = parsed;
   } catch (e) {
-    io.stderr.write(`dockerize-slim: ${(e as Error).message}\nRun dockerize-slim --help for usage.\n`);
+    io.stderr.write(
+      `dockerize-slim: ${(e as Error).message}\nRun dockerize-slim --help for usage.\n`,
+    );
     return EXIT.error;
   }
   if (options.command === 'verify') {
@@ -43,7 +45,8 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     error: { code: e.error.code, message: e.error.message },
   }));
   const transformOptions = { target: options.target, user: options.user, nginx: options.nginx };
-  for (const file of found.files) outcomes.push(processFile(file, transformOptions, options.context, io));
+  for (const file of found.files)
+    outcomes.push(processFile(file, transformOptions, options.context, io));
   outcomes.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   if (found.files.length === 0 && found.errors.length === 0) {
     io.stderr.write(`dockerize-slim: no Dockerfiles found in ${options.paths.join(', ')}\n`);
@@ -54,7 +57,8 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
       try {
         writeAtomic(o.file, o.result!.output, o.hash!, io);
       } catch (e) {
-        const de = e instanceof DockerizeError ? e : new DockerizeError('E_WRITE', (e as Error).message);
+        const de =
+          e instanceof DockerizeError ? e : new DockerizeError('E_WRITE', (e as Error).message);
         o.status = 'error';
         o.error = { code: de.code, message: de.message };
       }
@@ -82,21 +86,36 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
       } else if (options.check) {
         io.stderr.write(`${o.display}: would change (${r.target} -> ${r.finalImage})\n`);
       } else if (options.write) {
-        io.stdout.write(`${o.display}: ${out.green('rewritten')} (${r.target} -> ${r.finalImage})\n`);
+        io.stdout.write(
+          `${o.display}: ${out.green('rewritten')} (${r.target} -> ${r.finalImage})\n`,
+        );
         io.stdout.write(formatNotes(r.edits, r.warnings, out));
       } else {
-        io.stdout.write(unifiedDiff(o.display, o.before!, r.output, options.format === 'diff' && options.color !== true ? NO_COLORS : out));
-        if (options.format === 'text') io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
+        io.stdout.write(
+          unifiedDiff(
+            o.display,
+            o.before!,
+            r.output,
+            options.format === 'diff' && options.color !== true ? NO_COLORS : out,
+          ),
+        );
+        if (options.format === 'text')
+          io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
       }
     }
   }
   io.stderr.write(summaryLine(outcomes, io.now() - started, options) + '\n');
   if (outcomes.some((o) => o.status === 'error')) return EXIT.error;
-  if ((options.check || options.listDifferent) && outcomes.some((o) => o.status === 'changed')) return EXIT.changesFound;
+  if ((options.check || options.listDifferent) && outcomes.some((o) => o.status === 'changed'))
+    return EXIT.changesFound;
   return EXIT.ok;
 }
 
-export function summaryLine(outcomes: FileOutcome[], elapsedMs: number, options: Pick<CliOptions, 'write'>): string {
+export function summaryLine(
+  outcomes: FileOutcome[],
+  elapsedMs: number,
+  options: Pick<CliOptions, 'write'>,
+): string {
   const count = (s: string) => outcomes.filter((o) => o.status === s).length;
   const reasons = new Map<string, number>();
   for (const o of outcomes) {
@@ -106,7 +125,10 @@ export function summaryLine(outcomes: FileOutcome[], elapsedMs: number, options:
     }
   }
   const skipped = count('skipped');
-  const detail = [...reasons].sort().map(([r, n]) => `${r}: ${n}`).join(', ');
+  const detail = [...reasons]
+    .sort()
+    .map(([r, n]) => `${r}: ${n}`)
+    .join(', ');
   const changedWord = options.write ? 'rewritten' : 'would change';
   return `dockerize-slim: ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ${count('changed')} ${changedWord}, ${count('unchanged')} unchanged, ${skipped} skipped${skipped ? ` (${detail})` : ''}, ${count('error')} error${count('error') === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(2)}s`;
 }

@@ -32,7 +32,10 @@ export function writeAtomic(file: string, content: string, expectedHash: string,
     throw new DockerizeError('E_CONFLICT', 'changed on disk since it was read; not overwritten');
   }
   const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.dockerize-slim-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(target)}.dockerize-slim-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
   let fd: number | null = null;
   try {
     fd = io.fs.openSync(temp, 'wx', mode);

@@ -17,7 +17,9 @@ export function findAppPaths(facts: StageFacts, paths: readonly string[]): AppPa
   const workdir = facts.workdir ?? '/';
   let appDir = facts.workdir;
   if (appDir === null || appDir === '/') {
-    const dotCopy = facts.copies.find((c) => c.fromStage === null && c.sources.includes('.') && c.dest !== '/');
+    const dotCopy = facts.copies.find(
+      (c) => c.fromStage === null && c.sources.includes('.') && c.dest !== '/',
+    );
     appDir = dotCopy ? dotCopy.dest.replace(/\/$/, '') : null;
   }
   if (appDir === null || appDir === '/') {

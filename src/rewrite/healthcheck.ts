@@ -15,7 +15,12 @@ const LOCAL_URL = /^https?:\/\/(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(:\d+)
  * curl or wget becomes an exec-form node one-liner with the same pass/fail rule; `node x.js`
  * keeps working in exec form; anything else cannot run there and is dropped.
  */
-export function planHealthcheck(doc: ParsedDockerfile, ins: Instruction, nodePath: string, keyword: string): HealthcheckPlan {
+export function planHealthcheck(
+  doc: ParsedDockerfile,
+  ins: Instruction,
+  nodePath: string,
+  keyword: string,
+): HealthcheckPlan {
   const args = ins.getArguments();
   const sub = args.find((a) => /^(CMD|NONE)$/i.test(a.getValue()));
   if (!sub) return { kind: 'drop', reason: 'HEALTHCHECK has no CMD' };
@@ -38,20 +43,47 @@ export function planHealthcheck(doc: ParsedDockerfile, ins: Instruction, nodePat
   const [tool, ...rest] = split.words;
   const prefix = `${keyword} ${options ? options + ' ' : ''}CMD `;
   if (tool === 'node' || tool === 'nodejs') {
-    return { kind: 'convert', line: prefix + execArray([nodePath, ...rest]), how: 'node check kept in exec form' };
+    return {
+      kind: 'convert',
+      line: prefix + execArray([nodePath, ...rest]),
+      how: 'node check kept in exec form',
+    };
   }
-  if (tool !== 'curl' && tool !== 'wget') return { kind: 'drop', reason: `HEALTHCHECK runs ${tool}, which the final image does not have` };
+  if (tool !== 'curl' && tool !== 'wget')
+    return {
+      kind: 'drop',
+      reason: `HEALTHCHECK runs ${tool}, which the final image does not have`,
+    };
   const urls = rest.filter((w) => /^https?:\/\//.test(w));
   const url = urls[0];
-  const unknownFlags = rest.filter((w) => w.startsWith('-') && !/^(-[fsSqL]+|--fail|--silent|--show-error|--location|-O-?|--spider|-O\/dev\/null|--quiet|--tries=\d+|-T\d*|--timeout=\d+|--max-time|-m)$/.test(w));
-  if (urls.length !== 1 || !LOCAL_URL.test(url) || unknownFlags.length > 0 || url.startsWith('https')) {
-    return { kind: 'drop', reason: `HEALTHCHECK "${command}" is not a plain HTTP GET on localhost` };
+  const unknownFlags = rest.filter(
+    (w) =>
+      w.startsWith('-') &&
+      !/^(-[fsSqL]+|--fail|--silent|--show-error|--location|-O-?|--spider|-O\/dev\/null|--quiet|--tries=\d+|-T\d*|--timeout=\d+|--max-time|-m)$/.test(
+        w,
+      ),
+  );
+  if (
+    urls.length !== 1 ||
+    !LOCAL_URL.test(url) ||
+    unknownFlags.length > 0 ||
+    url.startsWith('https')
+  ) {
+    return {
+      kind: 'drop',
+      reason: `HEALTHCHECK "${command}" is not a plain HTTP GET on localhost`,
+    };
   }
-  const failsOnHttpError = tool === 'wget' || rest.some((w) => w === '--fail' || /^-[a-zA-Z]*f/.test(w));
+  const failsOnHttpError =
+    tool === 'wget' || rest.some((w) => w === '--fail' || /^-[a-zA-Z]*f/.test(w));
   const target = url.replace(/\/\/(localhost|0\.0\.0\.0)/, '//127.0.0.1');
   const verdict = failsOnHttpError ? 'r.statusCode < 400 ? 0 : 1' : '0';
   const script = `require('http').get(${JSON.stringify(target).replace(/"/g, "'")}, (r) => process.exit(${verdict})).on('error', () => process.exit(1))`;
-  return { kind: 'convert', line: prefix + execArray([nodePath, '-e', script]), how: `${tool} ${url} became a node HTTP check` };
+  return {
+    kind: 'convert',
+    line: prefix + execArray([nodePath, '-e', script]),
+    how: `${tool} ${url} became a node HTTP check`,
+  };
 }
 
 function countWords(s: string): number {

@@ -11,12 +11,18 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
   const warnings: Note[] = [];
   const { pm } = facts;
   if (pm.conflictingLockfiles) {
-    warnings.push({ rule: 'node/lockfile-install', reason: `several lockfiles in the build context (${pm.lockfiles.join(', ')}); ${pm.manager ?? 'the install step'} decides` });
+    warnings.push({
+      rule: 'node/lockfile-install',
+      reason: `several lockfiles in the build context (${pm.lockfiles.join(', ')}); ${pm.manager ?? 'the install step'} decides`,
+    });
   }
   const installs = facts.runs.filter((r) => r.classes.some((c) => c.kind === 'install'));
   if (installs.length === 0 || pm.flavor === null) return { changes: [], warnings };
   if (!pm.hasLockfile) {
-    warnings.push({ rule: 'node/lockfile-install', reason: `no ${pm.manager} lockfile in the build context: the install is kept as it is and is not reproducible` });
+    warnings.push({
+      rule: 'node/lockfile-install',
+      reason: `no ${pm.manager} lockfile in the build context: the install is kept as it is and is not reproducible`,
+    });
     return { changes: [], warnings };
   }
   const { doc } = facts.stage;
@@ -27,7 +33,12 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
     if (pm.flavor === 'npm') {
       for (const m of text.matchAll(/\bnpm(\s+)(install|i)\b/g)) {
         const rest = restOfCommand(text, m.index! + m[0].length).replace(/\\\s*$/, '');
-        if (rest.trim().split(/\s+/).every((w) => w === '' || w.startsWith('-'))) {
+        if (
+          rest
+            .trim()
+            .split(/\s+/)
+            .every((w) => w === '' || w.startsWith('-'))
+        ) {
           const verbStart = start + m.index! + 3 + m[1].length;
           edits.push({ start: verbStart, end: verbStart + m[2].length, text: 'ci' });
         }
@@ -38,7 +49,11 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
       const re = tool === 'pnpm' ? /\bpnpm\s+(install|i)\b/g : /\byarn(\s+install)?\b/g;
       for (const m of text.matchAll(re)) {
         const rest = restOfCommand(text, m.index! + m[0].length);
-        const words = rest.replace(/\\\s*$/, '').trim().split(/\s+/).filter((w) => w !== '');
+        const words = rest
+          .replace(/\\\s*$/, '')
+          .trim()
+          .split(/\s+/)
+          .filter((w) => w !== '');
         if (!words.every((w) => w.startsWith('-'))) continue;
         if (words.some((w) => /^--(frozen-lockfile|immutable|pure-lockfile)$/.test(w))) continue;
         const at = start + m.index! + m[0].length;
@@ -47,9 +62,20 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
     }
   }
   if (edits.length === 0) return { changes: [], warnings };
-  const how = pm.flavor === 'npm' ? 'npm install became npm ci' : `${pm.manager} install gets ${(NODE_FACTS.installCommands[pm.flavor] as InstallFacts).frozenFlag}`;
+  const how =
+    pm.flavor === 'npm'
+      ? 'npm install became npm ci'
+      : `${pm.manager} install gets ${(NODE_FACTS.installCommands[pm.flavor] as InstallFacts).frozenFlag}`;
   return {
-    changes: [{ note: { rule: 'node/lockfile-install', reason: `${how}: installs exactly what ${pm.lockfiles.join(', ')} pins` }, edits }],
+    changes: [
+      {
+        note: {
+          rule: 'node/lockfile-install',
+          reason: `${how}: installs exactly what ${pm.lockfiles.join(', ')} pins`,
+        },
+        edits,
+      },
+    ],
     warnings,
   };
 }
@@ -66,7 +92,14 @@ export function pruneDevDependencies(facts: NodeFacts, writer: LineWriter): Chan
   const devDeps = Object.keys(facts.packageJson?.devDependencies ?? {});
   const lastRun = facts.stage.runs[facts.stage.runs.length - 1];
   const installs = facts.runs.some((r) => r.classes.some((c) => c.kind === 'install'));
-  if (!installs || devDeps.length === 0 || facts.installOmitsDev || facts.pm.flavor === null || !lastRun) return [];
+  if (
+    !installs ||
+    devDeps.length === 0 ||
+    facts.installOmitsDev ||
+    facts.pm.flavor === null ||
+    !lastRun
+  )
+    return [];
   const command = NODE_FACTS.installCommands[facts.pm.flavor].prune;
   const { doc } = facts.stage;
   // Inserted at the end of the RUN's own text (before its line break), so deletions of the lines
@@ -74,8 +107,13 @@ export function pruneDevDependencies(facts: NodeFacts, writer: LineWriter): Chan
   const [, end] = rangeOffsets(doc, lastRun.ins.getRange());
   return [
     {
-      note: { rule: 'node/prune-dev-dependencies', reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image` },
-      edits: [{ start: end, end, text: writer.eol + writer.line('RUN', command).replace(/(\r?\n)$/, '') }],
+      note: {
+        rule: 'node/prune-dev-dependencies',
+        reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image`,
+      },
+      edits: [
+        { start: end, end, text: writer.eol + writer.line('RUN', command).replace(/(\r?\n)$/, '') },
+      ],
     },
   ];
 }

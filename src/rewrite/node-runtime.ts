@@ -35,12 +35,23 @@ export interface NodeRuntimeProfile {
   warnings: Note[];
 }
 
-export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, profile: NodeRuntimeProfile): PlanResult {
+export function planNodeRewrite(
+  facts: NodeFacts,
+  options: TransformOptions,
+  profile: NodeRuntimeProfile,
+): PlanResult {
   const { stage } = facts;
   const { doc } = stage;
   const t = profile.template;
   if (!facts.start.ok) {
-    return { ok: false, skip: { rule: facts.start.rule, reason: facts.start.reason, suggestion: facts.start.suggestion } };
+    return {
+      ok: false,
+      skip: {
+        rule: facts.start.rule,
+        reason: facts.start.reason,
+        suggestion: facts.start.suggestion,
+      },
+    };
   }
   const start = facts.start;
   const app = findAppPaths(stage, []);
@@ -52,7 +63,10 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
     profile.builderImage
       ? {
           image: profile.builderImage,
-          note: { rule: 'node/cgr-builder', reason: `build stage uses ${profile.builderImage} so native modules match the runtime's Node; USER root as the original builder ran` },
+          note: {
+            rule: 'node/cgr-builder',
+            reason: `build stage uses ${profile.builderImage} so native modules match the runtime's Node; USER root as the original builder ran`,
+          },
           after: new LineWriter(doc).line('USER', 'root'),
         }
       : undefined,
@@ -68,21 +82,32 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
   const carried = carriedRuntimeLines(stage, split);
   const chown = `--chown=${user.uid}:${user.gid}`;
   const lines: string[] = [];
-  const platform = stage.platform !== null && !stage.platform.includes('BUILDPLATFORM') ? `--platform=${stage.platform} ` : '';
+  const platform =
+    stage.platform !== null && !stage.platform.includes('BUILDPLATFORM')
+      ? `--platform=${stage.platform} `
+      : '';
   lines.push(w.line('FROM', platform + profile.finalImage));
   if (stage.baseImage?.digest) {
-    warnings.push({ rule: 'common/pin-final-image', reason: `the builder is pinned by digest; the final image ${profile.finalImage} is pinned by tag only: add its digest to pin it too` });
+    warnings.push({
+      rule: 'common/pin-final-image',
+      reason: `the builder is pinned by digest; the final image ${profile.finalImage} is pinned by tag only: add its digest to pin it too`,
+    });
   }
   lines.push(carried.env);
   lines.push(w.line('WORKDIR', app.workdir));
   if (profile.replicateOsPackageRuns) {
     for (const r of facts.runs) {
-      const runtime = r.classes.some((c) => c.kind === 'os-packages' && (c.packages ?? []).some((p) => facts.runtimeOsPackages.includes(p)));
+      const runtime = r.classes.some(
+        (c) =>
+          c.kind === 'os-packages' &&
+          (c.packages ?? []).some((p) => facts.runtimeOsPackages.includes(p)),
+      );
       if (runtime) lines.push(instructionText(doc, r.run.ins) + w.eol);
     }
   }
   lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`));
-  for (const p of app.extra) lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
+  for (const p of app.extra)
+    lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
 
   let entrypoint: string[] | null = null;
   if (start.init) {
@@ -93,14 +118,25 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
       entrypoint = [t.initPath, ...init.args, '--', t.nodePath as string];
     } else if (t.initPath) {
       entrypoint = [t.initPath, '--', t.nodePath as string];
-      warnings.push({ rule: 'node/keep-init-process', reason: `${init.name} replaced by ${t.initPath}, which ${profile.finalImage} ships` });
+      warnings.push({
+        rule: 'node/keep-init-process',
+        reason: `${init.name} replaced by ${t.initPath}, which ${profile.finalImage} ships`,
+      });
     } else {
       const tool = facts.osPackageTool === 'apk' ? 'apk' : 'apt';
-      const known = (NODE_FACTS.initBinaryPaths as Record<string, Record<string, string>>)[tool][init.name];
+      const known = (NODE_FACTS.initBinaryPaths as Record<string, Record<string, string>>)[tool][
+        init.name
+      ];
       const path = init.program.startsWith('/') ? init.program : known;
       lines.push(w.line('COPY', `--from=${split.builderName} ${path} ${path}`));
       entrypoint = [path, ...init.args, '--', t.nodePath as string];
-      changes.push({ note: { rule: 'node/keep-init-process', reason: `${init.name} stays PID 1: ${path} is copied from the builder and runs node` }, edits: [] });
+      changes.push({
+        note: {
+          rule: 'node/keep-init-process',
+          reason: `${init.name} stays PID 1: ${path} is copied from the builder and runs node`,
+        },
+        edits: [],
+      });
     }
   }
   lines.push(w.line('USER', `${user.uid}:${user.gid}`));
@@ -111,10 +147,16 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
     else if (hc.kind === 'convert') {
       lines.push((split.comments.get(stage.healthcheck) ?? '') + hc.line + w.eol);
       changes.push({ note: { rule: 'node/convert-healthcheck', reason: hc.how }, edits: [] });
-    } else warnings.push({ rule: 'node/convert-healthcheck', reason: `HEALTHCHECK dropped: ${hc.reason}` });
+    } else
+      warnings.push({
+        rule: 'node/convert-healthcheck',
+        reason: `HEALTHCHECK dropped: ${hc.reason}`,
+      });
   }
   const cmd = profile.cmdFor(start.nodeArgs);
-  const startComments = [stage.entrypoint, stage.cmd].map((i) => (i ? (split.comments.get(i) ?? '') : '')).join('');
+  const startComments = [stage.entrypoint, stage.cmd]
+    .map((i) => (i ? (split.comments.get(i) ?? '') : ''))
+    .join('');
   lines.push(startComments);
   if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
   lines.push(w.exec('CMD', cmd));
@@ -124,7 +166,21 @@ export function planNodeRewrite(facts: NodeFacts, options: TransformOptions, pro
     reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
   };
   changes.push({ note: startNote, edits: [] });
-  changes.push(appendFinalStage(stage, split, lines.join(''), { rule: `node/${profile.target}-final-stage` as Note['rule'], reason: profile.why }));
+  changes.push(
+    appendFinalStage(stage, split, lines.join(''), {
+      rule: `node/${profile.target}-final-stage` as Note['rule'],
+      reason: profile.why,
+    }),
+  );
   changes.push({ note: user.note, edits: [] });
-  return { ok: true, plan: { target: profile.target, finalImage: profile.finalImage, finalHasShell: t.hasShell, changes, warnings } };
+  return {
+    ok: true,
+    plan: {
+      target: profile.target,
+      finalImage: profile.finalImage,
+      finalHasShell: t.hasShell,
+      changes,
+      warnings,
+    },
+  };
 }

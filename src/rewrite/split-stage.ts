@@ -7,7 +7,14 @@ import type { Note } from '../types';
 export const BUILDER_STAGE = 'builder';
 
 /** Instructions that describe how the image runs; they belong to the final stage, not the builder. */
-const RUNTIME_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME']);
+const RUNTIME_KEYWORDS = new Set([
+  'CMD',
+  'ENTRYPOINT',
+  'EXPOSE',
+  'HEALTHCHECK',
+  'STOPSIGNAL',
+  'VOLUME',
+]);
 
 export interface SplitStage {
   builderName: string;
@@ -40,11 +47,19 @@ export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitSta
   if (swap) {
     const [, fromEnd] = rangeOffsets(doc, stage.from.getRange());
     const edits = [{ start: imageStart, end: imageEnd, text: swap.image + suffix }];
-    if (swap.after) edits.push({ start: fromEnd, end: fromEnd, text: writer.eol + swap.after.replace(/(\r?\n)$/, '') });
+    if (swap.after)
+      edits.push({
+        start: fromEnd,
+        end: fromEnd,
+        text: writer.eol + swap.after.replace(/(\r?\n)$/, ''),
+      });
     changes.push({ note: swap.note, edits });
   } else if (suffix !== '') {
     changes.push({
-      note: { rule: 'common/name-build-stage', reason: `the original stage becomes the build stage "${BUILDER_STAGE}"` },
+      note: {
+        rule: 'common/name-build-stage',
+        reason: `the original stage becomes the build stage "${BUILDER_STAGE}"`,
+      },
       edits: [{ start: imageEnd, end: imageEnd, text: suffix }],
     });
   }
@@ -67,7 +82,10 @@ export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitSta
     if (tail.end === doc.source.length) keptEnd = tail.start;
     const names = [...new Set(removals.map((i) => keywordOf(i)))].join(', ');
     changes.push({
-      note: { rule: 'common/move-runtime-to-final', reason: `${names} moved from the build stage to the final stage` },
+      note: {
+        rule: 'common/move-runtime-to-final',
+        reason: `${names} moved from the build stage to the final stage`,
+      },
       edits,
     });
   }
@@ -75,7 +93,12 @@ export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitSta
 }
 
 /** Appends the final stage after the last line, keeping whether the file ended with a line break. */
-export function appendFinalStage(facts: StageFacts, split: SplitStage, body: string, note: Note): Change {
+export function appendFinalStage(
+  facts: StageFacts,
+  split: SplitStage,
+  body: string,
+  note: Note,
+): Change {
   const source = facts.doc.source;
   const writer = split.writer;
   const endsWithBreak = /(\r\n|\r|\n)$/.test(source);
@@ -93,7 +116,11 @@ export function appendFinalStage(facts: StageFacts, split: SplitStage, body: str
  * ENV, LABEL, EXPOSE, VOLUME and STOPSIGNAL of the original stage, re-emitted for the final stage
  * (with ARG re-declarations for the build arguments they reference, which a new stage loses).
  */
-export function carriedRuntimeLines(facts: StageFacts, split: SplitStage, options: { dropEnv?: (name: string) => boolean } = {}): {
+export function carriedRuntimeLines(
+  facts: StageFacts,
+  split: SplitStage,
+  options: { dropEnv?: (name: string) => boolean } = {},
+): {
   env: string;
   tail: string;
   envNames: string[];
@@ -111,7 +138,12 @@ export function carriedRuntimeLines(facts: StageFacts, split: SplitStage, option
     const text =
       kept.length === props.length
         ? instructionText(doc, env)
-        : w.line('ENV', kept.map((p) => doc.source.slice(...rangeOffsets(doc, p.getRange()))).join(' ')).trimEnd();
+        : w
+            .line(
+              'ENV',
+              kept.map((p) => doc.source.slice(...rangeOffsets(doc, p.getRange()))).join(' '),
+            )
+            .trimEnd();
     envParts.push(text + w.eol);
     for (const v of env.getVariables()) referenced.add(v.getName());
   }
@@ -128,13 +160,15 @@ export function carriedRuntimeLines(facts: StageFacts, split: SplitStage, option
   }
   const tailParts: string[] = [];
   for (const label of facts.labels) tailParts.push(instructionText(doc, label) + w.eol);
-  for (const ins of [...facts.exposes, ...facts.volumes]) tailParts.push(movedText(split, ins) + w.eol);
+  for (const ins of [...facts.exposes, ...facts.volumes])
+    tailParts.push(movedText(split, ins) + w.eol);
   if (facts.stopSignal) tailParts.push(movedText(split, facts.stopSignal) + w.eol);
   return { env: argLines.join('') + envParts.join(''), tail: tailParts.join(''), envNames };
 }
 
 export function movedText(split: SplitStage, ins: Instruction): string {
   const text = split.moved.get(ins);
-  if (text === undefined) throw new Error(`instruction on line ${ins.getRange().start.line + 1} was not moved`);
+  if (text === undefined)
+    throw new Error(`instruction on line ${ins.getRange().start.line + 1} was not moved`);
   return text;
 }

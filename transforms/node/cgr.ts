@@ -4,7 +4,8 @@ import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 
 export const id = 'node/cgr';
-export const summary = 'Node server on Chainguard: latest-dev build stage + cgr.dev/chainguard/node:latest (only with --target cgr)';
+export const summary =
+  'Node server on Chainguard: latest-dev build stage + cgr.dev/chainguard/node:latest (only with --target cgr)';
 
 export default function plan(facts: NodeFacts, options: TransformOptions): PlanResult {
   const t = getTemplate('node-chainguard');

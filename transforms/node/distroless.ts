@@ -4,17 +4,29 @@ import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 
 export const id = 'node/distroless';
-export const summary = 'Node server: build stage + gcr.io/distroless/nodejs<major>-debian13:nonroot';
+export const summary =
+  'Node server: build stage + gcr.io/distroless/nodejs<major>-debian13:nonroot';
 
 /** Why distroless cannot take this app, or null when it can. */
 export function distrolessBlocker(facts: NodeFacts): string | null {
   const t = getTemplate('node-distroless');
   const { base } = facts;
-  if (base.major === null) return `the tag "${base.tag}" floats, so the Node major (which must match the runtime's) is unknown`;
+  if (base.major === null)
+    return `the tag "${base.tag}" floats, so the Node major (which must match the runtime's) is unknown`;
   if (!(t.nodeMajors ?? []).includes(base.major)) {
     return `distroless builds Node ${(t.nodeMajors ?? []).join('/')} only, and this app is on Node ${base.major}; the major is never changed silently`;
   }
-  if (base.libc === 'musl' && (facts.nativeAddons.length > 0 || facts.runs.some((r) => r.classes.some((c) => c.kind === 'os-packages' && (c.packages ?? []).some((p) => ['python3', 'make', 'g++', 'build-base'].includes(p)))))) {
+  if (
+    base.libc === 'musl' &&
+    (facts.nativeAddons.length > 0 ||
+      facts.runs.some((r) =>
+        r.classes.some(
+          (c) =>
+            c.kind === 'os-packages' &&
+            (c.packages ?? []).some((p) => ['python3', 'make', 'g++', 'build-base'].includes(p)),
+        ),
+      ))
+  ) {
     return `the alpine (musl) builder compiles native addons${facts.nativeAddons.length ? ` (${facts.nativeAddons.join(', ')})` : ''} that cannot load on glibc distroless`;
   }
   if (facts.runtimeOsPackages.length > 0) {
@@ -25,13 +37,24 @@ export function distrolessBlocker(facts: NodeFacts): string | null {
 
 export default function plan(facts: NodeFacts, options: TransformOptions): PlanResult {
   const blocker = distrolessBlocker(facts);
-  if (blocker) return { ok: false, skip: { rule: 'node/distroless-final-stage', reason: blocker, suggestion: '--target slim keeps the same Node major and libc' } };
+  if (blocker)
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/distroless-final-stage',
+        reason: blocker,
+        suggestion: '--target slim keeps the same Node major and libc',
+      },
+    };
   const t = getTemplate('node-distroless');
   const major = facts.base.major as number;
   const finalImage = imageReference(t, { major });
   const warnings: Note[] = [];
   if (facts.stage.isTemplatedBase) {
-    warnings.push({ rule: 'node/distroless-final-stage', reason: `the base image is set by ARG; the final image is pinned to Node ${major} from its default, so a --build-arg with another major needs the final FROM changed too` });
+    warnings.push({
+      rule: 'node/distroless-final-stage',
+      reason: `the base image is set by ARG; the final image is pinned to Node ${major} from its default, so a --build-arg with another major needs the final FROM changed too`,
+    });
   }
   return planNodeRewrite(facts, options, {
     target: 'distroless',

@@ -4,7 +4,8 @@ import { getTemplate, imageReference } from '../../src/templates';
 import type { TransformOptions } from '../../src/types';
 
 export const id = 'node/slim';
-export const summary = 'Node server: build stage + the same tag family\'s slim or alpine image, as node (1000)';
+export const summary =
+  "Node server: build stage + the same tag family's slim or alpine image, as node (1000)";
 
 export default function plan(facts: NodeFacts, options: TransformOptions, why: string): PlanResult {
   const t = getTemplate('node-slim');

@@ -1,0 +1,187 @@
+import { PackageJson, resolveStartCommand, StartCommand } from '../../src/analyze/start-command';
+
+const pkg = (
+  scripts: Record<string, string>,
+  devDependencies: Record<string, string> = {},
+): PackageJson => ({ scripts, devDependencies });
+
+type Row = [string, string[] | { shell: string }, PackageJson | null, string[] | string, string[]?];
+
+// [title, command, package.json, expected node args or the rule of the refusal, context paths]
+const ROWS: Row[] = [
+  ['node server.js', ['node', 'server.js'], null, ['server.js']],
+  ['nodejs with absolute path', ['/usr/local/bin/node', '/app/index.js'], null, ['/app/index.js']],
+  [
+    'node flags before the script',
+    ['node', '--enable-source-maps', '-r', 'dotenv/config', 'dist/main.js', '--port', '80'],
+    null,
+    ['--enable-source-maps', '-r', 'dotenv/config', 'dist/main.js', '--port', '80'],
+  ],
+  ['a bare script runs through the node entrypoint', ['index.js'], null, ['index.js']],
+  ['shell form node', { shell: 'node server.js' }, null, ['server.js']],
+  [
+    'shell form with quotes',
+    { shell: 'node "my app.js" --name \'a b\'' },
+    null,
+    ['my app.js', '--name', 'a b'],
+  ],
+  ['npm start', ['npm', 'start'], pkg({ start: 'node server.js' }), ['server.js']],
+  ['npm run X', ['npm', 'run', 'serve'], pkg({ serve: 'node dist/server.js' }), ['dist/server.js']],
+  ['npm run-script X', ['npm', 'run-script', 'serve'], pkg({ serve: 'node a.js' }), ['a.js']],
+  [
+    'npm start with -- args',
+    ['npm', 'start', '--', '--port', '8080'],
+    pkg({ start: 'node s.js' }),
+    ['s.js', '--port', '8080'],
+  ],
+  ['yarn start', ['yarn', 'start'], pkg({ start: 'node main.js' }), ['main.js']],
+  ['yarn X', ['yarn', 'prod'], pkg({ prod: 'node main.js' }), ['main.js']],
+  ['pnpm start', ['pnpm', 'start'], pkg({ start: 'node app.mjs' }), ['app.mjs']],
+  ['pnpm run X', ['pnpm', 'run', 'go'], pkg({ go: 'node app.cjs' }), ['app.cjs']],
+  [
+    'scripts calling scripts',
+    ['npm', 'start'],
+    pkg({ start: 'npm run serve', serve: 'node --inspect=0 s.js' }),
+    'node/dev-server-start',
+  ],
+  [
+    'nested scripts resolve',
+    ['npm', 'start'],
+    pkg({ start: 'npm run serve', serve: 'node s.js' }),
+    ['s.js'],
+  ],
+  ['no start script: npm runs server.js', ['npm', 'start'], pkg({}), ['server.js'], ['server.js']],
+  ['no start script and no server.js', ['npm', 'start'], pkg({}), 'node/resolve-start-command'],
+  [
+    'missing script',
+    ['npm', 'run', 'nope'],
+    pkg({ start: 'node a.js' }),
+    'node/resolve-start-command',
+  ],
+  ['no package.json', ['npm', 'start'], null, 'node/resolve-start-command'],
+  [
+    'prestart hook',
+    ['npm', 'start'],
+    pkg({ prestart: 'node migrate.js', start: 'node s.js' }),
+    'node/resolve-start-command',
+  ],
+  [
+    '&& in a script',
+    ['npm', 'start'],
+    pkg({ start: 'node a.js && node b.js' }),
+    'node/resolve-start-command',
+  ],
+  [
+    'pipe in a script',
+    ['npm', 'start'],
+    pkg({ start: 'node a.js | tee log' }),
+    'node/resolve-start-command',
+  ],
+  [
+    'env assignment in a script',
+    ['npm', 'start'],
+    pkg({ start: 'NODE_ENV=production node a.js' }),
+    'node/resolve-start-command',
+  ],
+  [
+    '$VAR in a script',
+    ['npm', 'start'],
+    pkg({ start: 'node a.js --port $PORT' }),
+    'node/resolve-start-command',
+  ],
+  [
+    'cross-env in a script',
+    ['npm', 'start'],
+    pkg({ start: 'cross-env NODE_ENV=production node a.js' }),
+    'node/resolve-start-command',
+  ],
+  [
+    'build at start in a script',
+    ['npm', 'start'],
+    pkg({ start: 'npm run build && node dist/a.js' }),
+    'node/build-at-start',
+  ],
+  [
+    'build at start in CMD',
+    { shell: 'npm run build && npm start' },
+    pkg({ start: 'node a.js' }),
+    'node/build-at-start',
+  ],
+  [
+    'devDependency before the app',
+    ['npm', 'start'],
+    pkg({ start: 'prisma migrate deploy && node dist/main.js' }, { prisma: '6' }),
+    'node/devdependency-start',
+  ],
+  ['prisma directly', ['npx', 'prisma', 'migrate', 'deploy'], null, 'node/devdependency-start'],
+  ['npx ts-node', ['npx', 'ts-node', 'src/index.ts'], null, 'node/dev-server-start'],
+  ['npx other', ['npx', 'some-cli'], null, 'node/resolve-start-command'],
+  ['ts-node', ['ts-node', 'src/index.ts'], null, 'node/dev-server-start'],
+  [
+    'node -r ts-node/register',
+    ['node', '-r', 'ts-node/register', 'src/index.ts'],
+    null,
+    'node/dev-server-start',
+  ],
+  ['node on a .ts file', ['node', 'src/index.ts'], null, 'node/dev-server-start'],
+  ['node --watch', ['node', '--watch', 'a.js'], null, 'node/dev-server-start'],
+  ['nodemon', ['nodemon', 'a.js'], null, 'node/dev-server-start'],
+  ['npm run dev', ['npm', 'run', 'dev'], pkg({ dev: 'nodemon a.js' }), 'node/dev-server-start'],
+  ['ng serve', ['ng', 'serve'], null, 'node/dev-server-start'],
+  [
+    'next start through a script',
+    ['npm', 'start'],
+    pkg({ start: 'next start' }),
+    'node/dev-server-start',
+  ],
+  ['pm2-runtime', ['pm2-runtime', 'ecosystem.config.js'], null, 'node/global-cli-start'],
+  ['nest start', ['nest', 'start'], null, 'node/global-cli-start'],
+  ['serve -s build', ['serve', '-s', 'build'], null, 'node/global-cli-start'],
+  ['a shell script', ['./docker-entrypoint.sh'], null, 'node/resolve-start-command'],
+  ['sh -c', ['sh', '-c', 'node a.js'], null, 'node/resolve-start-command'],
+  ['unknown program', ['gunicorn', 'app'], null, 'node/resolve-start-command'],
+  ['empty', [], null, 'node/resolve-start-command'],
+  ['tini wrapper', ['tini', '--', 'node', 'a.js'], null, ['a.js']],
+  [
+    'dumb-init wrapper with flags',
+    ['/usr/bin/dumb-init', '--single-child', '--', 'npm', 'start'],
+    pkg({ start: 'node a.js' }),
+    ['a.js'],
+  ],
+];
+
+describe('resolveStartCommand', () => {
+  it.each(ROWS)('%s', (_title, command, packageJson, expected, paths = []) => {
+    const r: StartCommand = resolveStartCommand({ command, packageJson, paths });
+    if (Array.isArray(expected)) {
+      expect(r).toMatchObject({ ok: true, nodeArgs: expected });
+    } else {
+      expect(r).toMatchObject({ ok: false, rule: expected });
+      if (!r.ok) expect(r.reason).toMatch(/\w/);
+    }
+  });
+
+  it('records the init wrapper', () => {
+    const r = resolveStartCommand({
+      command: ['dumb-init', '--rewrite', '15:2', '--', 'node', 'a.js'],
+      packageJson: null,
+      paths: [],
+    });
+    expect(r).toMatchObject({ ok: true, init: { name: 'dumb-init', program: 'dumb-init' } });
+  });
+
+  it('explains the resolution trail', () => {
+    const r = resolveStartCommand({
+      command: ['npm', 'start'],
+      packageJson: pkg({ start: 'npm run serve', serve: 'node s.js' }),
+      paths: [],
+    });
+    expect(r.ok && r.trail).toEqual([
+      'npm start',
+      'scripts.start',
+      'npm run serve',
+      'scripts.serve',
+      'node s.js',
+    ]);
+  });
+});

@@ -1,0 +1,206 @@
+import fs from 'fs';
+import path from 'path';
+import { makeTree, NODE_APP, runCli } from '../helpers/cli';
+
+const MULTI =
+  'FROM node:22 AS b\nRUN true\nFROM node:22-slim\nCOPY --from=b /a /a\nCMD ["node","/a/x.js"]\n';
+
+describe('dockerize-slim (dry run)', () => {
+  it('prints a git-style diff and the rule list, writes nothing, exits 0', async () => {
+    const root = makeTree(NODE_APP);
+    const r = await runCli(['.'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('diff --git a/Dockerfile b/Dockerfile');
+    expect(r.stdout).toContain('+FROM gcr.io/distroless/nodejs22-debian13:nonroot');
+    expect(r.stdout).toContain('-RUN npm install');
+    expect(r.stdout).toMatch(
+      /node\/resolve-start-command: npm start -> scripts\.start -> node server\.js/,
+    );
+    expect(r.stdout).not.toContain('\u001b[');
+    expect(r.stderr).toMatch(/1 file: 1 would change, 0 unchanged, 0 skipped, 0 errors/);
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toBe(NODE_APP.Dockerfile);
+  });
+
+  it('colors when asked', async () => {
+    const r = await runCli(['--color', '.'], makeTree(NODE_APP));
+    expect(r.stdout).toContain('\u001b[32m+FROM');
+  });
+
+  it('honours FORCE_COLOR and NO_COLOR', async () => {
+    expect((await runCli(['.'], makeTree(NODE_APP), { FORCE_COLOR: '1' })).stdout).toContain(
+      '\u001b[',
+    );
+    expect((await runCli(['.'], makeTree(NODE_APP), { NO_COLOR: '1' })).stdout).not.toContain(
+      '\u001b[',
+    );
+  });
+
+  it('--format diff prints only the patch', async () => {
+    const r = await runCli(['--format', 'diff', '.'], makeTree(NODE_APP));
+    expect(r.stdout.startsWith('diff --git')).toBe(true);
+    expect(r.stdout).not.toContain('node/resolve-start-command');
+  });
+
+  it('--check exits 1 when a file would change and 0 when none would', async () => {
+    const root = makeTree({ ...NODE_APP, 'other/Dockerfile': MULTI });
+    const r = await runCli(['--check', '.'], root);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Dockerfile: would change');
+    const clean = await runCli(['--check', 'other'], root);
+    expect(clean.code).toBe(0);
+  });
+
+  it('-l lists the paths that would change', async () => {
+    const root = makeTree({
+      ...NODE_APP,
+      'svc/Dockerfile': NODE_APP.Dockerfile,
+      'svc/package.json': NODE_APP['package.json'],
+      'old/Dockerfile': MULTI,
+    });
+    const r = await runCli(['-l', '.'], root);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('Dockerfile\nsvc/Dockerfile\n');
+  });
+
+  it('reports skips with their rule on stderr', async () => {
+    const r = await runCli(['.'], makeTree({ Dockerfile: MULTI }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Dockerfile: skipped [common/already-multi-stage]');
+    expect(r.stderr).toContain('1 skipped (common/already-multi-stage: 1)');
+  });
+
+  it('reports a missing path, keeps going, and exits 2', async () => {
+    const root = makeTree(NODE_APP);
+    const r = await runCli(['nope', 'Dockerfile'], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope: error no such file or directory');
+    expect(r.stdout).toContain('diff --git a/Dockerfile');
+  });
+
+  it('reports a Dockerfile without FROM as an error', async () => {
+    const r = await runCli(['Dockerfile'], makeTree({ Dockerfile: 'RUN echo hi\n' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Dockerfile: error no FROM instruction');
+  });
+
+  it('reports an invalid package.json naming the file', async () => {
+    const r = await runCli(['.'], makeTree({ ...NODE_APP, 'package.json': '{ nope' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Dockerfile: error package\.json is not valid JSON/);
+  });
+
+  it('rejects a binary or non-UTF-8 file and a directory named Dockerfile', async () => {
+    const root = makeTree({ 'a/Dockerfile': 'FROM node\u0000\n', 'b/Dockerfile': '' });
+    fs.writeFileSync(
+      path.join(root, 'b/Dockerfile'),
+      Buffer.from([0x46, 0x52, 0x4f, 0x4d, 0x20, 0xff, 0xfe, 0x0a]),
+    );
+    fs.mkdirSync(path.join(root, 'c/Dockerfile'), { recursive: true });
+    const r = await runCli(['a/Dockerfile', 'b/Dockerfile', 'c/Dockerfile'], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a/Dockerfile: error is a binary file');
+    expect(r.stderr).toContain('b/Dockerfile: error is not valid UTF-8 text');
+    expect(r.stderr).toContain('c/Dockerfile: error is a directory');
+  });
+
+  it('rejects unknown flags and conflicting modes with a usage error', async () => {
+    expect((await runCli(['--nope'], makeTree({}))).code).toBe(2);
+    const r = await runCli(['--write', '--check'], makeTree({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mutually exclusive');
+  });
+
+  it('--help explains the options and exit codes', async () => {
+    const r = await runCli(['--help'], makeTree({}));
+    expect(r.code).toBe(0);
+    for (const word of [
+      '--write',
+      '--check',
+      '--list-different',
+      '--target',
+      '--user',
+      '--format',
+      'Exit codes',
+    ])
+      expect(r.stdout).toContain(word);
+  });
+
+  it('finds Dockerfile names recursively, skipping node_modules, .git and vendor', async () => {
+    const df = NODE_APP.Dockerfile;
+    const root = makeTree({
+      'a/Dockerfile.prod': df,
+      'b/api.Dockerfile': df,
+      'c/Containerfile': df,
+      'd/web.dockerfile': df,
+      'node_modules/x/Dockerfile': df,
+      '.git/Dockerfile': df,
+      'vendor/Dockerfile': df,
+      'e/Dockerfile.dockerignore': 'x',
+      'e/notes.txt': df,
+    });
+    const r = await runCli(['-l', '.'], root);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/4 files: 0 would change, 0 unchanged, 4 skipped/);
+  });
+
+  it('--format json is one document with a versioned schema', async () => {
+    const root = makeTree({ ...NODE_APP, 'old/Dockerfile': MULTI });
+    const r = await runCli(['--format', 'json', '.'], root);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.files.map((f: { path: string; status: string }) => [f.path, f.status])).toEqual([
+      ['Dockerfile', 'changed'],
+      ['old/Dockerfile', 'skipped'],
+    ]);
+    expect(doc.files[0].edits.map((e: { rule: string }) => e.rule)).toContain(
+      'node/resolve-start-command',
+    );
+    expect(doc.files[0].diff).toContain('+++ b/Dockerfile');
+    expect(doc.summary).toMatchObject({ files: 2, changed: 1, skipped: 1, errors: 0 });
+  });
+});
+
+describe('dockerize-slim --write', () => {
+  it('writes the rewrite, keeps the mode, and a second run changes nothing', async () => {
+    const root = makeTree(NODE_APP);
+    const file = path.join(root, 'Dockerfile');
+    fs.chmodSync(file, 0o640);
+    const r = await runCli(['--write', '.'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Dockerfile: rewritten (distroless -> gcr.io/distroless/nodejs22-debian13:nonroot)',
+    );
+    const written = fs.readFileSync(file, 'utf8');
+    expect(written).toContain('FROM node:22 AS builder');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(fs.readdirSync(root).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const again = await runCli(['--check', '.'], root);
+    expect(again.code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(written);
+  });
+
+  it('writes through a symlink to its target and keeps the link', async () => {
+    const root = makeTree({ ...NODE_APP, 'real/Dockerfile.base': NODE_APP.Dockerfile });
+    fs.unlinkSync(path.join(root, 'Dockerfile'));
+    fs.symlinkSync('real/Dockerfile.base', path.join(root, 'Dockerfile'));
+    const r = await runCli(['--write', 'Dockerfile', '--context', '.'], root);
+    expect(r.code).toBe(0);
+    expect(fs.lstatSync(path.join(root, 'Dockerfile')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(root, 'real/Dockerfile.base'), 'utf8')).toContain(
+      'AS builder',
+    );
+  });
+
+  if (process.getuid?.() !== 0) {
+    it('reports a read-only folder as an error and leaves the file as it was', async () => {
+      const root = makeTree(NODE_APP);
+      fs.chmodSync(root, 0o555);
+      const r = await runCli(['--write', '.'], root);
+      fs.chmodSync(root, 0o755);
+      expect(r.code).toBe(2);
+      expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toBe(NODE_APP.Dockerfile);
+    });
+  }
+});
