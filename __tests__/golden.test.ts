@@ -64,3 +64,4 @@ export function defineGoldenTests(scope: string): void {
 }
 
 defineGoldenTests('node');
+defineGoldenTests('go');

@@ -10,6 +10,10 @@ import { validateOutput } from './validate';
 import nodeDistroless, { distrolessBlocker } from '../transforms/node/distroless';
 import nodeCgr from '../transforms/node/cgr';
 import nodeSlim from '../transforms/node/slim';
+import goDistroless from '../transforms/go/distroless';
+import goScratch from '../transforms/go/scratch';
+import goCgr from '../transforms/go/cgr';
+import { analyzeGo, isGolangImage } from './analyze/go';
 
 const BOM = '\uFEFF';
 
@@ -61,6 +65,7 @@ function transformText(
     });
   }
   if (isNodeImage(facts.baseImage)) return rewriteNode(facts, options, context);
+  if (isGolangImage(facts.baseImage)) return rewriteGo(facts, options, context);
   return unchanged(source, {
     rule: 'common/unsupported-base',
     reason: `the base image ${facts.baseImage.raw} is not an official node or golang image`,
@@ -103,6 +108,29 @@ function rewriteNode(
       });
   }
   return finish(facts, result);
+}
+
+function rewriteGo(
+  facts: StageFacts,
+  options: TransformOptions,
+  context: BuildContext,
+): TransformResult {
+  const go = analyzeGo(facts, context);
+  switch (options.target ?? 'auto') {
+    case 'auto':
+    case 'distroless':
+      return finish(facts, goDistroless(go, options));
+    case 'scratch':
+      return finish(facts, goScratch(go, options));
+    case 'cgr':
+      return finish(facts, goCgr(go, options));
+    default:
+      return unchanged(facts.doc.source, {
+        rule: 'common/target',
+        reason: `--target ${options.target} is not for Go binaries`,
+        suggestion: '--target distroless, scratch or cgr',
+      });
+  }
 }
 
 function finish(facts: StageFacts, result: PlanResult): TransformResult {

@@ -1,6 +1,16 @@
 import * as nodeDistroless from './node/distroless';
 import * as nodeCgr from './node/cgr';
 import * as nodeSlim from './node/slim';
+import * as goDistroless from './go/distroless';
+import * as goScratch from './go/scratch';
+import * as goCgr from './go/cgr';
 
 /** Every rewrite, in the order `auto` considers them. Order is behaviour: no directory scan. */
-export const TRANSFORMS = [nodeDistroless, nodeCgr, nodeSlim] as const;
+export const TRANSFORMS = [
+  nodeDistroless,
+  nodeCgr,
+  nodeSlim,
+  goDistroless,
+  goScratch,
+  goCgr,
+] as const;

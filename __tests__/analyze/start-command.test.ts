@@ -151,15 +151,18 @@ const ROWS: Row[] = [
 ];
 
 describe('resolveStartCommand', () => {
-  it.each(ROWS)('%s', (_title, command, packageJson, expected, paths = []) => {
-    const r: StartCommand = resolveStartCommand({ command, packageJson, paths });
-    if (Array.isArray(expected)) {
-      expect(r).toMatchObject({ ok: true, nodeArgs: expected });
-    } else {
-      expect(r).toMatchObject({ ok: false, rule: expected });
-      if (!r.ok) expect(r.reason).toMatch(/\w/);
-    }
-  });
+  it.each(ROWS.map(([t, c, p, e, paths]) => [t, c, p, e, paths ?? []] as const))(
+    '%s',
+    (_title, command, packageJson, expected, paths) => {
+      const r: StartCommand = resolveStartCommand({ command, packageJson, paths });
+      if (Array.isArray(expected)) {
+        expect(r).toMatchObject({ ok: true, nodeArgs: expected });
+      } else {
+        expect(r).toMatchObject({ ok: false, rule: expected });
+        if (!r.ok) expect(r.reason).toMatch(/\w/);
+      }
+    },
+  );
 
   it('records the init wrapper', () => {
     const r = resolveStartCommand({

@@ -29,7 +29,8 @@ export function planHealthcheck(
   const [insStart] = rangeOffsets(doc, ins.getRange());
   const head = doc.source.slice(insStart, subStart);
   const options = head.slice(head.search(/\s/)).trim();
-  const exec = execFormOf(doc, ins, 1 + countWords(options));
+  // dockerfile-ast's argument range starts after the flags, at CMD.
+  const exec = execFormOf(doc, ins, 1);
   let command: string;
   if (exec) {
     command = exec[0] === 'CMD-SHELL' ? exec.slice(1).join(' ') : exec.map(quoteIfNeeded).join(' ');
@@ -84,10 +85,6 @@ export function planHealthcheck(
     line: prefix + execArray([nodePath, '-e', script]),
     how: `${tool} ${url} became a node HTTP check`,
   };
-}
-
-function countWords(s: string): number {
-  return s === '' ? 0 : s.split(/\s+/).length;
 }
 
 function quoteIfNeeded(w: string): string {

@@ -26,6 +26,8 @@ export interface SplitStage {
   comments: Map<Instruction, string>;
   /** Where the kept text ends once the moved instructions are gone. */
   keptEnd: number;
+  /** The end of the last instruction that stays in the builder: where builder steps are added. */
+  builderEnd: number;
 }
 
 export interface BuilderImageSwap {
@@ -89,7 +91,9 @@ export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitSta
       edits,
     });
   }
-  return { builderName, changes, writer, moved, comments, keptEnd };
+  const kept = stage.instructions.filter((ins) => !RUNTIME_KEYWORDS.has(keywordOf(ins)));
+  const [, builderEnd] = rangeOffsets(doc, (kept[kept.length - 1] ?? stage.from).getRange());
+  return { builderName, changes, writer, moved, comments, keptEnd, builderEnd };
 }
 
 /** Appends the final stage after the last line, keeping whether the file ended with a line break. */

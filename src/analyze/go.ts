@@ -1,0 +1,264 @@
+import posix from 'path/posix';
+import { DockerizeError } from '../errors';
+import { ImageRef, officialName } from '../image-ref';
+import { Instruction } from 'dockerfile-ast';
+import { execFormOf, logicalArguments } from '../parse';
+import { splitShellWords } from '../shell-words';
+import { BUILDERS } from '../templates';
+import type { BuildContext } from '../types';
+import { effectiveCommand } from './command';
+import { binaryLocation, GoCommand, parseGoCommands, parseGoWords } from './go-build';
+import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './go-sources';
+import { RunStep, StageFacts } from './stage';
+
+export interface GolangBase {
+  tag: string;
+  version: string | null;
+  variant: string | null;
+  libc: 'glibc' | 'musl';
+  /** cgo is on by default when the image has a C compiler (Debian variants). */
+  cgoDefault: boolean;
+  isOnbuild: boolean;
+}
+
+export interface GoBuildStep {
+  run: RunStep;
+  cmd: GoCommand;
+  binary: string;
+}
+
+export interface GoStart {
+  /** The command words with the binary's path made absolute, split as the original split them. */
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  binary: string;
+  /** A `go run` CMD turned into a build: the package and flags to build. */
+  fromGoRun?: GoCommand;
+}
+
+export interface GoFacts {
+  stage: StageFacts;
+  base: GolangBase;
+  mod: GoMod | null;
+  sources: GoSourceFacts;
+  builds: GoBuildStep[];
+  /** Why cgo is needed (empty: pure Go). */
+  cgoReasons: string[];
+  cgoExplicitlyOff: boolean;
+  runtimeOsPackages: string[];
+  /** The build context listing (for files the code reads or writes). */
+  contextPaths: readonly string[];
+  start:
+    | GoStart
+    | { skip: string; rule: 'go/start-command' | 'go/toolchain-at-runtime' | 'go/binary-path' };
+}
+
+const BUILD_ONLY_OS = new Set([
+  'gcc',
+  'g++',
+  'musl-dev',
+  'libc-dev',
+  'libc6-dev',
+  'build-base',
+  'build-essential',
+  'git',
+  'make',
+  'ca-certificates',
+  'tzdata',
+  'upx',
+  'pkgconfig',
+  'pkg-config',
+  'bash',
+  'curl',
+  'wget',
+  'openssh-client',
+  'binutils',
+  'gcc-multilib',
+]);
+
+export function isGolangImage(ref: ImageRef | null): boolean {
+  return ref !== null && officialName(ref) === 'golang';
+}
+
+export function analyzeGolangBase(ref: ImageRef): GolangBase {
+  const tag = ref.tag ?? 'latest';
+  const m = /^(\d+(?:\.\d+){0,2}|tip-\d+)?(?:-?(.*))?$/.exec(tag);
+  const version = m?.[1] && !m[1].startsWith('tip') ? m[1] : null;
+  const variant = m?.[2] ? m[2] : null;
+  const libc = /alpine/.test(tag) ? 'musl' : 'glibc';
+  return {
+    tag,
+    version,
+    variant,
+    libc,
+    cgoDefault: libc === 'glibc',
+    isOnbuild: /onbuild/.test(tag),
+  };
+}
+
+export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
+  const base = analyzeGolangBase(stage.baseImage as ImageRef);
+  let mod: GoMod | null = null;
+  const modText = context.files['go.mod'];
+  if (modText !== undefined) {
+    mod = parseGoMod(modText);
+    if (mod.module === null)
+      throw new DockerizeError('E_CONTEXT', 'go.mod does not parse: it has no module line');
+  }
+  const sources = scanGoSources(context.files);
+  const gopath = stage.envValues.GOPATH ?? BUILDERS.golang.gopath;
+  const builds: GoBuildStep[] = [];
+  const runtimeOsPackages: string[] = [];
+  let cgoExplicitlyOff = /^0$/.test(stage.envValues.CGO_ENABLED ?? '');
+  let cgoExplicitlyOn = /^1$/.test(stage.envValues.CGO_ENABLED ?? '');
+  for (const run of stage.runs) {
+    for (const c of run.commands) {
+      const words = c.trim().split(/\s+/);
+      if (/^(apt-get|apt|apk)$/.test(words[0]) && /^(install|add)$/.test(words[1] ?? '')) {
+        for (const p of words.slice(2))
+          if (!p.startsWith('-') && !BUILD_ONLY_OS.has(p.replace(/[=<>~].*$/, '')))
+            runtimeOsPackages.push(p);
+      }
+    }
+    for (const cmd of parseGoCommands(run.commands, run.workdir)) {
+      if (cmd.env.CGO_ENABLED === '0') cgoExplicitlyOff = true;
+      if (cmd.env.CGO_ENABLED === '1') cgoExplicitlyOn = true;
+      if (cmd.subcommand === 'build' || cmd.subcommand === 'install') {
+        const loc = binaryLocation(cmd, mod?.module ?? null, gopath);
+        builds.push({ run, cmd, binary: loc.unknown ? `?${loc.unknown}` : loc.path });
+      }
+    }
+  }
+  const cgoReasons: string[] = [];
+  if (sources.cgoFiles.length > 0)
+    cgoReasons.push(`import "C" in ${sources.cgoFiles.slice(0, 3).join(', ')}`);
+  const cgoModules = cgoRequirements(mod);
+  if (cgoModules.length > 0)
+    cgoReasons.push(`go.mod requires ${cgoModules.join(', ')}, which needs cgo`);
+  if (cgoExplicitlyOn) cgoReasons.push('the build sets CGO_ENABLED=1');
+  const cgoFlags = builds.flatMap((b) => b.cmd.cgoFlags);
+  if (cgoFlags.length > 0) cgoReasons.push(`the build uses ${[...new Set(cgoFlags)].join(', ')}`);
+  return {
+    stage,
+    base,
+    mod,
+    sources,
+    builds,
+    cgoReasons,
+    cgoExplicitlyOff,
+    runtimeOsPackages,
+    contextPaths: context.paths,
+    start: resolveGoStart(stage, builds, mod, gopath),
+  };
+}
+
+function resolveGoStart(
+  stage: StageFacts,
+  builds: GoBuildStep[],
+  mod: GoMod | null,
+  gopath: string,
+): GoFacts['start'] {
+  const { doc } = stage;
+  const command = effectiveCommand(stage);
+  if (command === null)
+    return { skip: 'the stage has no CMD or ENTRYPOINT', rule: 'go/start-command' };
+  let words: string[];
+  if (Array.isArray(command)) {
+    words = command;
+    if (words.length === 1 && /\s/.test(words[0])) {
+      return {
+        skip: `the exec-form command ${JSON.stringify(words)} is one string holding a whole command line, which Docker runs as a single program name`,
+        rule: 'go/start-command',
+      };
+    }
+  } else {
+    const split = splitShellWords(command.shell);
+    if (!split.plain)
+      return {
+        skip: `the start command ${split.reason}, which needs a shell the final image does not have`,
+        rule: 'go/start-command',
+      };
+    words = split.words;
+  }
+  const workdir = stage.workdir ?? BUILDERS.golang.workdir;
+  const program = words[0];
+  if (program === 'go' || program === 'go-wrapper') {
+    const run = program === 'go' ? parseGoWords(words, workdir) : null;
+    if (run && run.subcommand === 'run') {
+      const reproducible =
+        run.otherFlags.length === 0 && run.cgoFlags.length === 0 && run.packages.length > 0;
+      if (!reproducible) {
+        return {
+          skip: `go run ${[...run.otherFlags, ...run.cgoFlags].join(' ') || '(no package)'} cannot be reproduced as a plain build`,
+          rule: 'go/toolchain-at-runtime',
+        };
+      }
+      const build: GoCommand = { ...run, subcommand: 'build', output: '/usr/local/bin/' };
+      const loc = binaryLocation(build, mod?.module ?? null, gopath);
+      if (loc.unknown) return { skip: `go run: ${loc.unknown}`, rule: 'go/toolchain-at-runtime' };
+      return {
+        entrypoint: null,
+        cmd: [loc.path, ...run.programArgs],
+        binary: loc.path,
+        fromGoRun: { ...build, output: loc.path },
+      };
+    }
+    return {
+      skip: `${words.slice(0, 2).join(' ')} needs the Go toolchain at runtime`,
+      rule: 'go/toolchain-at-runtime',
+    };
+  }
+  if (/^(gotestsum|dlv|air|reflex|CompileDaemon|gow)$/.test(posix.basename(program))) {
+    return {
+      skip: `${program} needs the Go toolchain or sources at runtime`,
+      rule: 'go/toolchain-at-runtime',
+    };
+  }
+  const known = builds.filter((b) => !b.binary.startsWith('?'));
+  let binary: string | null = null;
+  if (program.includes('/')) {
+    const abs = posix.resolve(workdir, program);
+    binary = known.find((b) => b.binary === abs)?.binary ?? null;
+  } else {
+    binary =
+      known.find(
+        (b) =>
+          posix.dirname(b.binary) === posix.join(gopath, 'bin') &&
+          posix.basename(b.binary) === program,
+      )?.binary ?? null;
+    binary ??=
+      known.find(
+        (b) =>
+          ['/usr/local/bin', '/usr/bin', '/bin'].includes(posix.dirname(b.binary)) &&
+          posix.basename(b.binary) === program,
+      )?.binary ?? null;
+  }
+  if (binary === null) {
+    const unknown = builds.find((b) => b.binary.startsWith('?'));
+    const why = unknown
+      ? `; ${unknown.binary.slice(1)}`
+      : builds.length === 0
+        ? '; the stage has no go build or go install'
+        : '';
+    return {
+      skip: `CMD runs ${program}, and the binary's exact path in the builder is not known${why}`,
+      rule: 'go/binary-path',
+    };
+  }
+  const absolute = (ws: string[] | null) =>
+    ws && ws.length > 0 && ws[0] === program ? [binary as string, ...ws.slice(1)] : ws;
+  const entryExec = stage.entrypoint ? instructionWords(doc, stage.entrypoint) : null;
+  if (entryExec && entryExec.length > 0) {
+    const cmdExec = stage.cmd ? instructionWords(doc, stage.cmd) : null;
+    return { entrypoint: absolute(entryExec), cmd: cmdExec, binary };
+  }
+  return { entrypoint: null, cmd: absolute(words), binary };
+}
+
+/** An instruction's words: exec form as is, shell form only when it is a plain command. */
+function instructionWords(doc: StageFacts['doc'], ins: Instruction): string[] | null {
+  const exec = execFormOf(doc, ins);
+  if (exec) return exec;
+  const split = splitShellWords(logicalArguments(doc, ins));
+  return split.plain ? split.words : null;
+}

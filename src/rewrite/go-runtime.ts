@@ -1,0 +1,392 @@
+import posix from 'path/posix';
+import { GoBuildStep, GoFacts, GoStart } from '../analyze/go';
+import { Healthcheck } from 'dockerfile-ast';
+import { Change, execArray, TextEdit } from '../edit';
+import { execFormOf, rangeOffsets } from '../parse';
+import { BaseImageContract, BUILDERS } from '../templates';
+import type { Note, TransformOptions } from '../types';
+import { PlanResult } from './node-runtime';
+import { isSkip, resolveRuntimeUser } from './runtime-user';
+import { appendFinalStage, carriedRuntimeLines, splitStage } from './split-stage';
+
+export interface GoRuntimeProfile {
+  target: 'distroless' | 'scratch' | 'cgr';
+  template: BaseImageContract;
+  finalImage: string;
+  why: string;
+  /** The binary links libc dynamically (cgo) and the image provides it. */
+  cgo: boolean;
+  warnings: Note[];
+}
+
+/** Scratch-style gaps the rewrite must fill: what the final image lacks that the app uses. */
+function gaps(facts: GoFacts, t: BaseImageContract) {
+  const s = facts.sources;
+  return {
+    caBundle: t.hasCaCerts === false,
+    tzdata: t.hasTzdata === false && s.usesTimeZones && !s.importsTzdata,
+    tmp: t.hasTmp === false && s.usesTempDir,
+  };
+}
+
+export function planGoRewrite(
+  facts: GoFacts,
+  options: TransformOptions,
+  profile: GoRuntimeProfile,
+): PlanResult {
+  const { stage } = facts;
+  const { doc } = stage;
+  const t = profile.template;
+  const fail = (rule: Note['rule'], reason: string, suggestion?: string): PlanResult => ({
+    ok: false,
+    skip: { rule, reason, suggestion },
+  });
+  if (facts.base.isOnbuild)
+    return fail(
+      'go/onbuild-image',
+      `${facts.base.tag} builds through ONBUILD triggers that this tool cannot see`,
+      'use golang:<version> with explicit COPY and go build steps',
+    );
+  if ('skip' in facts.start) return fail(facts.start.rule, facts.start.skip);
+  const start: GoStart = facts.start;
+  const workdir = stage.workdir ?? BUILDERS.golang.workdir;
+  const build = facts.builds.find((b) => b.binary === start.binary);
+  if (build && stage.workdir !== null && build.binary === stage.workdir) {
+    return fail(
+      'go/binary-path',
+      `go build -o ${build.cmd.output} writes into the WORKDIR folder ${stage.workdir}, so the binary lands at ${stage.workdir}/<name>, not ${build.binary} (an upstream bug)`,
+      `build with -o ${stage.workdir}/<name> and CMD that path`,
+    );
+  }
+  if (facts.sources.execPrograms.length > 0) {
+    return fail(
+      'go/exec-programs',
+      `the app runs ${facts.sources.execPrograms.join(', ')} with exec.Command, and ${profile.finalImage} has no programs besides the binary`,
+      'keep a full base image for this app',
+    );
+  }
+  if (facts.runtimeOsPackages.length > 0) {
+    return fail(
+      'go/runtime-os-packages',
+      `the image installs ${facts.runtimeOsPackages.join(', ')}, which the app may need at runtime and ${profile.finalImage} does not have`,
+    );
+  }
+  const user = resolveRuntimeUser(
+    stage,
+    t,
+    profile.finalImage,
+    options.user,
+    BUILDERS.golang.users,
+  );
+  if (isSkip(user)) return { ok: false, skip: user };
+  const gap = gaps(facts, t);
+  const split = splitStage(stage);
+  const w = split.writer;
+  const changes: Change[] = [...split.changes];
+  const warnings: Note[] = [...profile.warnings, ...user.warnings];
+
+  if (build) {
+    changes.push(...buildFlagEdits(facts, build, profile, gap.tzdata));
+  } else if (start.fromGoRun) {
+    const run = start.fromGoRun;
+    const flags = [
+      ...(profile.cgo ? [] : ['CGO_ENABLED=0']),
+      'go',
+      'build',
+      '-trimpath',
+      '-ldflags="-s -w"',
+    ];
+    if (gap.tzdata) flags.push('-tags', 'timetzdata');
+    const line = [...flags, '-o', start.binary, ...run.packages].join(' ');
+    const end = split.builderEnd;
+    changes.push({
+      note: {
+        rule: 'go/build-go-run',
+        reason: `go run ${run.packages.join(' ')} at start becomes a build of ${start.binary} in the builder`,
+      },
+      edits: [{ start: end, end, text: w.eol + w.line('RUN', line).replace(/(\r?\n)$/, '') }],
+    });
+  }
+  const workdirForFiles = stage.workdir ?? BUILDERS.golang.workdir;
+  const newDirs = facts.sources.writtenDirs.filter((d) => !facts.contextPaths.includes(d + '/'));
+  if (newDirs.length > 0) {
+    const end = split.builderEnd;
+    const paths = newDirs.map((d) => posix.join(workdirForFiles, d));
+    changes.push({
+      note: {
+        rule: 'go/writable-paths',
+        reason: `the app creates ${newDirs.join(', ')} under ${workdirForFiles} at runtime, which the non-root user cannot do there: made in the builder and copied owned by that user`,
+      },
+      edits: [
+        {
+          start: end,
+          end,
+          text: w.eol + w.line('RUN', `mkdir -p ${paths.join(' ')}`).replace(/(\r?\n)$/, ''),
+        },
+      ],
+    });
+  }
+  for (const f of facts.sources.writtenFiles.filter((f) => !facts.contextPaths.includes(f))) {
+    warnings.push({
+      rule: 'go/writable-paths',
+      reason: `the app creates ${f} in ${workdirForFiles}, which is owned by root in the final image; point it at a volume or a folder the app owns`,
+    });
+  }
+  if (gap.tmp) {
+    const end = split.builderEnd;
+    changes.push({
+      note: {
+        rule: 'go/scratch-tmp',
+        reason: `the app uses a temp dir and ${profile.finalImage} has no /tmp: one (mode 1777) is made in the builder and copied`,
+      },
+      edits: [
+        {
+          start: end,
+          end,
+          text:
+            w.eol +
+            w
+              .line('RUN', 'mkdir -p /tmp-runtime && chmod 1777 /tmp-runtime')
+              .replace(/(\r?\n)$/, ''),
+        },
+      ],
+    });
+  }
+
+  const carried = carriedRuntimeLines(stage, split);
+  const chown = `--chown=${user.uid}:${user.gid}`;
+  const lines: string[] = [];
+  const platform =
+    stage.platform !== null && !stage.platform.includes('BUILDPLATFORM')
+      ? `--platform=${stage.platform} `
+      : '';
+  lines.push(w.line('FROM', platform + profile.finalImage));
+  lines.push(carried.env);
+  lines.push(w.line('WORKDIR', workdir));
+  lines.push(w.line('COPY', `--from=${split.builderName} ${start.binary} ${start.binary}`));
+  if (gap.caBundle) {
+    const ca = BUILDERS.golang.caBundlePath;
+    lines.push(w.line('COPY', `--from=${split.builderName} ${ca} ${ca}`));
+    changes.push({
+      note: {
+        rule: 'go/ca-certificates',
+        reason: `${profile.finalImage} has no CA bundle: ${ca} is copied from the builder so TLS calls verify`,
+      },
+      edits: [],
+    });
+  }
+  if (gap.tmp) lines.push(w.line('COPY', `--from=${split.builderName} ${chown} /tmp-runtime /tmp`));
+  const copied = runtimeFileCopies(facts, workdir);
+  const isWritten = (name: string) =>
+    facts.sources.writtenFiles.includes(name) || facts.sources.writtenDirs.includes(name);
+  for (const f of copied.files) {
+    lines.push(
+      w.line(
+        'COPY',
+        `--from=${split.builderName} ${isWritten(f.name) ? chown + ' ' : ''}${f.from} ${f.to}`,
+      ),
+    );
+  }
+  for (const d of newDirs) {
+    const p = posix.join(workdirForFiles, d);
+    lines.push(
+      w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${posix.join(workdir, d)}`),
+    );
+  }
+  if (copied.files.length > 0) {
+    changes.push({
+      note: {
+        rule: 'go/runtime-files',
+        reason: `the app opens ${copied.files.map((f) => f.name).join(', ')} at runtime by relative path: copied next to the binary's WORKDIR${copied.files.some((f) => isWritten(f.name)) ? ' (owned by the runtime user where it writes)' : ''}`,
+      },
+      edits: [],
+    });
+  }
+  warnings.push(...copied.warnings);
+  lines.push(w.line('USER', `${user.uid}:${user.gid}`));
+  lines.push(carried.tail);
+  if (stage.healthcheck) {
+    const hc = stage.healthcheck as Healthcheck;
+    // dockerfile-ast's argument range starts after the flags, at CMD.
+    const words = execFormOf(doc, hc, 1);
+    const program = words?.[0];
+    const resolved = program && (program.includes('/') ? posix.resolve(workdir, program) : null);
+    if (words && resolved === start.binary) {
+      const opts = hc
+        .getFlags()
+        .map((f) => f.toString())
+        .join(' ');
+      lines.push(
+        (split.comments.get(hc) ?? '') +
+          w.line(
+            'HEALTHCHECK',
+            `${opts ? opts + ' ' : ''}CMD ${execArray([start.binary, ...words.slice(1)])}`,
+          ),
+      );
+    } else {
+      warnings.push({
+        rule: 'go/healthcheck',
+        reason: `HEALTHCHECK dropped: it does not run the app's own binary in exec form, and ${profile.finalImage} has no shell, curl or wget`,
+      });
+    }
+  }
+  const startComments = [stage.entrypoint, stage.cmd]
+    .map((i) => (i ? (split.comments.get(i) ?? '') : ''))
+    .join('');
+  lines.push(startComments);
+  if (start.entrypoint) lines.push(w.exec('ENTRYPOINT', start.entrypoint));
+  if (start.cmd) lines.push(w.exec('CMD', start.cmd));
+  changes.push({
+    note: {
+      rule: 'go/start-command',
+      reason: `runs ${start.binary} in exec form${start.entrypoint ? ' (ENTRYPOINT)' : ''}, an absolute path as ${profile.finalImage} has no shell or PATH lookup to rely on`,
+    },
+    edits: [],
+  });
+  const others = facts.builds.filter((b) => b !== build && !b.binary.startsWith('?'));
+  if (others.length > 0) {
+    warnings.push({
+      rule: 'go/start-command',
+      reason: `other binaries built in the builder are not copied: ${others.map((b) => b.binary).join(', ')}`,
+    });
+  }
+  changes.push(
+    appendFinalStage(stage, split, lines.join(''), {
+      rule: `go/${profile.target}-final-stage` as Note['rule'],
+      reason: profile.why,
+    }),
+  );
+  changes.push({ note: user.note, edits: [] });
+  return {
+    ok: true,
+    plan: {
+      target: profile.target,
+      finalImage: profile.finalImage,
+      finalHasShell: t.hasShell,
+      changes,
+      warnings,
+    },
+  };
+}
+
+/** CGO_ENABLED=0, -trimpath, -ldflags "-s -w" and -tags timetzdata on the build of the binary CMD runs. */
+function buildFlagEdits(
+  facts: GoFacts,
+  build: GoBuildStep,
+  profile: GoRuntimeProfile,
+  needsTzdata: boolean,
+): Change[] {
+  const { doc } = facts.stage;
+  const [start, end] = rangeOffsets(doc, build.run.ins.getRange());
+  const text = doc.source.slice(start, end);
+  const sub = build.cmd.subcommand;
+  const sameSub = facts.builds.filter((b) => b.run === build.run && b.cmd.subcommand === sub);
+  const matches = [...text.matchAll(new RegExp(`\\bgo\\s+${sub}\\b`, 'g'))];
+  const match = matches[sameSub.indexOf(build)];
+  if (!match) return [];
+  const goAt = start + match.index!;
+  const afterSub = goAt + match[0].length;
+  const segmentEnd = (() => {
+    const rest = text.slice(match.index! + match[0].length);
+    const stop = rest.search(/&&|\|\||;|\|/);
+    return stop < 0 ? end : afterSub + stop;
+  })();
+  const segment = doc.source.slice(afterSub, segmentEnd);
+  const changes: Change[] = [];
+  const envSet = 'CGO_ENABLED' in build.cmd.env || 'CGO_ENABLED' in facts.stage.envValues;
+  if (!profile.cgo && !envSet) {
+    changes.push({
+      note: {
+        rule: 'go/static-binary',
+        reason: `CGO_ENABLED=0: the code needs no cgo, so the binary is static and needs no libc${facts.base.cgoDefault ? ` (${facts.base.tag} has gcc, so cgo would be on)` : ''}`,
+      },
+      edits: [{ start: goAt, end: goAt, text: 'CGO_ENABLED=0 ' }],
+    });
+  }
+  const added: string[] = [];
+  const edits: TextEdit[] = [];
+  if (!build.cmd.trimpath) added.push('-trimpath');
+  const ld = /-ldflags(=|\s+)(["'])([^"']*)\2/.exec(segment);
+  if (build.cmd.ldflags === null) added.push('-ldflags="-s -w"');
+  else if (ld && !/(^|\s)-[sw](\s|$)/.test(ld[3])) {
+    const at = afterSub + ld.index + ld[0].length - 1 - ld[3].length;
+    edits.push({ start: at, end: at, text: '-s -w ' });
+  }
+  if (needsTzdata && !build.cmd.tags.includes('timetzdata')) {
+    const tags = /-tags(=|\s+)(?:(["'])([^"']*)\2|(\S+))/.exec(segment);
+    if (tags) {
+      const valueEnd = afterSub + tags.index + tags[0].length - (tags[2] ? 1 : 0);
+      edits.push({
+        start: valueEnd,
+        end: valueEnd,
+        text: (tags[3] ?? tags[4] ?? '').includes(' ') ? ' timetzdata' : ',timetzdata',
+      });
+    } else added.push('-tags', 'timetzdata');
+    changes.push({
+      note: {
+        rule: 'go/timezone-data',
+        reason: `the code loads time zones and ${profile.finalImage} has no zoneinfo: -tags timetzdata embeds Go's copy (about 450 KB)`,
+      },
+      edits: [],
+    });
+  }
+  if (added.length > 0) edits.push({ start: afterSub, end: afterSub, text: ' ' + added.join(' ') });
+  if (edits.length > 0) {
+    const what = [
+      ...added.filter((a) => a.startsWith('-') && a !== '-tags'),
+      ...(ld && edits.some((e) => e.text === '-s -w ') ? ['-s -w in the existing -ldflags'] : []),
+    ];
+    changes.push({
+      note: {
+        rule: 'go/build-flags',
+        reason: `${what.join(', ') || 'flags'}: a smaller, reproducible binary; flags already set are kept`,
+      },
+      edits,
+    });
+  }
+  return changes;
+}
+
+/** Runtime files found in the sources and in the build context, and where they are in the builder. */
+function runtimeFileCopies(
+  facts: GoFacts,
+  workdir: string,
+): { files: Array<{ name: string; from: string; to: string }>; warnings: Note[] } {
+  const { stage, sources } = facts;
+  const files: Array<{ name: string; from: string; to: string }> = [];
+  const warnings: Note[] = [];
+  const wanted = [
+    ...new Set([
+      ...sources.runtimeFiles,
+      ...[...sources.writtenFiles, ...sources.writtenDirs].filter(
+        (p) => facts.contextPaths.includes(p) || facts.contextPaths.includes(p + '/'),
+      ),
+    ]),
+  ].sort();
+  for (const name of wanted) {
+    if (sources.embedded.includes(name)) continue;
+    const copy = [...stage.copies]
+      .reverse()
+      .find(
+        (c) =>
+          c.fromStage === null &&
+          (c.sources.includes('.') ||
+            c.sources.some((s) => s.replace(/^\.\//, '').replace(/\/$/, '') === name)),
+      );
+    if (!copy) {
+      warnings.push({
+        rule: 'go/runtime-files',
+        reason: `the app opens ${name} at runtime, but no COPY brings it into the image`,
+      });
+      continue;
+    }
+    const dest = copy.dest.replace(/\/$/, '');
+    const from = copy.sources.includes('.')
+      ? posix.join(dest, name)
+      : copy.dest.endsWith('/')
+        ? posix.join(dest, name)
+        : dest;
+    files.push({ name, from, to: posix.join(workdir, name) });
+  }
+  return { files, warnings };
+}

@@ -1,0 +1,35 @@
+import { GoFacts } from '../../src/analyze/go';
+import { PlanResult } from '../../src/rewrite/node-runtime';
+import { planGoRewrite } from '../../src/rewrite/go-runtime';
+import { getTemplate, imageReference } from '../../src/templates';
+import type { TransformOptions } from '../../src/types';
+
+export const id = 'go/cgr';
+export const summary =
+  'Go binary on Chainguard: build stage + cgr.dev/chainguard/static:latest (cgo: glibc-dynamic:latest)';
+
+export default function plan(facts: GoFacts, options: TransformOptions): PlanResult {
+  const cgo = facts.cgoReasons.length > 0;
+  if (cgo && facts.base.libc === 'musl') {
+    return {
+      ok: false,
+      skip: {
+        rule: 'go/cgo-libc',
+        reason: `the binary needs cgo and is built against musl on ${facts.base.tag}; glibc-dynamic is glibc, so it cannot load`,
+        suggestion: 'build on a Debian golang image',
+      },
+    };
+  }
+  const t = getTemplate(cgo ? 'go-chainguard-glibc-dynamic' : 'go-chainguard-static');
+  const finalImage = imageReference(t);
+  return planGoRewrite(facts, options, {
+    target: 'cgr',
+    template: t,
+    finalImage,
+    why: cgo
+      ? `final stage ${finalImage}: the binary needs cgo (${facts.cgoReasons.join('; ')}), so it gets glibc ${t.glibcVersion}; the builder stays ${facts.base.tag}`
+      : `final stage ${finalImage}: a static binary; CA certificates and tzdata are in the image; the builder stays golang:${facts.base.tag}`,
+    cgo,
+    warnings: [],
+  });
+}

@@ -1,0 +1,36 @@
+import { GoFacts } from '../../src/analyze/go';
+import { PlanResult } from '../../src/rewrite/node-runtime';
+import { planGoRewrite } from '../../src/rewrite/go-runtime';
+import { getTemplate, imageReference } from '../../src/templates';
+import type { TransformOptions } from '../../src/types';
+
+export const id = 'go/distroless';
+export const summary =
+  'Go binary: build stage + gcr.io/distroless/static-debian13:nonroot (cgo: base-debian13:nonroot)';
+
+export default function plan(facts: GoFacts, options: TransformOptions): PlanResult {
+  const cgo = facts.cgoReasons.length > 0;
+  if (cgo && facts.base.libc === 'musl') {
+    return {
+      ok: false,
+      skip: {
+        rule: 'go/cgo-libc',
+        reason: `the binary needs cgo (${facts.cgoReasons.join('; ')}) and is built against musl on ${facts.base.tag}; distroless base is glibc, so it cannot load`,
+        suggestion: 'build on a Debian golang image (same libc as distroless base)',
+      },
+    };
+  }
+  const t = getTemplate(cgo ? 'go-distroless-base' : 'go-distroless-static');
+  const finalImage = imageReference(t);
+  const why = cgo
+    ? `final stage ${finalImage}: the binary needs cgo (${facts.cgoReasons.join('; ')}), so it gets glibc ${t.glibcVersion}; no shell`
+    : `final stage ${finalImage}: a static binary needs no libc; CA certificates, tzdata and /tmp are in the image; no shell`;
+  return planGoRewrite(facts, options, {
+    target: 'distroless',
+    template: t,
+    finalImage,
+    why,
+    cgo,
+    warnings: [],
+  });
+}
