@@ -19,12 +19,18 @@ export function defineGoldenTests(scope: string): void {
       const expectedFile = path.join(c.dir, 'expected.Dockerfile');
       const rulesFile = path.join(c.dir, 'expected.rules');
       const skipFile = path.join(c.dir, 'expected.skip');
+      const filesDir = path.join(c.dir, 'expected-files');
 
       if (UPDATE) {
         for (const f of [expectedFile, rulesFile, skipFile]) if (fs.existsSync(f)) fs.unlinkSync(f);
+        fs.rmSync(filesDir, { recursive: true, force: true });
         if (result.changed) {
           fs.writeFileSync(expectedFile, result.output);
           fs.writeFileSync(rulesFile, rulesText(result));
+          for (const f of result.newFiles ?? []) {
+            fs.mkdirSync(filesDir, { recursive: true });
+            fs.writeFileSync(path.join(filesDir, f.path), f.content);
+          }
         } else if (result.skipped) {
           fs.writeFileSync(skipFile, `${result.skipped.rule}\n`);
         }
@@ -34,6 +40,13 @@ export function defineGoldenTests(scope: string): void {
       if (expected !== null) {
         it('matches expected.Dockerfile', () => {
           if (result.output !== expected) throw new Error(goldenDiff(expected, result.output));
+        });
+        it('creates the expected new files', () => {
+          const want = fs.existsSync(filesDir) ? fs.readdirSync(filesDir).sort() : [];
+          expect((result.newFiles ?? []).map((f) => f.path).sort()).toEqual(want);
+          for (const f of result.newFiles ?? []) {
+            expect(f.content).toBe(fs.readFileSync(path.join(filesDir, f.path), 'utf8'));
+          }
         });
         it('explains every edit with the expected rule ids', () => {
           expect(rulesText(result)).toBe(readIfExists(rulesFile));
@@ -65,3 +78,4 @@ export function defineGoldenTests(scope: string): void {
 
 defineGoldenTests('node');
 defineGoldenTests('go');
+defineGoldenTests('static');

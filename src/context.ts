@@ -9,6 +9,8 @@ const EXACT = new Set([
   'angular.json',
   'go.mod',
   'server.js',
+  'nginx.conf',
+  '.dockerignore',
 ]);
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,

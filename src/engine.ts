@@ -14,6 +14,8 @@ import goDistroless from '../transforms/go/distroless';
 import goScratch from '../transforms/go/scratch';
 import goCgr from '../transforms/go/cgr';
 import { analyzeGo, isGolangImage } from './analyze/go';
+import { detectStaticSite } from './analyze/static-site';
+import staticNginx from '../transforms/static/nginx';
 
 const BOM = '\uFEFF';
 
@@ -79,6 +81,28 @@ function rewriteNode(
 ): TransformResult {
   const node = analyzeNode(facts, context);
   const target = options.target ?? 'auto';
+  const site = detectStaticSite(node, context);
+  if (site.kind === 'skip' && (target === 'auto' || target === 'nginx')) {
+    return unchanged(facts.doc.source, {
+      rule: 'static/detect-static-site',
+      reason: `looks like a static site, but ${site.reason}`,
+    });
+  }
+  if (site.kind === 'static' && (target === 'auto' || target === 'nginx' || target === 'cgr')) {
+    const variant = target === 'cgr' ? 'chainguard' : (options.nginx ?? 'alpine');
+    return finish(facts, staticNginx(node, site.site, options, variant, context));
+  }
+  if (target === 'nginx') {
+    const why =
+      site.kind === 'server'
+        ? site.reason
+        : 'no static-site framework and static serving command were found';
+    return unchanged(facts.doc.source, {
+      rule: 'static/detect-static-site',
+      reason: `--target nginx needs a static site: ${why}`,
+      suggestion: '--target auto',
+    });
+  }
   let result: PlanResult;
   switch (target) {
     case 'auto': {
@@ -153,5 +177,6 @@ function finish(facts: StageFacts, result: PlanResult): TransformResult {
     finalImage: plan.finalImage,
     edits: plan.changes.map((c) => c.note),
     warnings: plan.warnings,
+    ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),
   };
 }

@@ -13,7 +13,12 @@ export interface Skip extends Note {
   suggestion?: string;
 }
 
-/** A file the rewrite needs beside the Dockerfile; none today, kept for config-file rewrites. */
+/** A file the rewrite adds to the build context (e.g. nginx.conf), path relative to the context root. */
+export interface NewFile {
+  path: string;
+  content: string;
+}
+
 export interface TransformOptions {
   target?: Target;
   /** Numeric `UID[:GID]`, or a name the final image's /etc/passwd has. */
@@ -40,4 +45,6 @@ export interface TransformResult {
   edits: Note[];
   warnings: Note[];
   skipped?: Skip;
+  /** Files the rewrite creates in the build context; written only with the Dockerfile. */
+  newFiles?: NewFile[];
 }

@@ -4,6 +4,7 @@ import * as nodeSlim from './node/slim';
 import * as goDistroless from './go/distroless';
 import * as goScratch from './go/scratch';
 import * as goCgr from './go/cgr';
+import * as staticNginx from './static/nginx';
 
 /** Every rewrite, in the order `auto` considers them. Order is behaviour: no directory scan. */
 export const TRANSFORMS = [
@@ -13,4 +14,5 @@ export const TRANSFORMS = [
   goDistroless,
   goScratch,
   goCgr,
+  staticNginx,
 ] as const;

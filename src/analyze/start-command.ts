@@ -185,6 +185,17 @@ function resolveWords(
       'run migrations in a separate job, and start the app with node',
     );
   }
+  if (
+    (['next', 'nuxt', 'remix-serve', 'react-router-serve'].includes(name) &&
+      ['start', undefined].includes(args[0])) ||
+    name === 'remix-serve'
+  ) {
+    return fail(
+      'node/package-bin-start',
+      `${shown} starts the ${name} CLI from node_modules/.bin, not a node script this tool can point CMD at`,
+      `use the framework's standalone server output and CMD ["node", "<its server.js>"]`,
+    );
+  }
   if (DEV_TOOLS.has(name)) {
     return fail(
       'node/dev-server-start',

@@ -1,11 +1,13 @@
 import { NO_COLORS } from './colors';
 import { unifiedDiff } from './render';
-import type { FileOutcome } from './process-file';
+import path from 'path';
+import type { Io } from './io';
+import { displayPath, FileOutcome } from './process-file';
 
 export const JSON_SCHEMA_VERSION = 1;
 
 /** The `--format json` document; its shape is fixed by schema/result.schema.json (versioned). */
-export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number) {
+export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io) {
   const files = outcomes.map((o) => {
     const r = o.result;
     return {
@@ -27,6 +29,10 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number) {
         o.status === 'changed' && r && o.before !== undefined
           ? unifiedDiff(o.display, o.before, r.output, NO_COLORS)
           : null,
+      newFiles: (r?.newFiles ?? []).map((f) => ({
+        path: displayPath(path.join(o.contextRoot ?? '', f.path), io),
+        content: f.content,
+      })),
     };
   });
   const count = (s: string) => outcomes.filter((o) => o.status === s).length;

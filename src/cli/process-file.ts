@@ -17,6 +17,8 @@ export interface FileOutcome {
   before?: string;
   hash?: string;
   result?: TransformResult;
+  /** The build context folder the analysis read (new files are created there). */
+  contextRoot?: string;
   error?: { code: string; message: string; stack?: string };
 }
 
@@ -44,7 +46,7 @@ export function processFile(
       : result.skipped
         ? 'skipped'
         : 'unchanged';
-    return { file, display, status, before, hash: contentHash(bytes), result };
+    return { file, display, status, before, hash: contentHash(bytes), result, contextRoot: root };
   } catch (e) {
     if (e instanceof DockerizeError)
       return { file, display, status: 'error', error: { code: e.code, message: e.message } };

@@ -21,7 +21,10 @@ export function unifiedDiff(
     colors.bold(`+++ b/${displayPath}`),
   );
   for (const h of patch.hunks) {
-    out.push(colors.cyan(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
+    // An empty side starts at the line before it, as git writes it (@@ -0,0 +1,29 @@).
+    const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+    const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+    out.push(colors.cyan(`@@ -${oldStart},${h.oldLines} +${newStart},${h.newLines} @@`));
     for (const line of h.lines) {
       const visible = line.replace(/\r$/, '');
       if (line.startsWith('+')) out.push(colors.green(visible));

@@ -3,10 +3,11 @@ import { parseArgs, CliOptions } from './args';
 import { NO_COLORS, pickColors } from './colors';
 import { discover } from './discover';
 import type { Io } from './io';
-import { FileOutcome, processFile } from './process-file';
+import path from 'path';
+import { displayPath, FileOutcome, processFile } from './process-file';
 import { formatNotes, formatSkip, unifiedDiff } from './render';
 import { toJsonReport } from './json-report';
-import { writeAtomic } from './write';
+import { createAtomic, writeAtomic } from './write';
 
 export const EXIT = { ok: 0, changesFound: 1, error: 2 } as const;
 
@@ -54,9 +55,16 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
 
   for (const o of outcomes) {
     if (o.status === 'changed' && options.write) {
+      const created: string[] = [];
       try {
+        for (const f of o.result!.newFiles ?? []) {
+          const target = path.join(o.contextRoot!, f.path);
+          if (createAtomic(target, f.content, io) === 'created') created.push(target);
+        }
         writeAtomic(o.file, o.result!.output, o.hash!, io);
       } catch (e) {
+        // The Dockerfile is unchanged, so the files made for it are taken back.
+        for (const c of created) io.fs.rmSync(c, { force: true });
         const de =
           e instanceof DockerizeError ? e : new DockerizeError('E_WRITE', (e as Error).message);
         o.status = 'error';
@@ -66,7 +74,7 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
   }
 
   if (options.format === 'json') {
-    io.stdout.write(JSON.stringify(toJsonReport(outcomes, io.now() - started), null, 2) + '\n');
+    io.stdout.write(JSON.stringify(toJsonReport(outcomes, io.now() - started, io), null, 2) + '\n');
   } else {
     for (const o of outcomes) {
       const r = o.result;
@@ -89,16 +97,16 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
         io.stdout.write(
           `${o.display}: ${out.green('rewritten')} (${r.target} -> ${r.finalImage})\n`,
         );
+        for (const f of r.newFiles ?? []) {
+          io.stdout.write(`${newFileDisplay(o, f.path, io)}: ${out.green('created')}\n`);
+        }
         io.stdout.write(formatNotes(r.edits, r.warnings, out));
       } else {
-        io.stdout.write(
-          unifiedDiff(
-            o.display,
-            o.before!,
-            r.output,
-            options.format === 'diff' && options.color !== true ? NO_COLORS : out,
-          ),
-        );
+        const colors = options.format === 'diff' && options.color !== true ? NO_COLORS : out;
+        io.stdout.write(unifiedDiff(o.display, o.before!, r.output, colors));
+        for (const f of r.newFiles ?? []) {
+          io.stdout.write(unifiedDiff(newFileDisplay(o, f.path, io), '', f.content, colors, true));
+        }
         if (options.format === 'text')
           io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
       }
@@ -109,6 +117,10 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
   if ((options.check || options.listDifferent) && outcomes.some((o) => o.status === 'changed'))
     return EXIT.changesFound;
   return EXIT.ok;
+}
+
+function newFileDisplay(o: FileOutcome, rel: string, io: Io): string {
+  return displayPath(path.join(o.contextRoot!, rel), io);
 }
 
 export function summaryLine(

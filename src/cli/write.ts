@@ -61,3 +61,45 @@ export function writeAtomic(file: string, content: string, expectedHash: string,
     throw new DockerizeError('E_WRITE', `cannot write: ${describeFsError(e)}`);
   }
 }
+
+/**
+ * Creates a new file atomically without ever replacing one: temporary file, then a hard link to
+ * the final name (which fails if the name exists), then the temporary name is removed. A file
+ * already there with the same content counts as done.
+ */
+export function createAtomic(file: string, content: string, io: Io): 'created' | 'existing' {
+  try {
+    if (io.fs.readFileSync(file, 'utf8') === content) return 'existing';
+    throw new DockerizeError(
+      'E_CONFLICT',
+      `${path.basename(file)} already exists with other content; not overwritten`,
+    );
+  } catch (e) {
+    if (e instanceof DockerizeError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new DockerizeError(
+        'E_WRITE',
+        `cannot write ${path.basename(file)}: ${describeFsError(e)}`,
+      );
+  }
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.dockerize-slim-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
+  try {
+    io.fs.writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });
+    io.fs.linkSync(temp, file);
+    return 'created';
+  } catch (e) {
+    throw new DockerizeError(
+      'E_WRITE',
+      `cannot write ${path.basename(file)}: ${describeFsError(e)}`,
+    );
+  } finally {
+    try {
+      io.fs.unlinkSync(temp);
+    } catch {
+      // Never created.
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { NodeFacts } from '../analyze/node';
 import { Change, execArray, instructionText, LineWriter } from '../edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
-import type { Note, Skip, Target, TransformOptions } from '../types';
+import type { NewFile, Note, Skip, Target, TransformOptions } from '../types';
 import { findAppPaths } from './app-paths';
 import { planHealthcheck } from './healthcheck';
 import { lockfileInstall, pruneDevDependencies } from './node-builder';
@@ -15,6 +15,7 @@ export interface Plan {
   finalHasShell: boolean;
   changes: Change[];
   warnings: Note[];
+  newFiles?: NewFile[];
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; skip: Skip };
@@ -58,9 +59,8 @@ export function planNodeRewrite(
   if ('rule' in app) return { ok: false, skip: app };
   const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
   if (isSkip(user)) return { ok: false, skip: user };
-  const split = splitStage(
-    stage,
-    profile.builderImage
+  const split = splitStage(stage, {
+    swap: profile.builderImage
       ? {
           image: profile.builderImage,
           note: {
@@ -70,7 +70,7 @@ export function planNodeRewrite(
           after: new LineWriter(doc).line('USER', 'root'),
         }
       : undefined,
-  );
+  });
   const w = split.writer;
   const warnings: Note[] = [...profile.warnings, ...user.warnings];
   const changes: Change[] = [...split.changes];

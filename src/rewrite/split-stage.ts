@@ -38,7 +38,14 @@ export interface BuilderImageSwap {
 }
 
 /** Names the single stage `builder` (or keeps its name) and takes the runtime instructions out of it. */
-export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitStage {
+export interface SplitOptions {
+  swap?: BuilderImageSwap;
+  /** Builder instructions that serve no purpose once the final stage exists, dropped with a reason. */
+  drop?: { instructions: Instruction[]; note: Note };
+}
+
+export function splitStage(facts: StageFacts, options: SplitOptions = {}): SplitStage {
+  const { swap, drop } = options;
   const { doc, stage } = facts;
   const writer = new LineWriter(doc);
   const changes: Change[] = [];
@@ -69,10 +76,11 @@ export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitSta
   const comments = new Map<Instruction, string>();
   let keptEnd = doc.source.length;
   const removals = stage.instructions.filter((ins) => RUNTIME_KEYWORDS.has(keywordOf(ins)));
-  if (removals.length > 0) {
+  const dropped = drop?.instructions ?? [];
+  if (removals.length > 0 || dropped.length > 0) {
     const edits = mergeDeletions(
       doc.source,
-      removals.map((ins) => {
+      [...removals, ...dropped].map((ins) => {
         const span = removalSpan(doc, ins);
         const above = span.comments.map((c) => c + writer.eol).join('');
         comments.set(ins, above);
@@ -83,15 +91,17 @@ export function splitStage(facts: StageFacts, swap?: BuilderImageSwap): SplitSta
     const tail = edits[edits.length - 1];
     if (tail.end === doc.source.length) keptEnd = tail.start;
     const names = [...new Set(removals.map((i) => keywordOf(i)))].join(', ');
-    changes.push({
-      note: {
-        rule: 'common/move-runtime-to-final',
-        reason: `${names} moved from the build stage to the final stage`,
-      },
-      edits,
-    });
+    const moveNote: Note = {
+      rule: 'common/move-runtime-to-final',
+      reason: `${names} moved from the build stage to the final stage`,
+    };
+    changes.push({ note: removals.length > 0 ? moveNote : drop!.note, edits });
+    if (removals.length > 0 && drop && dropped.length > 0)
+      changes.push({ note: drop.note, edits: [] });
   }
-  const kept = stage.instructions.filter((ins) => !RUNTIME_KEYWORDS.has(keywordOf(ins)));
+  const kept = stage.instructions.filter(
+    (ins) => !RUNTIME_KEYWORDS.has(keywordOf(ins)) && !dropped.includes(ins),
+  );
   const [, builderEnd] = rangeOffsets(doc, (kept[kept.length - 1] ?? stage.from).getRange());
   return { builderName, changes, writer, moved, comments, keptEnd, builderEnd };
 }

@@ -1,0 +1,290 @@
+import posix from 'path/posix';
+import { roughWords, splitShellWords } from '../shell-words';
+import STATIC_FACTS from '../../templates/facts/static.json';
+import type { BuildContext } from '../types';
+import { effectiveCommand } from './command';
+import { NodeFacts } from './node';
+
+type Framework = (typeof STATIC_FACTS.frameworks)[number];
+
+export interface StaticSite {
+  framework: Framework;
+  /** Folder of the built files in the builder, absolute. */
+  outDir: string;
+  spa: boolean;
+  port: number;
+  /** How the original served the files (for the reason shown to the user). */
+  servedBy: string;
+  /** The build step is missing from the Dockerfile (the original ran a dev server): one must be added. */
+  needsBuildStep: string | null;
+  /** ENV names a Node server read at runtime; nginx does not need them. */
+  runtimeEnv: string[];
+}
+
+export type StaticDetection =
+  | { kind: 'static'; site: StaticSite }
+  | { kind: 'server'; reason: string }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'none' };
+
+function allDeps(facts: NodeFacts): Record<string, string> {
+  return {
+    ...(facts.packageJson?.dependencies ?? {}),
+    ...(facts.packageJson?.devDependencies ?? {}),
+  };
+}
+
+/** Which framework builds the app into static files, if any; null when a server marker wins. */
+function findFramework(
+  facts: NodeFacts,
+  context: BuildContext,
+): { framework: Framework | null; server: string | null } {
+  const deps = allDeps(facts);
+  const configText = (base: string | null) =>
+    base
+      ? (Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1] ??
+        null)
+      : null;
+  if (deps.next) {
+    const config = configText('next.config') ?? '';
+    if (/output\s*:\s*['"]export['"]/.test(config))
+      return {
+        framework: STATIC_FACTS.frameworks.find((f) => f.id === 'next-export')!,
+        server: null,
+      };
+    return { framework: null, server: STATIC_FACTS.serverMarkers.next };
+  }
+  for (const marker of ['nuxt', '@sveltejs/adapter-node', '@astrojs/node'] as const) {
+    if (deps[marker]) return { framework: null, server: STATIC_FACTS.serverMarkers[marker] };
+  }
+  if (deps.astro && /output\s*:\s*['"](server|hybrid)['"]/.test(configText('astro.config') ?? '')) {
+    return { framework: null, server: 'Astro with output: server renders on a Node server' };
+  }
+  const order = ['sveltekit-static', 'astro', 'gatsby', 'angular', 'vue-cli', 'cra', 'vite'];
+  for (const id of order) {
+    const f = STATIC_FACTS.frameworks.find((x) => x.id === id)!;
+    if (deps[f.package]) return { framework: f, server: null };
+  }
+  return { framework: null, server: null };
+}
+
+/** The build output folder, from the framework's default or its config when the config sets it plainly. */
+function outputFolder(f: Framework, context: BuildContext): string | { unknown: string } {
+  const config = f.config
+    ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
+    : undefined;
+  const text = config?.[1] ?? '';
+  switch (f.id) {
+    case 'vite':
+    case 'astro': {
+      const m = /outDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
+      if (/outDir\s*:/.test(text) && !m)
+        return { unknown: `${config?.[0]} sets outDir to an expression` };
+      return m ? m[2] : (f.outDir as string);
+    }
+    case 'vue-cli': {
+      const m = /outputDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
+      return m ? m[2] : (f.outDir as string);
+    }
+    case 'sveltekit-static': {
+      const m = /pages\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
+      return m ? m[2] : (f.outDir as string);
+    }
+    case 'next-export': {
+      const m = /distDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
+      return m ? m[2] : (f.outDir as string);
+    }
+    case 'angular':
+      return angularOutput(context.files['angular.json']);
+    default:
+      return f.outDir as string;
+  }
+}
+
+interface AngularTarget {
+  builder?: string;
+  options?: { outputPath?: string | { base?: string; browser?: string } };
+}
+
+function angularOutput(text: string | undefined): string | { unknown: string } {
+  if (!text) return { unknown: 'angular.json is not in the build context' };
+  let json: {
+    defaultProject?: string;
+    projects?: Record<string, { projectType?: string; architect?: { build?: AngularTarget } }>;
+  };
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { unknown: 'angular.json is not valid JSON' };
+  }
+  const projects = Object.entries(json.projects ?? {}).filter(
+    ([, p]) => p.projectType !== 'library',
+  );
+  const chosen = json.defaultProject
+    ? projects.find(([n]) => n === json.defaultProject)
+    : projects.length === 1
+      ? projects[0]
+      : undefined;
+  if (!chosen) return { unknown: 'angular.json has several applications and no defaultProject' };
+  const [name, project] = chosen;
+  const build = project.architect?.build;
+  const out = build?.options?.outputPath;
+  const modern =
+    /:application$|build:application|:browser-esbuild$/.test(build?.builder ?? '') &&
+    !/browser-esbuild/.test(build?.builder ?? '');
+  if (typeof out === 'object' && out !== null)
+    return posix.join(out.base ?? `dist/${name}`, out.browser ?? 'browser');
+  if (typeof out === 'string') return modern ? posix.join(out, 'browser') : out;
+  return modern
+    ? `dist/${name}/browser`
+    : { unknown: `angular.json sets no outputPath for ${name}` };
+}
+
+interface Served {
+  by: string;
+  dir: string | null;
+  spa: boolean;
+  port: number | null;
+  dev: boolean;
+}
+
+/** How the original image serves the files: a static server, a preview, or a dev server. */
+function servingCommand(facts: NodeFacts, framework: Framework): Served | null {
+  const command = effectiveCommand(facts.stage);
+  if (command === null) return null;
+  let words = Array.isArray(command)
+    ? command
+    : (() => {
+        const s = splitShellWords(command.shell);
+        return s.plain ? s.words : null;
+      })();
+  if (!words) return null;
+  if (words[0] === 'npx') words = words.slice(1).filter((w, i) => !(i === 0 && w === '--yes'));
+  const scripts = facts.packageJson?.scripts ?? {};
+  const pm = ['npm', 'yarn', 'pnpm'];
+  for (let depth = 0; depth < 4 && pm.includes(words[0]); depth++) {
+    const current: string[] = words;
+    const viaRun = current[1] === 'run' || current[1] === 'run-script';
+    const name: string | undefined = viaRun ? current[2] : current[1];
+    const extra: string[] = current.slice(viaRun ? 3 : 2).filter((w) => w !== '--');
+    const body: string | undefined = name ? scripts[name] : undefined;
+    if (!body) return null;
+    words = [...roughWords(body), ...extra];
+  }
+  const line = words.join(' ');
+  const flag = (names: string[]) => {
+    for (let i = 0; i < words!.length; i++) {
+      for (const n of names) {
+        if (words![i] === n) return words![i + 1] ?? null;
+        if (words![i].startsWith(n + '=')) return words![i].slice(n.length + 1);
+      }
+    }
+    return null;
+  };
+  const portOf = (v: string | null) => {
+    const m = v ? /(\d+)$/.exec(v) : null;
+    return m ? Number(m[1]) : null;
+  };
+  const servers = STATIC_FACTS.staticServers as Record<
+    string,
+    { defaultPort: number; portFlags: string[]; spaFlags: string[] }
+  >;
+  for (const [name, s] of Object.entries(servers)) {
+    const parts = name.split(' ');
+    if (words.slice(0, parts.length).join(' ') !== name) continue;
+    const args = words.slice(parts.length);
+    const positional = args.filter(
+      (a, i) =>
+        !a.startsWith('-') &&
+        !(
+          i > 0 &&
+          args[i - 1].startsWith('-') &&
+          !args[i - 1].includes('=') &&
+          [...s.portFlags, '-c', '--config', '-a'].includes(args[i - 1])
+        ),
+    );
+    return {
+      by: line,
+      dir: parts.length === 1 ? (positional[0] ?? null) : null,
+      spa: args.some((a) => s.spaFlags.includes(a)),
+      port: portOf(flag(s.portFlags)) ?? portFromEnv(facts) ?? s.defaultPort,
+      dev: false,
+    };
+  }
+  if (framework.devCommands.some((d) => line === d || line.startsWith(d + ' '))) {
+    const devPorts = STATIC_FACTS.devServerPorts as Record<string, number>;
+    return {
+      by: line,
+      dir: null,
+      spa: false,
+      port: portOf(flag(['--port', '-p'])) ?? portFromEnv(facts) ?? devPorts[framework.id] ?? null,
+      dev: true,
+    };
+  }
+  return null;
+}
+
+export function detectStaticSite(facts: NodeFacts, context: BuildContext): StaticDetection {
+  const { framework, server } = findFramework(facts, context);
+  if (server) return { kind: 'server', reason: server };
+  if (!framework) return { kind: 'none' };
+  const served = servingCommand(facts, framework);
+  if (!served) return { kind: 'none' };
+  const out = outputFolder(framework, context);
+  const appDir = facts.stage.workdir;
+  if (appDir === null || appDir === '/')
+    return {
+      kind: 'skip',
+      reason:
+        'the app is built in / (no WORKDIR), so its output folder cannot be copied apart from the OS',
+    };
+  let dir: string;
+  if (served.dir !== null) dir = served.dir;
+  else if (typeof out === 'string') dir = out;
+  else return { kind: 'skip', reason: `the build output folder cannot be known: ${out.unknown}` };
+  const scripts = facts.packageJson?.scripts ?? {};
+  let needsBuildStep: string | null = null;
+  if (!facts.hasBuildStep) {
+    const build = scripts.build;
+    if (!build || !build.includes(framework.buildCommand.split(' ')[0])) {
+      return {
+        kind: 'skip',
+        reason: `the image never builds the site and package.json has no build script running ${framework.buildCommand}`,
+      };
+    }
+    needsBuildStep = `${facts.pm.manager ?? 'npm'} run build`;
+  }
+  const deps = allDeps(facts);
+  const hasRouter = STATIC_FACTS.spaRouters.some((r) => deps[r] !== undefined);
+  const port = served.port ?? exposedPort(facts);
+  if (port === null)
+    return { kind: 'skip', reason: 'the port the site was served on cannot be known' };
+  return {
+    kind: 'static',
+    site: {
+      framework,
+      outDir: posix.resolve(appDir, dir),
+      spa:
+        served.spa ||
+        (served.dev && hasRouter) ||
+        (hasRouter && served.by.startsWith('vite preview')),
+      port,
+      servedBy: served.by,
+      needsBuildStep,
+      runtimeEnv: ['PORT', 'HOST', 'NODE_ENV'].filter((n) => n in facts.stage.envValues),
+    },
+  };
+}
+
+function portFromEnv(facts: NodeFacts): number | null {
+  const p = facts.stage.envValues.PORT;
+  return p && /^\d+$/.test(p) ? Number(p) : null;
+}
+
+function exposedPort(facts: NodeFacts): number | null {
+  for (const e of facts.stage.exposes) {
+    const m = /^(\d+)/.exec(e.getArguments()[0]?.getValue() ?? '');
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
