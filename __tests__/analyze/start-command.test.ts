@@ -132,7 +132,7 @@ const ROWS: Row[] = [
     'next start through a script',
     ['npm', 'start'],
     pkg({ start: 'next start' }),
-    'node/dev-server-start',
+    'node/package-bin-start',
   ],
   ['pm2-runtime', ['pm2-runtime', 'ecosystem.config.js'], null, 'node/global-cli-start'],
   ['nest start', ['nest', 'start'], null, 'node/global-cli-start'],
