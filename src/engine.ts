@@ -175,6 +175,7 @@ function finish(facts: StageFacts, result: PlanResult): TransformResult {
     changed: output !== source,
     target: plan.target,
     finalImage: plan.finalImage,
+    finalHasShell: plan.finalHasShell,
     edits: plan.changes.map((c) => c.note),
     warnings: plan.warnings,
     ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),

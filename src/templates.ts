@@ -24,6 +24,8 @@ export interface BaseImageContract {
   cmd: string[] | null;
   workdir: string;
   user: { name: string | null; uid: number; gid: number };
+  /** USER in the image's own config ("" = root); null for scratch, which cannot be inspected. */
+  imageUser: string | null;
   hasShell: boolean;
   hasCaCerts?: boolean;
   hasTzdata?: boolean;

@@ -42,6 +42,8 @@ export interface TransformResult {
   target?: Exclude<Target, 'auto'>;
   /** Final image reference, when the file was rewritten. */
   finalImage?: string;
+  /** Whether the final image has /bin/sh, from its contract in templates/. */
+  finalHasShell?: boolean;
   edits: Note[];
   warnings: Note[];
   skipped?: Skip;

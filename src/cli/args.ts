@@ -16,6 +16,7 @@ export interface CliOptions {
   context?: string;
   keep: boolean;
   port?: number;
+  probe: string[];
 }
 
 export const TARGETS: Target[] = ['auto', 'nginx', 'distroless', 'cgr', 'scratch', 'slim'];
@@ -49,6 +50,12 @@ export function parseArgs(
           .option('port', {
             type: 'number',
             describe: 'port to probe (default: the EXPOSE of the Dockerfile)',
+          })
+          .option('probe', {
+            type: 'string',
+            array: true,
+            default: ['/'],
+            describe: 'HTTP path to GET on both images and compare (repeatable)',
           }),
     )
     .positional('paths', {
@@ -150,5 +157,6 @@ export function parseArgs(
     context: parsed.context as string | undefined,
     keep: Boolean(parsed.keep),
     port: parsed.port as number | undefined,
+    probe: (parsed.probe as string[] | undefined) ?? ['/'],
   };
 }

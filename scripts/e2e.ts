@@ -1,0 +1,152 @@
+// The end-to-end suite (npm run e2e): every example with an e2e.json is rewritten, both images
+// are built and run with the local Docker engine, and the rewrite is checked (see verifyRewrite).
+// The base images the rewrites use are inspected against their contracts in templates/ first.
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { processIo } from '../src/cli/io';
+import { processFile } from '../src/cli/process-file';
+import { allTemplateIds, getTemplate, imageReference } from '../src/templates';
+import { Docker, dockerCli, pickDockerBinary } from '../src/verify/docker';
+import { Check, mb, VerifyReport, verifyRewrite } from '../src/verify/verify';
+import type { TransformOptions } from '../src/types';
+
+interface AppConfig {
+  options?: TransformOptions;
+  port: number;
+  paths: string[];
+  env?: Record<string, string>;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+const EXAMPLES = path.join(ROOT, 'examples');
+const OUT = process.env.E2E_RESULTS ?? path.join(ROOT, '.e2e', 'results.json');
+
+/** Concrete images of each template the rewrites can emit. */
+function imagesOf(id: ReturnType<typeof allTemplateIds>[number]): string[] {
+  const t = getTemplate(id);
+  if (id === 'node-distroless') return (t.nodeMajors ?? []).map((major) => imageReference(t, { major }));
+  if (id === 'node-slim') return ['22', '24', '26'].map((tag) => imageReference(t, { slimTag: `${tag}-slim` }));
+  return [imageReference(t)];
+}
+
+async function checkContracts(docker: Docker): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const id of allTemplateIds()) {
+    const t = getTemplate(id);
+    if (t.imageUser === null) continue;
+    for (const image of imagesOf(id)) {
+      const inspect = await docker.run(['image', 'inspect', '-f', '{{json .Config}}', image]);
+      if (inspect.code !== 0) {
+        checks.push({ name: `contract ${image}`, pass: false, detail: 'image not available' });
+        continue;
+      }
+      const config = JSON.parse(inspect.stdout) as { User?: string; Entrypoint?: string[] | null; Cmd?: string[] | null; WorkingDir?: string };
+      const problems: string[] = [];
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      if ((config.User ?? '') !== t.imageUser) problems.push(`USER ${JSON.stringify(config.User)} (contract ${JSON.stringify(t.imageUser)})`);
+      if (!same(config.Entrypoint, t.entrypoint)) problems.push(`ENTRYPOINT ${JSON.stringify(config.Entrypoint)} (contract ${JSON.stringify(t.entrypoint)})`);
+      if (!same(config.Cmd, t.cmd)) problems.push(`CMD ${JSON.stringify(config.Cmd)} (contract ${JSON.stringify(t.cmd)})`);
+      if ((config.WorkingDir || '/') !== t.workdir) problems.push(`WORKDIR ${JSON.stringify(config.WorkingDir)} (contract ${t.workdir})`);
+      const sh = await docker.run(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', 'true']);
+      if ((sh.code === 0) !== t.hasShell) problems.push(`shell ${sh.code === 0 ? 'present' : 'absent'} (contract ${t.hasShell ? 'present' : 'absent'})`);
+      checks.push({ name: `contract ${image}`, pass: problems.length === 0, detail: problems.join('; ') || `USER, ENTRYPOINT, CMD, WORKDIR and shell match templates/${id}.json` });
+    }
+  }
+  return checks;
+}
+
+/** Real images when the registry answers (or E2E_IMAGES=real), else the offline stand-ins. */
+async function imageSource(docker: Docker): Promise<'real' | 'stand-in'> {
+  const wanted = process.env.E2E_IMAGES ?? 'auto';
+  if (wanted === 'real' || wanted === 'stand-in') return wanted;
+  const pull = await docker.run(['pull', '-q', 'gcr.io/distroless/static-debian13:nonroot'], { timeoutMs: 30_000 });
+  return pull.code === 0 ? 'real' : 'stand-in';
+}
+
+async function main(): Promise<number> {
+  const io = processIo();
+  const docker = dockerCli(pickDockerBinary(process.env, (p) => fs.existsSync(p)));
+  if ((await docker.run(['version'], { timeoutMs: 20_000 })).code !== 0) {
+    console.error('e2e: no Docker engine; install docker.io and start dockerd (see .ci/run)');
+    return 2;
+  }
+  const images = await imageSource(docker);
+  console.log(`e2e: base images: ${images}${images === 'stand-in' ? ' (../shared/offline-images; sizes are of the stand-ins)' : ''}`);
+  const contracts = await checkContracts(docker);
+  for (const c of contracts) console.log(`${c.pass ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`);
+
+  const only = process.argv.slice(2);
+  const apps = fs.readdirSync(EXAMPLES).filter((a) => fs.existsSync(path.join(EXAMPLES, a, 'e2e.json')) && (only.length === 0 || only.includes(a))).sort();
+  const rows: Array<{ app: string; target: string; finalImage: string; beforeMB: string; afterMB: string; reduction: string; checks: string; report: VerifyReport }> = [];
+  let failed = contracts.some((c) => !c.pass);
+  for (const app of apps) {
+    const dir = path.join(EXAMPLES, app);
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'e2e.json'), 'utf8')) as AppConfig;
+    const started = Date.now();
+    const outcome = processFile(path.join(dir, 'Dockerfile'), config.options ?? {}, undefined, io);
+    if (outcome.status !== 'changed') {
+      console.log(`FAIL ${app}: not rewritten (${outcome.result?.skipped?.reason ?? outcome.error?.message ?? outcome.status})`);
+      failed = true;
+      continue;
+    }
+    const r = outcome.result!;
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `dockerize-slim-e2e-${app}-`));
+    const report = await verifyRewrite(
+      docker,
+      {
+        name: `dockerize-slim-e2e-${app}`,
+        contextDir: dir,
+        dockerfilePath: path.join(dir, 'Dockerfile'),
+        rewritten: r.output,
+        newFiles: r.newFiles ?? [],
+        port: config.port,
+        paths: config.paths,
+        env: config.env ?? {},
+        shellLess: r.finalHasShell === false,
+        network: 'host',
+        keep: process.env.E2E_KEEP === '1',
+        workDir,
+      },
+      (line) => console.log(`  ${app}: ${line}`),
+    );
+    fs.rmSync(workDir, { recursive: true, force: true });
+    const passed = !report.error && report.checks.every((c) => c.pass);
+    if (!passed) failed = true;
+    for (const c of report.checks) console.log(`  ${c.pass ? 'pass' : 'FAIL'} ${app}: ${c.name}: ${c.detail}`);
+    if (report.error) console.log(`  FAIL ${app}: ${report.error}`);
+    const before = report.before?.sizeBytes ?? 0;
+    const after = report.after?.sizeBytes ?? 0;
+    rows.push({
+      app,
+      target: r.target ?? '',
+      finalImage: r.finalImage ?? '',
+      beforeMB: mb(before),
+      afterMB: mb(after),
+      reduction: before > 0 && after > 0 ? `${(100 * (1 - after / before)).toFixed(1)}%` : '-',
+      checks: `${report.checks.filter((c) => c.pass).length}/${report.checks.length}${report.error ? ' (error)' : ''}`,
+      report,
+    });
+    console.log(`  ${app}: ${passed ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const header = ['app', 'target', 'before MB', 'after MB', 'reduction', 'checks'];
+  const table = [header, ...rows.map((r) => [r.app, r.target, r.beforeMB, r.afterMB, r.reduction, r.checks])];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  console.log(`\nImage sizes (${images === 'stand-in' ? 'measured on offline stand-ins of the base images, not the real ones' : 'real base images'}):`);
+  for (const row of table) console.log(row.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, JSON.stringify({ baseImages: images, contracts, apps: rows }, null, 2) + '\n');
+  console.log(`\nwrote ${path.relative(process.cwd(), OUT)}`);
+  const total = rows.reduce((n, r) => n + r.report.checks.length, 0) + contracts.length;
+  const bad = rows.reduce((n, r) => n + r.report.checks.filter((c) => !c.pass).length + (r.report.error ? 1 : 0), 0) + contracts.filter((c) => !c.pass).length;
+  console.log(`e2e: ${total - bad} passed, ${bad} failed`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: Error) => {
+    console.error(e.stack);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,41 @@
+import { spawn } from 'child_process';
+
+export interface DockerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the docker CLI (BuildKit on) with a time limit; never throws for a non-zero exit. */
+export interface Docker {
+  run(args: string[], options?: { timeoutMs?: number }): Promise<DockerResult>;
+}
+
+export function dockerCli(binary: string, env: NodeJS.ProcessEnv = process.env): Docker {
+  return {
+    run(args, options = {}) {
+      return new Promise((resolve) => {
+        const child = spawn(binary, args, { env: { ...env, DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15 * 60_000);
+        child.on('error', (e) => {
+          clearTimeout(timer);
+          resolve({ code: 127, stdout, stderr: stderr + e.message });
+        });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? 137, stdout, stderr });
+        });
+      });
+    },
+  };
+}
+
+/** The docker client to use: $DOCKER, else Debian's /usr/bin/docker (it has BuildKit), else `docker`. */
+export function pickDockerBinary(env: NodeJS.ProcessEnv, exists: (p: string) => boolean): string {
+  if (env.DOCKER) return env.DOCKER;
+  return exists('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+}
