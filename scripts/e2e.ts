@@ -25,8 +25,10 @@ const OUT = process.env.E2E_RESULTS ?? path.join(ROOT, '.e2e', 'results.json');
 /** Concrete images of each template the rewrites can emit. */
 function imagesOf(id: ReturnType<typeof allTemplateIds>[number]): string[] {
   const t = getTemplate(id);
-  if (id === 'node-distroless') return (t.nodeMajors ?? []).map((major) => imageReference(t, { major }));
-  if (id === 'node-slim') return ['22', '24', '26'].map((tag) => imageReference(t, { slimTag: `${tag}-slim` }));
+  if (id === 'node-distroless')
+    return (t.nodeMajors ?? []).map((major) => imageReference(t, { major }));
+  if (id === 'node-slim')
+    return ['22', '24', '26'].map((tag) => imageReference(t, { slimTag: `${tag}-slim` }));
   return [imageReference(t)];
 }
 
@@ -41,16 +43,49 @@ async function checkContracts(docker: Docker): Promise<Check[]> {
         checks.push({ name: `contract ${image}`, pass: false, detail: 'image not available' });
         continue;
       }
-      const config = JSON.parse(inspect.stdout) as { User?: string; Entrypoint?: string[] | null; Cmd?: string[] | null; WorkingDir?: string };
+      const config = JSON.parse(inspect.stdout) as {
+        User?: string;
+        Entrypoint?: string[] | null;
+        Cmd?: string[] | null;
+        WorkingDir?: string;
+      };
       const problems: string[] = [];
-      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-      if ((config.User ?? '') !== t.imageUser) problems.push(`USER ${JSON.stringify(config.User)} (contract ${JSON.stringify(t.imageUser)})`);
-      if (!same(config.Entrypoint, t.entrypoint)) problems.push(`ENTRYPOINT ${JSON.stringify(config.Entrypoint)} (contract ${JSON.stringify(t.entrypoint)})`);
-      if (!same(config.Cmd, t.cmd)) problems.push(`CMD ${JSON.stringify(config.Cmd)} (contract ${JSON.stringify(t.cmd)})`);
-      if ((config.WorkingDir || '/') !== t.workdir) problems.push(`WORKDIR ${JSON.stringify(config.WorkingDir)} (contract ${t.workdir})`);
-      const sh = await docker.run(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', 'true']);
-      if ((sh.code === 0) !== t.hasShell) problems.push(`shell ${sh.code === 0 ? 'present' : 'absent'} (contract ${t.hasShell ? 'present' : 'absent'})`);
-      checks.push({ name: `contract ${image}`, pass: problems.length === 0, detail: problems.join('; ') || `USER, ENTRYPOINT, CMD, WORKDIR and shell match templates/${id}.json` });
+      const same = (a: unknown, b: unknown) =>
+        JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      if ((config.User ?? '') !== t.imageUser)
+        problems.push(
+          `USER ${JSON.stringify(config.User)} (contract ${JSON.stringify(t.imageUser)})`,
+        );
+      if (!same(config.Entrypoint, t.entrypoint))
+        problems.push(
+          `ENTRYPOINT ${JSON.stringify(config.Entrypoint)} (contract ${JSON.stringify(t.entrypoint)})`,
+        );
+      if (!same(config.Cmd, t.cmd))
+        problems.push(`CMD ${JSON.stringify(config.Cmd)} (contract ${JSON.stringify(t.cmd)})`);
+      if ((config.WorkingDir || '/') !== t.workdir)
+        problems.push(`WORKDIR ${JSON.stringify(config.WorkingDir)} (contract ${t.workdir})`);
+      const sh = await docker.run([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--entrypoint',
+        '/bin/sh',
+        image,
+        '-c',
+        'true',
+      ]);
+      if ((sh.code === 0) !== t.hasShell)
+        problems.push(
+          `shell ${sh.code === 0 ? 'present' : 'absent'} (contract ${t.hasShell ? 'present' : 'absent'})`,
+        );
+      checks.push({
+        name: `contract ${image}`,
+        pass: problems.length === 0,
+        detail:
+          problems.join('; ') ||
+          `USER, ENTRYPOINT, CMD, WORKDIR and shell match templates/${id}.json`,
+      });
     }
   }
   return checks;
@@ -60,7 +95,9 @@ async function checkContracts(docker: Docker): Promise<Check[]> {
 async function imageSource(docker: Docker): Promise<'real' | 'stand-in'> {
   const wanted = process.env.E2E_IMAGES ?? 'auto';
   if (wanted === 'real' || wanted === 'stand-in') return wanted;
-  const pull = await docker.run(['pull', '-q', 'gcr.io/distroless/static-debian13:nonroot'], { timeoutMs: 30_000 });
+  const pull = await docker.run(['pull', '-q', 'gcr.io/distroless/static-debian13:nonroot'], {
+    timeoutMs: 30_000,
+  });
   return pull.code === 0 ? 'real' : 'stand-in';
 }
 
@@ -72,13 +109,31 @@ async function main(): Promise<number> {
     return 2;
   }
   const images = await imageSource(docker);
-  console.log(`e2e: base images: ${images}${images === 'stand-in' ? ' (../shared/offline-images; sizes are of the stand-ins)' : ''}`);
+  console.log(
+    `e2e: base images: ${images}${images === 'stand-in' ? ' (../shared/offline-images; sizes are of the stand-ins)' : ''}`,
+  );
   const contracts = await checkContracts(docker);
   for (const c of contracts) console.log(`${c.pass ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`);
 
   const only = process.argv.slice(2);
-  const apps = fs.readdirSync(EXAMPLES).filter((a) => fs.existsSync(path.join(EXAMPLES, a, 'e2e.json')) && (only.length === 0 || only.includes(a))).sort();
-  const rows: Array<{ app: string; target: string; finalImage: string; beforeMB: string; afterMB: string; reduction: string; checks: string; report: VerifyReport }> = [];
+  const apps = fs
+    .readdirSync(EXAMPLES)
+    .filter(
+      (a) =>
+        fs.existsSync(path.join(EXAMPLES, a, 'e2e.json')) &&
+        (only.length === 0 || only.includes(a)),
+    )
+    .sort();
+  const rows: Array<{
+    app: string;
+    target: string;
+    finalImage: string;
+    beforeMB: string;
+    afterMB: string;
+    reduction: string;
+    checks: string;
+    report: VerifyReport;
+  }> = [];
   let failed = contracts.some((c) => !c.pass);
   for (const app of apps) {
     const dir = path.join(EXAMPLES, app);
@@ -86,7 +141,9 @@ async function main(): Promise<number> {
     const started = Date.now();
     const outcome = processFile(path.join(dir, 'Dockerfile'), config.options ?? {}, undefined, io);
     if (outcome.status !== 'changed') {
-      console.log(`FAIL ${app}: not rewritten (${outcome.result?.skipped?.reason ?? outcome.error?.message ?? outcome.status})`);
+      console.log(
+        `FAIL ${app}: not rewritten (${outcome.result?.skipped?.reason ?? outcome.error?.message ?? outcome.status})`,
+      );
       failed = true;
       continue;
     }
@@ -113,7 +170,8 @@ async function main(): Promise<number> {
     fs.rmSync(workDir, { recursive: true, force: true });
     const passed = !report.error && report.checks.every((c) => c.pass);
     if (!passed) failed = true;
-    for (const c of report.checks) console.log(`  ${c.pass ? 'pass' : 'FAIL'} ${app}: ${c.name}: ${c.detail}`);
+    for (const c of report.checks)
+      console.log(`  ${c.pass ? 'pass' : 'FAIL'} ${app}: ${c.name}: ${c.detail}`);
     if (report.error) console.log(`  FAIL ${app}: ${report.error}`);
     const before = report.before?.sizeBytes ?? 0;
     const after = report.after?.sizeBytes ?? 0;
@@ -127,18 +185,35 @@ async function main(): Promise<number> {
       checks: `${report.checks.filter((c) => c.pass).length}/${report.checks.length}${report.error ? ' (error)' : ''}`,
       report,
     });
-    console.log(`  ${app}: ${passed ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `  ${app}: ${passed ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   const header = ['app', 'target', 'before MB', 'after MB', 'reduction', 'checks'];
-  const table = [header, ...rows.map((r) => [r.app, r.target, r.beforeMB, r.afterMB, r.reduction, r.checks])];
+  const table = [
+    header,
+    ...rows.map((r) => [r.app, r.target, r.beforeMB, r.afterMB, r.reduction, r.checks]),
+  ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  console.log(`\nImage sizes (${images === 'stand-in' ? 'measured on offline stand-ins of the base images, not the real ones' : 'real base images'}):`);
-  for (const row of table) console.log(row.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
+  console.log(
+    `\nImage sizes (${images === 'stand-in' ? 'measured on offline stand-ins of the base images, not the real ones' : 'real base images'}):`,
+  );
+  for (const row of table)
+    console.log(
+      row.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '),
+    );
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, JSON.stringify({ baseImages: images, contracts, apps: rows }, null, 2) + '\n');
+  fs.writeFileSync(
+    OUT,
+    JSON.stringify({ baseImages: images, contracts, apps: rows }, null, 2) + '\n',
+  );
   console.log(`\nwrote ${path.relative(process.cwd(), OUT)}`);
   const total = rows.reduce((n, r) => n + r.report.checks.length, 0) + contracts.length;
-  const bad = rows.reduce((n, r) => n + r.report.checks.filter((c) => !c.pass).length + (r.report.error ? 1 : 0), 0) + contracts.filter((c) => !c.pass).length;
+  const bad =
+    rows.reduce(
+      (n, r) => n + r.report.checks.filter((c) => !c.pass).length + (r.report.error ? 1 : 0),
+      0,
+    ) + contracts.filter((c) => !c.pass).length;
   console.log(`e2e: ${total - bad} passed, ${bad} failed`);
   return failed ? 1 : 0;
 }

@@ -17,17 +17,27 @@ import { writeAtomic, createAtomic } from './write';
 export async function runVerify(options: CliOptions, io: Io): Promise<number> {
   const colors = pickColors(options.color, io, 'stdout');
   const docker = dockerCli(pickDockerBinary(io.env, (p) => io.fs.existsSync(p)));
-  const version = await docker.run(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
+  const version = await docker.run(['version', '--format', '{{.Server.Version}}'], {
+    timeoutMs: 20_000,
+  });
   if (version.code !== 0) {
-    io.stderr.write(`dockerize-slim verify: no usable Docker engine (${version.stderr.trim().split('\n').pop() || 'docker not found'}); start dockerd or set DOCKER\n`);
+    io.stderr.write(
+      `dockerize-slim verify: no usable Docker engine (${version.stderr.trim().split('\n').pop() || 'docker not found'}); start dockerd or set DOCKER\n`,
+    );
     return 2;
   }
-  const bridge = (await docker.run(['network', 'inspect', 'bridge'], { timeoutMs: 20_000 })).code === 0;
+  const bridge =
+    (await docker.run(['network', 'inspect', 'bridge'], { timeoutMs: 20_000 })).code === 0;
   const found = discover(options.paths, io);
   for (const e of found.errors) io.stderr.write(`${e.path}: error ${e.error.message}\n`);
   let failed = found.errors.length > 0;
   for (const file of found.files) {
-    const outcome = processFile(file, { target: options.target, user: options.user, nginx: options.nginx }, options.context, io);
+    const outcome = processFile(
+      file,
+      { target: options.target, user: options.user, nginx: options.nginx },
+      options.context,
+      io,
+    );
     if (outcome.status === 'error') {
       io.stderr.write(`${outcome.display}: error ${outcome.error!.message}\n`);
       failed = true;
@@ -35,7 +45,9 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
     }
     const r = outcome.result!;
     if (outcome.status !== 'changed') {
-      io.stdout.write(`${outcome.display}: nothing to verify (${r.skipped ? `skipped: ${r.skipped.reason}` : 'unchanged'})\n`);
+      io.stdout.write(
+        `${outcome.display}: nothing to verify (${r.skipped ? `skipped: ${r.skipped.reason}` : 'unchanged'})\n`,
+      );
       continue;
     }
     const port = options.port ?? exposedPort(outcome.before!);
@@ -44,7 +56,9 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
       failed = true;
       continue;
     }
-    io.stdout.write(`${colors.bold(outcome.display)}: ${r.target} -> ${r.finalImage}\n${formatNotes(r.edits, r.warnings, colors)}`);
+    io.stdout.write(
+      `${colors.bold(outcome.display)}: ${r.target} -> ${r.finalImage}\n${formatNotes(r.edits, r.warnings, colors)}`,
+    );
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerize-slim-verify-'));
     const report = await verifyRewrite(
       docker,
@@ -69,7 +83,8 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
     const passed = !report.error && report.checks.every((c) => c.pass);
     if (!passed) failed = true;
     if (options.write && passed) {
-      for (const f of r.newFiles ?? []) createAtomic(path.join(outcome.contextRoot!, f.path), f.content, io);
+      for (const f of r.newFiles ?? [])
+        createAtomic(path.join(outcome.contextRoot!, f.path), f.content, io);
       writeAtomic(file, r.output, outcome.hash!, io);
       io.stdout.write(`${outcome.display}: written (every check passed)\n`);
     } else if (options.write) {
@@ -90,13 +105,17 @@ function exposedPort(source: string): number | null {
 
 export function formatReport(report: VerifyReport, colors: ReturnType<typeof pickColors>): string {
   const out: string[] = [];
-  for (const [label, img] of [['before', report.before], ['after', report.after]] as const) {
+  for (const [label, img] of [
+    ['before', report.before],
+    ['after', report.after],
+  ] as const) {
     if (!img) continue;
     out.push(`  ${label}: ${img.tag} ${mb(img.sizeBytes)} MB`);
     out.push('    SIZE      CREATED BY');
     for (const row of img.history) out.push(`    ${row.size.padEnd(9)} ${row.createdBy}`);
   }
-  for (const c of report.checks) out.push(`  ${c.pass ? colors.green('pass') : colors.red('FAIL')} ${c.name}: ${c.detail}`);
+  for (const c of report.checks)
+    out.push(`  ${c.pass ? colors.green('pass') : colors.red('FAIL')} ${c.name}: ${c.detail}`);
   if (report.error) out.push(`  ${colors.red('error')} ${report.error}`);
   return out.join('\n') + '\n';
 }

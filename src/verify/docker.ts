@@ -15,7 +15,10 @@ export function dockerCli(binary: string, env: NodeJS.ProcessEnv = process.env):
   return {
     run(args, options = {}) {
       return new Promise((resolve) => {
-        const child = spawn(binary, args, { env: { ...env, DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(binary, args, {
+          env: { ...env, DOCKER_BUILDKIT: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -8,19 +8,26 @@ export interface Response {
 /** One GET on 127.0.0.1 only; the tool never sends traffic anywhere else. */
 export function get(port: number, path: string, timeoutMs = 3000): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path, timeout: timeoutMs, headers: { connection: 'close' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
   });
 }
 
 /** Polls until the port answers any HTTP response, up to `limitMs`. */
-export async function waitForHttp(port: number, limitMs: number, isAlive: () => Promise<boolean>): Promise<boolean> {
+export async function waitForHttp(
+  port: number,
+  limitMs: number,
+  isAlive: () => Promise<boolean>,
+): Promise<boolean> {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
     try {

@@ -66,7 +66,13 @@ export function copyContext(from: string, to: string): void {
 
 async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
   const size = await docker.run(['image', 'inspect', '-f', '{{.Size}}', tag]);
-  const history = await docker.run(['history', '--no-trunc', '--format', '{{.Size}}\t{{.CreatedBy}}', tag]);
+  const history = await docker.run([
+    'history',
+    '--no-trunc',
+    '--format',
+    '{{.Size}}\t{{.CreatedBy}}',
+    tag,
+  ]);
   return {
     tag,
     sizeBytes: Number(size.stdout.trim()) || 0,
@@ -87,17 +93,35 @@ interface Running {
   error?: string;
 }
 
-async function startAndProbe(docker: Docker, input: VerifyInput, tag: string, container: string): Promise<Running> {
+async function startAndProbe(
+  docker: Docker,
+  input: VerifyInput,
+  tag: string,
+  container: string,
+): Promise<Running> {
   await docker.run(['rm', '-f', container]);
-  const net = input.network === 'host' ? ['--network', 'host'] : ['-p', `127.0.0.1:${input.port}:${input.port}`];
+  const net =
+    input.network === 'host'
+      ? ['--network', 'host']
+      : ['-p', `127.0.0.1:${input.port}:${input.port}`];
   const envArgs = Object.entries(input.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const started = await docker.run(['run', '-d', '--name', container, ...net, ...envArgs, tag]);
-  if (started.code !== 0) return { responses: [], container, error: `docker run failed: ${started.stderr.trim().split('\n').pop()}` };
-  const alive = async () => (await docker.run(['inspect', '-f', '{{.State.Running}}', container])).stdout.trim() === 'true';
+  if (started.code !== 0)
+    return {
+      responses: [],
+      container,
+      error: `docker run failed: ${started.stderr.trim().split('\n').pop()}`,
+    };
+  const alive = async () =>
+    (await docker.run(['inspect', '-f', '{{.State.Running}}', container])).stdout.trim() === 'true';
   const up = await waitForHttp(input.port, (input.startTimeoutS ?? 60) * 1000, alive);
   if (!up) {
     const logs = await docker.run(['logs', '--tail', '5', container]);
-    return { responses: [], container, error: `no HTTP answer on 127.0.0.1:${input.port}: ${(logs.stdout + logs.stderr).trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      responses: [],
+      container,
+      error: `no HTTP answer on 127.0.0.1:${input.port}: ${(logs.stdout + logs.stderr).trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
   const responses: Response[] = [];
   for (const p of input.paths) {
@@ -114,9 +138,15 @@ async function stopWithin(docker: Docker, container: string, limitS: number): Pr
   const t0 = Date.now();
   await docker.run(['stop', '-t', String(limitS), container]);
   const elapsed = (Date.now() - t0) / 1000;
-  const code = (await docker.run(['inspect', '-f', '{{.State.ExitCode}}', container])).stdout.trim();
+  const code = (
+    await docker.run(['inspect', '-f', '{{.State.ExitCode}}', container])
+  ).stdout.trim();
   const pass = elapsed < limitS && code !== '137';
-  return { name: 'stops on SIGTERM', pass, detail: `stopped in ${elapsed.toFixed(1)} s, exit code ${code}` };
+  return {
+    name: 'stops on SIGTERM',
+    pass,
+    detail: `stopped in ${elapsed.toFixed(1)} s, exit code ${code}`,
+  };
 }
 
 /**
@@ -124,21 +154,55 @@ async function stopWithin(docker: Docker, container: string, limitS: number): Pr
  * checks the rewrite: same answers, non-root process, numeric USER, no shell where none is
  * promised, a clean stop on SIGTERM, and a smaller image.
  */
-export async function verifyRewrite(docker: Docker, input: VerifyInput, log: (line: string) => void = () => {}): Promise<VerifyReport> {
+export async function verifyRewrite(
+  docker: Docker,
+  input: VerifyInput,
+  log: (line: string) => void = () => {},
+): Promise<VerifyReport> {
   const before = `${input.name}:before`;
   const after = `${input.name}:after`;
   const checks: Check[] = [];
   log(`building the original (${before})`);
-  const b1 = await docker.run(['build', '--network', 'host', '-q', '-f', input.dockerfilePath, '-t', before, input.contextDir]);
-  if (b1.code !== 0) return { checks, error: `the original Dockerfile does not build, so nothing can be compared: ${lastLines(b1.stderr)}` };
+  const b1 = await docker.run([
+    'build',
+    '--network',
+    'host',
+    '-q',
+    '-f',
+    input.dockerfilePath,
+    '-t',
+    before,
+    input.contextDir,
+  ]);
+  if (b1.code !== 0)
+    return {
+      checks,
+      error: `the original Dockerfile does not build, so nothing can be compared: ${lastLines(b1.stderr)}`,
+    };
   copyContext(input.contextDir, input.workDir);
   const rel = path.relative(input.contextDir, input.dockerfilePath);
-  const newDockerfile = rel.startsWith('..') ? path.join(input.workDir, 'Dockerfile.dockerize-slim') : path.join(input.workDir, rel);
+  const newDockerfile = rel.startsWith('..')
+    ? path.join(input.workDir, 'Dockerfile.dockerize-slim')
+    : path.join(input.workDir, rel);
   fs.writeFileSync(newDockerfile, input.rewritten);
   for (const f of input.newFiles) fs.writeFileSync(path.join(input.workDir, f.path), f.content);
   log(`building the rewrite (${after})`);
-  const b2 = await docker.run(['build', '--network', 'host', '-q', '-f', newDockerfile, '-t', after, input.workDir]);
-  checks.push({ name: 'rewrite builds', pass: b2.code === 0, detail: b2.code === 0 ? 'docker build succeeded' : lastLines(b2.stderr) });
+  const b2 = await docker.run([
+    'build',
+    '--network',
+    'host',
+    '-q',
+    '-f',
+    newDockerfile,
+    '-t',
+    after,
+    input.workDir,
+  ]);
+  checks.push({
+    name: 'rewrite builds',
+    pass: b2.code === 0,
+    detail: b2.code === 0 ? 'docker build succeeded' : lastLines(b2.stderr),
+  });
   const report: VerifyReport = { checks, before: await imageReport(docker, before) };
   if (b2.code !== 0) return finishCleanup(docker, input, report);
   report.after = await imageReport(docker, after);
@@ -146,35 +210,86 @@ export async function verifyRewrite(docker: Docker, input: VerifyInput, log: (li
   log('running the original');
   const r1 = await startAndProbe(docker, input, before, `${input.name}-before`);
   await docker.run(['rm', '-f', r1.container]);
-  if (r1.error) return finishCleanup(docker, input, { ...report, error: `the original image does not answer, so nothing can be compared: ${r1.error}` });
+  if (r1.error)
+    return finishCleanup(docker, input, {
+      ...report,
+      error: `the original image does not answer, so nothing can be compared: ${r1.error}`,
+    });
   log('running the rewrite');
   const r2 = await startAndProbe(docker, input, after, `${input.name}-after`);
-  checks.push({ name: 'rewrite answers', pass: !r2.error, detail: r2.error ?? `HTTP on 127.0.0.1:${input.port}` });
+  checks.push({
+    name: 'rewrite answers',
+    pass: !r2.error,
+    detail: r2.error ?? `HTTP on 127.0.0.1:${input.port}`,
+  });
   if (!r2.error) {
-    const diffs = input.paths.filter((_p, i) => r1.responses[i].status !== r2.responses[i].status || r1.responses[i].body !== r2.responses[i].body);
+    const diffs = input.paths.filter(
+      (_p, i) =>
+        r1.responses[i].status !== r2.responses[i].status ||
+        r1.responses[i].body !== r2.responses[i].body,
+    );
     checks.push({
       name: 'same responses',
       pass: diffs.length === 0,
-      detail: diffs.length === 0 ? `${input.paths.length} paths: same status and body (${input.paths.join(', ')})` : `differ on ${diffs.map((p) => `${p} (${r1.responses[input.paths.indexOf(p)].status} vs ${r2.responses[input.paths.indexOf(p)].status})`).join(', ')}`,
+      detail:
+        diffs.length === 0
+          ? `${input.paths.length} paths: same status and body (${input.paths.join(', ')})`
+          : `differ on ${diffs.map((p) => `${p} (${r1.responses[input.paths.indexOf(p)].status} vs ${r2.responses[input.paths.indexOf(p)].status})`).join(', ')}`,
     });
     const top = await docker.run(['top', r2.container, '-o', 'pid,uid']);
-    const uids = top.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[1]);
-    checks.push({ name: 'process runs as non-root', pass: uids.length > 0 && uids.every((u) => u !== '0' && u !== 'root'), detail: `uids: ${[...new Set(uids)].join(', ') || 'none seen'}` });
+    const uids = top.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/)[1]);
+    checks.push({
+      name: 'process runs as non-root',
+      pass: uids.length > 0 && uids.every((u) => u !== '0' && u !== 'root'),
+      detail: `uids: ${[...new Set(uids)].join(', ') || 'none seen'}`,
+    });
   }
-  const user = (await docker.run(['image', 'inspect', '-f', '{{.Config.User}}', after])).stdout.trim();
-  checks.push({ name: 'numeric non-root USER', pass: /^[1-9]\d*(:\d+)?$/.test(user), detail: `USER ${user || '(none)'}` });
+  const user = (
+    await docker.run(['image', 'inspect', '-f', '{{.Config.User}}', after])
+  ).stdout.trim();
+  checks.push({
+    name: 'numeric non-root USER',
+    pass: /^[1-9]\d*(:\d+)?$/.test(user),
+    detail: `USER ${user || '(none)'}`,
+  });
   if (input.shellLess) {
-    const sh = await docker.run(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', after, '-c', 'true']);
-    checks.push({ name: 'no shell', pass: sh.code !== 0, detail: sh.code !== 0 ? '/bin/sh cannot start' : '/bin/sh ran' });
+    const sh = await docker.run([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      '/bin/sh',
+      after,
+      '-c',
+      'true',
+    ]);
+    checks.push({
+      name: 'no shell',
+      pass: sh.code !== 0,
+      detail: sh.code !== 0 ? '/bin/sh cannot start' : '/bin/sh ran',
+    });
   }
   if (!r2.error) checks.push(await stopWithin(docker, r2.container, 10));
   await docker.run(['rm', '-f', r2.container]);
   const smaller = report.after.sizeBytes < report.before!.sizeBytes;
-  checks.push({ name: 'smaller image', pass: smaller, detail: `${mb(report.before!.sizeBytes)} MB -> ${mb(report.after.sizeBytes)} MB` });
+  checks.push({
+    name: 'smaller image',
+    pass: smaller,
+    detail: `${mb(report.before!.sizeBytes)} MB -> ${mb(report.after.sizeBytes)} MB`,
+  });
   return finishCleanup(docker, input, report);
 }
 
-async function finishCleanup(docker: Docker, input: VerifyInput, report: VerifyReport): Promise<VerifyReport> {
+async function finishCleanup(
+  docker: Docker,
+  input: VerifyInput,
+  report: VerifyReport,
+): Promise<VerifyReport> {
   if (!input.keep) await docker.run(['rmi', '-f', `${input.name}:before`, `${input.name}:after`]);
   return report;
 }
