@@ -9,6 +9,8 @@ const common = {
   format: 'cjs',
   logLevel: 'warning',
   legalComments: 'none',
+  minify: true,
+  keepNames: true,
 };
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),

@@ -22,7 +22,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     fs,
-    now: () => performance.now(),
+    now: () => Number(process.hrtime.bigint()) / 1e6,
     cpus: () => require('os').availableParallelism?.() ?? require('os').cpus().length,
   };
 }
