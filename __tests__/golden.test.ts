@@ -79,3 +79,4 @@ export function defineGoldenTests(scope: string): void {
 defineGoldenTests('node');
 defineGoldenTests('go');
 defineGoldenTests('static');
+defineGoldenTests('common');

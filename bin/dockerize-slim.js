@@ -35,7 +35,9 @@ function loadWithCodeCache(bundle, Module) {
   }
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = { exports: {} };
-  script.runInThisContext().call(mod.exports, mod.exports, require, mod, bundle, path.dirname(bundle));
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, require, mod, bundle, path.dirname(bundle));
   if (cachedData === undefined || script.cachedDataRejected) {
     // Written after the run, so the cache also holds the functions this run compiled lazily.
     process.once('exit', () => {

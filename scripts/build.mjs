@@ -15,5 +15,6 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+  build({ ...common, entryPoints: ['src/cli/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['scripts/e2e.ts'], outfile: 'dist/e2e.js' }),
 ]);

@@ -16,6 +16,7 @@ import goCgr from '../transforms/go/cgr';
 import { analyzeGo, isGolangImage } from './analyze/go';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';
+import hardenFinalStage from '../transforms/common/harden';
 
 const BOM = '\uFEFF';
 
@@ -51,10 +52,16 @@ function transformText(
   const doc = parseDockerfile(source);
   const facts = analyzeStages(doc);
   if (!facts) throw new DockerizeError('E_PARSE', 'no FROM instruction: not a Dockerfile');
+  if (facts.stageCount > 1 && options.harden) {
+    const hardened = hardenFinalStage(doc, options);
+    if ('unchanged' in hardened) return unchanged(source, { ...hardened.unchanged });
+    return finish(facts, hardened);
+  }
   if (facts.stageCount > 1) {
     return unchanged(source, {
       rule: 'common/already-multi-stage',
       reason: `already multi-stage (${facts.stageCount} stages); left as it is`,
+      suggestion: '--harden adds a non-root USER to a final stage that runs as root',
     });
   }
   if (facts.baseImage === null) {

@@ -24,6 +24,8 @@ export interface TransformOptions {
   /** Numeric `UID[:GID]`, or a name the final image's /etc/passwd has. */
   user?: string;
   nginx?: NginxVariant;
+  /** On multi-stage files, add a numeric non-root USER to a final stage that runs as root. */
+  harden?: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@ import * as goDistroless from './go/distroless';
 import * as goScratch from './go/scratch';
 import * as goCgr from './go/cgr';
 import * as staticNginx from './static/nginx';
+import * as commonHarden from './common/harden';
 
 /** Every rewrite, in the order `auto` considers them. Order is behaviour: no directory scan. */
 export const TRANSFORMS = [
@@ -15,4 +16,5 @@ export const TRANSFORMS = [
   goScratch,
   goCgr,
   staticNginx,
+  commonHarden,
 ] as const;

@@ -45,9 +45,12 @@ export function checkProperties(
   // Lines removed from the original may only belong to instructions a rewrite edits, or to the
   // comments directly above moved ones; everything else stays byte-identical.
   const src = parseDockerfile(source);
+  // --harden edits a multi-stage file's final stage: its COPY --chown and USER lines too.
+  const editable =
+    src.ast.getFROMs().length > 1 ? new Set([...EDITABLE, 'COPY', 'USER']) : EDITABLE;
   const editableLines = new Set<number>();
   for (const ins of src.ast.getInstructions()) {
-    if (!EDITABLE.has(keywordOf(ins))) continue;
+    if (!editable.has(keywordOf(ins))) continue;
     const r = ins.getRange();
     for (let l = r.start.line; l <= r.end.line; l++) editableLines.add(l);
     for (let l = r.start.line - 1; l >= 0 && /^\s*#/.test(lineAt(source, l)); l--)

@@ -1,8 +1,12 @@
 import path from 'path';
+import ignore, { Ignore } from 'ignore';
 import { DockerizeError } from '../errors';
+import type { ConfigFinder } from './config';
+import { globBase, globToRegExp, isGlob } from './glob';
 import type { Io } from './io';
 
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', 'vendor']);
+const IGNORE_FILES = ['.gitignore', '.dockerize-slimignore'];
 
 export function isDockerfileName(name: string): boolean {
   if (name.endsWith('.dockerignore')) return false;
@@ -16,11 +20,52 @@ export interface Discovered {
   errors: Array<{ path: string; error: DockerizeError }>;
 }
 
-/** Files as given; folders searched recursively for Dockerfiles, skipping .git, node_modules, vendor. */
-export function discover(inputs: string[], io: Io): Discovered {
+export interface DiscoverOptions {
+  /** --exclude globs, gitignore-style, relative to the working directory. */
+  excludes?: string[];
+  configs?: ConfigFinder;
+}
+
+/** gitignore-style rules that apply below `base`. */
+interface Rule {
+  base: string;
+  ig: Ignore;
+}
+
+/**
+ * Files as given; folders searched recursively for Dockerfile names; globs matched from their
+ * fixed prefix. Walks skip .git, node_modules and vendor, and honour .gitignore and
+ * .dockerize-slimignore files (nested ones too, and those of parent folders up to the git root),
+ * the `exclude` list of .dockerize-slim.json files, and --exclude. The result is sorted.
+ */
+export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}): Discovered {
   const files = new Set<string>();
   const errors: Discovered['errors'] = [];
+  const base: Rule[] =
+    options.excludes && options.excludes.length > 0
+      ? [{ base: io.cwd, ig: ignore().add(options.excludes) }]
+      : [];
+  const walker = new Walker(io, options.configs, errors);
   for (const input of inputs) {
+    if (isGlob(input)) {
+      const root = path.resolve(io.cwd, globBase(input));
+      const re = globToRegExp(
+        path.relative(io.cwd, path.resolve(io.cwd, input)).split(path.sep).join('/'),
+      );
+      const literalName = !isGlob(input.split('/').pop() ?? '');
+      const found = new Set<string>();
+      walker.walk(root, [...base, ...walker.ancestorRules(root)], found, (file) => {
+        const rel = path.relative(io.cwd, file).split(path.sep).join('/');
+        return re.test(rel) && (literalName || isDockerfileName(path.basename(file)));
+      });
+      if (found.size === 0)
+        errors.push({
+          path: input,
+          error: new DockerizeError('E_READ', 'the pattern matches no Dockerfile'),
+        });
+      for (const f of found) files.add(f);
+      continue;
+    }
     const abs = path.resolve(io.cwd, input);
     let stat;
     try {
@@ -34,26 +79,87 @@ export function discover(inputs: string[], io: Io): Discovered {
         path: input,
         error: new DockerizeError('E_READ', 'is a directory, not a Dockerfile'),
       });
-    } else if (stat.isDirectory()) walk(abs, io, files);
-    else files.add(abs);
+    } else if (stat.isDirectory()) {
+      walker.walk(abs, [...base, ...walker.ancestorRules(abs)], files, (f) =>
+        isDockerfileName(path.basename(f)),
+      );
+    } else {
+      files.add(abs);
+    }
   }
   return { files: [...files].sort(), errors };
 }
 
-function walk(dir: string, io: Io, out: Set<string>): void {
-  let entries;
-  try {
-    entries = io.fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
+class Walker {
+  constructor(
+    private readonly io: Io,
+    private readonly configs: ConfigFinder | undefined,
+    private readonly errors: Discovered['errors'],
+  ) {}
+
+  /** Rules of the folders above `dir`, up to the enclosing git repository's root. */
+  ancestorRules(dir: string): Rule[] {
+    const chain: string[] = [];
+    let d = path.dirname(dir);
+    let gitRoot: string | null = null;
+    for (let cur = dir; ; cur = path.dirname(cur)) {
+      if (this.io.fs.existsSync(path.join(cur, '.git'))) {
+        gitRoot = cur;
+        break;
+      }
+      if (path.dirname(cur) === cur) break;
+    }
+    if (gitRoot === null || gitRoot === dir) return [];
+    for (; ; d = path.dirname(d)) {
+      chain.unshift(d);
+      if (d === gitRoot) break;
+    }
+    return chain.flatMap((c) => this.rulesAt(c));
   }
-  for (const e of entries) {
-    if (e.isDirectory()) {
-      if (!ALWAYS_SKIPPED.has(e.name)) walk(path.join(dir, e.name), io, out);
-    } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name)) {
-      out.add(path.join(dir, e.name));
+
+  private rulesAt(dir: string): Rule[] {
+    const patterns: string[] = [];
+    for (const name of IGNORE_FILES) {
+      try {
+        patterns.push(this.io.fs.readFileSync(path.join(dir, name), 'utf8'));
+      } catch {
+        // No such file here.
+      }
+    }
+    if (this.configs) {
+      try {
+        const config = this.configs.readAt(dir);
+        if (config?.exclude) patterns.push(config.exclude.join('\n'));
+      } catch (e) {
+        this.errors.push({ path: dir, error: e as DockerizeError });
+      }
+    }
+    return patterns.length > 0 ? [{ base: dir, ig: ignore().add(patterns.join('\n')) }] : [];
+  }
+
+  walk(dir: string, inherited: Rule[], out: Set<string>, accept: (file: string) => boolean): void {
+    const rules = [...inherited, ...this.rulesAt(dir)];
+    let entries;
+    try {
+      entries = this.io.fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      const isDir = e.isDirectory();
+      if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
+      if (rules.some((r) => isIgnored(r, p, isDir))) continue;
+      if (isDir) this.walk(p, rules, out, accept);
+      else if ((e.isFile() || e.isSymbolicLink()) && accept(p)) out.add(p);
     }
   }
+}
+
+function isIgnored(rule: Rule, file: string, isDir: boolean): boolean {
+  const rel = path.relative(rule.base, file).split(path.sep).join('/');
+  if (rel === '' || rel.startsWith('..')) return false;
+  return rule.ig.ignores(isDir ? rel + '/' : rel);
 }
 
 export function describeFsError(e: unknown): string {

@@ -24,5 +24,17 @@ export function processIo(): Io {
     fs,
     now: () => Number(process.hrtime.bigint()) / 1e6,
     cpus: () => require('os').availableParallelism?.() ?? require('os').cpus().length,
+    prompt: (question) =>
+      new Promise((resolve) => {
+        const rl = require('readline').createInterface({
+          input: process.stdin,
+          output: process.stdout,
+        });
+        rl.question(question, (answer: string) => {
+          rl.close();
+          resolve(answer);
+        });
+        rl.on('close', () => resolve('q'));
+      }),
   };
 }

@@ -19,6 +19,8 @@ export interface FileOutcome {
   result?: TransformResult;
   /** The build context folder the analysis read (new files are created there). */
   contextRoot?: string;
+  /** Set once --write or an interactive yes wrote the file. */
+  written?: boolean;
   error?: { code: string; message: string; stack?: string };
 }
 

@@ -1,12 +1,17 @@
+import path from 'path';
 import { DockerizeError } from '../errors';
+import type { TransformOptions } from '../types';
 import { parseArgs, CliOptions } from './args';
-import { NO_COLORS, pickColors } from './colors';
+import { Colors, NO_COLORS, pickColors } from './colors';
+import { ComposeContexts } from './compose';
+import { ConfigFinder, RepoConfig, validateConfig } from './config';
 import { discover } from './discover';
 import type { Io } from './io';
-import path from 'path';
-import { displayPath, FileOutcome, processFile } from './process-file';
-import { formatNotes, formatSkip, unifiedDiff } from './render';
 import { toJsonReport } from './json-report';
+import { Job, processAll } from './pool';
+import { displayPath, FileOutcome } from './process-file';
+import { formatNotes, formatSkip, unifiedDiff } from './render';
+import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
 export const EXIT = { ok: 0, changesFound: 1, error: 2 } as const;
@@ -21,6 +26,9 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
       return parsed.exit;
     }
     options = parsed;
+    if (options.interactive && !(io.stdinIsTTY && io.stdout.isTTY && io.prompt)) {
+      throw new DockerizeError('E_USAGE', '--interactive needs a terminal on stdin and stdout');
+    }
   } catch (e) {
     io.stderr.write(
       `dockerize-slim: ${(e as Error).message}\nRun dockerize-slim --help for usage.\n`,
@@ -34,82 +42,107 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
   return rewrite(options, io);
 }
 
+/** Flags win over the repo's config file, which wins over the built-in defaults. */
+function effectiveOptions(cli: CliOptions, config: RepoConfig | null): TransformOptions {
+  return {
+    target: cli.target ?? config?.target ?? 'auto',
+    user: cli.user ?? config?.user,
+    nginx: cli.nginx ?? config?.nginx ?? 'alpine',
+    harden: cli.harden,
+  };
+}
+
+function loadExplicitConfig(file: string, io: Io): RepoConfig {
+  let text: string;
+  try {
+    text = io.fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch {
+    throw new DockerizeError('E_USAGE', `--config ${file}: cannot read it`);
+  }
+  try {
+    return validateConfig(JSON.parse(text), file);
+  } catch (e) {
+    if (e instanceof DockerizeError) throw e;
+    throw new DockerizeError('E_USAGE', `--config ${file}: not valid JSON`);
+  }
+}
+
 async function rewrite(options: CliOptions, io: Io): Promise<number> {
   const started = io.now();
   const out = pickColors(options.color, io, 'stdout');
   const err = pickColors(options.color, io, 'stderr');
-  const found = discover(options.paths, io);
+  let explicit: RepoConfig | null = null;
+  try {
+    if (options.config) explicit = loadExplicitConfig(options.config, io);
+  } catch (e) {
+    io.stderr.write(`dockerize-slim: ${(e as Error).message}\n`);
+    return EXIT.error;
+  }
+  const configs = new ConfigFinder(io);
+  const compose = new ComposeContexts(io);
+  const found = discover(options.paths, io, {
+    excludes: [...options.exclude, ...(explicit?.exclude ?? [])],
+    configs: explicit ? undefined : configs,
+  });
   const outcomes: FileOutcome[] = found.errors.map((e) => ({
     file: e.path,
     display: e.path,
     status: 'error',
     error: { code: e.error.code, message: e.error.message },
   }));
-  const transformOptions = { target: options.target, user: options.user, nginx: options.nginx };
-  for (const file of found.files)
-    outcomes.push(processFile(file, transformOptions, options.context, io));
+  const jobs: Job[] = [];
+  for (const file of found.files) {
+    try {
+      const config = explicit ?? configs.find(path.dirname(file));
+      jobs.push({
+        file,
+        options: effectiveOptions(options, config),
+        context: options.context ?? compose.contextFor(file) ?? undefined,
+      });
+    } catch (e) {
+      const de = e as DockerizeError;
+      outcomes.push({
+        file,
+        display: displayPath(file, io),
+        status: 'error',
+        error: { code: de.code ?? 'E_USAGE', message: de.message },
+      });
+    }
+  }
+  const progress = showProgress(io)
+    ? (done: number) => io.stderr.write(`\r\u001b[K[${done}/${jobs.length}] files`)
+    : undefined;
+  outcomes.push(...(await processAll(jobs, options.jobs ?? io.cpus(), io, progress)));
+  if (progress) io.stderr.write('\r\u001b[K');
   outcomes.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   if (found.files.length === 0 && found.errors.length === 0) {
     io.stderr.write(`dockerize-slim: no Dockerfiles found in ${options.paths.join(', ')}\n`);
   }
 
-  for (const o of outcomes) {
-    if (o.status === 'changed' && options.write) {
-      const created: string[] = [];
-      try {
-        for (const f of o.result!.newFiles ?? []) {
-          const target = path.join(o.contextRoot!, f.path);
-          if (createAtomic(target, f.content, io) === 'created') created.push(target);
-        }
-        writeAtomic(o.file, o.result!.output, o.hash!, io);
-      } catch (e) {
-        // The Dockerfile is unchanged, so the files made for it are taken back.
-        for (const c of created) io.fs.rmSync(c, { force: true });
-        const de =
-          e instanceof DockerizeError ? e : new DockerizeError('E_WRITE', (e as Error).message);
-        o.status = 'error';
-        o.error = { code: de.code, message: de.message };
-      }
-    }
+  if (options.interactive) {
+    await reviewInteractively(outcomes, io, out);
+  } else if (options.write) {
+    for (const o of outcomes) if (o.status === 'changed') writeOutcome(o, io);
   }
 
   if (options.format === 'json') {
     io.stdout.write(JSON.stringify(toJsonReport(outcomes, io.now() - started, io), null, 2) + '\n');
   } else {
-    for (const o of outcomes) {
-      const r = o.result;
-      if (o.status === 'error') {
-        io.stderr.write(`${o.display}: ${err.red('error')} ${o.error!.message}\n`);
-        if (o.error!.stack) io.stderr.write(o.error!.stack + '\n');
-        continue;
-      }
-      if (!r) continue;
-      if (o.status === 'skipped') {
-        io.stderr.write(formatSkip(o.display, r.skipped!, err));
-        continue;
-      }
-      if (o.status !== 'changed') continue;
-      if (options.listDifferent) {
-        io.stdout.write(o.display + '\n');
-      } else if (options.check) {
-        io.stderr.write(`${o.display}: would change (${r.target} -> ${r.finalImage})\n`);
-      } else if (options.write) {
-        io.stdout.write(
-          `${o.display}: ${out.green('rewritten')} (${r.target} -> ${r.finalImage})\n`,
-        );
-        for (const f of r.newFiles ?? []) {
-          io.stdout.write(`${newFileDisplay(o, f.path, io)}: ${out.green('created')}\n`);
-        }
-        io.stdout.write(formatNotes(r.edits, r.warnings, out));
-      } else {
-        const colors = options.format === 'diff' && options.color !== true ? NO_COLORS : out;
-        io.stdout.write(unifiedDiff(o.display, o.before!, r.output, colors));
-        for (const f of r.newFiles ?? []) {
-          io.stdout.write(unifiedDiff(newFileDisplay(o, f.path, io), '', f.content, colors, true));
-        }
-        if (options.format === 'text')
-          io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
-      }
+    for (const o of outcomes) printOutcome(o, options, io, out, err);
+  }
+  if (options.report) {
+    try {
+      io.fs.writeFileSync(path.resolve(io.cwd, options.report), markdownReport(outcomes, io));
+    } catch (e) {
+      io.stderr.write(
+        `dockerize-slim: cannot write the report ${options.report}: ${(e as Error).message}\n`,
+      );
+      outcomes.push({
+        file: options.report,
+        display: options.report,
+        status: 'error',
+        error: { code: 'E_WRITE', message: 'report not written' },
+      });
     }
   }
   io.stderr.write(summaryLine(outcomes, io.now() - started, options) + '\n');
@@ -119,7 +152,95 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-function newFileDisplay(o: FileOutcome, rel: string, io: Io): string {
+function showProgress(io: Io): boolean {
+  return io.stdout.isTTY && io.stderr.isTTY && !io.env.CI;
+}
+
+/** New files first (so the Dockerfile never points at a missing one), then the Dockerfile. */
+function writeOutcome(o: FileOutcome, io: Io): void {
+  const created: string[] = [];
+  try {
+    for (const f of o.result!.newFiles ?? []) {
+      const target = path.join(o.contextRoot!, f.path);
+      if (createAtomic(target, f.content, io) === 'created') created.push(target);
+    }
+    writeAtomic(o.file, o.result!.output, o.hash!, io);
+    o.written = true;
+  } catch (e) {
+    // The Dockerfile is unchanged, so the files made for it are taken back.
+    for (const c of created) io.fs.rmSync(c, { force: true });
+    const de =
+      e instanceof DockerizeError ? e : new DockerizeError('E_WRITE', (e as Error).message);
+    o.status = 'error';
+    o.error = { code: de.code, message: de.message };
+  }
+}
+
+async function reviewInteractively(outcomes: FileOutcome[], io: Io, out: Colors): Promise<void> {
+  for (const o of outcomes) {
+    if (o.status !== 'changed') continue;
+    io.stdout.write(diffText(o, io, out) + formatNotes(o.result!.edits, o.result!.warnings, out));
+    for (;;) {
+      const answer = (
+        (await io.prompt!(`Write ${o.display}? [y]es / [n]o / [d]iff again / [q]uit: `)) ?? 'q'
+      )
+        .trim()
+        .toLowerCase();
+      if (answer === 'y' || answer === 'yes') {
+        writeOutcome(o, io);
+        break;
+      }
+      if (answer === 'n' || answer === 'no' || answer === '') break;
+      if (answer === 'd' || answer === 'diff') {
+        io.stdout.write(diffText(o, io, out));
+        continue;
+      }
+      if (answer === 'q' || answer === 'quit') return;
+    }
+  }
+}
+
+function diffText(o: FileOutcome, io: Io, colors: Colors): string {
+  const r = o.result!;
+  let text = unifiedDiff(o.display, o.before!, r.output, colors);
+  for (const f of r.newFiles ?? [])
+    text += unifiedDiff(newFileDisplay(o, f.path, io), '', f.content, colors, true);
+  return text;
+}
+
+function printOutcome(o: FileOutcome, options: CliOptions, io: Io, out: Colors, err: Colors): void {
+  const r = o.result;
+  if (o.status === 'error') {
+    io.stderr.write(`${o.display}: ${err.red('error')} ${o.error!.message}\n`);
+    if (o.error!.stack) io.stderr.write(o.error!.stack + '\n');
+    return;
+  }
+  if (!r) return;
+  if (o.status === 'skipped') {
+    io.stderr.write(formatSkip(o.display, r.skipped!, err));
+    return;
+  }
+  if (o.status !== 'changed') return;
+  if (options.listDifferent) {
+    io.stdout.write(o.display + '\n');
+  } else if (options.check) {
+    io.stderr.write(`${o.display}: would change (${r.target ?? 'hardened'} -> ${r.finalImage})\n`);
+  } else if (options.write || options.interactive) {
+    const verb = o.written ? out.green('rewritten') : 'not written';
+    io.stdout.write(`${o.display}: ${verb} (${r.target ?? 'hardened'} -> ${r.finalImage})\n`);
+    if (o.written)
+      for (const f of r.newFiles ?? [])
+        io.stdout.write(`${newFileDisplay(o, f.path, io)}: ${out.green('created')}\n`);
+    if (options.write) io.stdout.write(formatNotes(r.edits, r.warnings, out));
+  } else {
+    io.stdout.write(
+      diffText(o, io, options.format === 'diff' && options.color !== true ? NO_COLORS : out),
+    );
+    if (options.format === 'text') io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
+  }
+}
+
+export function newFileDisplay(o: FileOutcome, rel: string, io: Io): string {
   return displayPath(path.join(o.contextRoot!, rel), io);
 }
 
@@ -142,5 +263,6 @@ export function summaryLine(
     .map(([r, n]) => `${r}: ${n}`)
     .join(', ');
   const changedWord = options.write ? 'rewritten' : 'would change';
-  return `dockerize-slim: ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ${count('changed')} ${changedWord}, ${count('unchanged')} unchanged, ${skipped} skipped${skipped ? ` (${detail})` : ''}, ${count('error')} error${count('error') === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(2)}s`;
+  const errors = count('error');
+  return `dockerize-slim: ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ${count('changed')} ${changedWord}, ${count('unchanged')} unchanged, ${skipped} skipped${skipped ? ` (${detail})` : ''}, ${errors} error${errors === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(2)}s`;
 }

@@ -9,7 +9,8 @@ import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { appendFinalStage, carriedRuntimeLines, splitStage } from './split-stage';
 
 export interface Plan {
-  target: Exclude<Target, 'auto'>;
+  /** The target family; none for --harden, which keeps the file's own final image. */
+  target?: Exclude<Target, 'auto'>;
   finalImage: string;
   /** From the final image's contract: whether /bin/sh exists there (exec form is emitted either way). */
   finalHasShell: boolean;

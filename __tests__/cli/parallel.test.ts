@@ -1,0 +1,59 @@
+import { spawnSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import { run } from '../../src/cli/run';
+import { makeIo, makeTree, NODE_APP } from '../helpers/cli';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'dockerize-slim.js');
+
+describe('--jobs (built CLI, worker threads)', () => {
+  it('gives the same, sorted output with one job and with several', () => {
+    if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'worker.js')))
+      throw new Error('dist/ is missing: run npm run build (npm ci does it)');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) {
+      const dir = `svc-${String((i * 7919) % 300).padStart(3, '0')}`;
+      files[`${dir}/Dockerfile`] =
+        i % 3 === 0
+          ? 'FROM node:22 AS a\nFROM node:22-slim\n'
+          : `FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["node", "s${i}.js"]\n`;
+    }
+    const root = makeTree(files);
+    const one = spawnSync('node', [BIN, '-l', '--jobs', '1', '.'], { cwd: root, encoding: 'utf8' });
+    const many = spawnSync('node', [BIN, '-l', '--jobs', '4', '.'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(one.status).toBe(1);
+    expect(many.status).toBe(1);
+    expect(many.stdout).toBe(one.stdout);
+    const lines = one.stdout.trim().split('\n');
+    expect(lines).toHaveLength(200);
+    expect([...lines].sort()).toEqual(lines);
+    expect(many.stderr).toMatch(
+      /300 files: 200 would change, 0 unchanged, 100 skipped \(common\/already-multi-stage: 100\), 0 errors/,
+    );
+  });
+});
+
+describe('--interactive', () => {
+  it('asks per file and writes only the accepted ones', async () => {
+    const root = makeTree({
+      'a/Dockerfile': NODE_APP.Dockerfile,
+      'a/package.json': NODE_APP['package.json'],
+      'b/Dockerfile': NODE_APP.Dockerfile,
+      'b/package.json': NODE_APP['package.json'],
+    });
+    const answers = ['d', 'y', 'n'];
+    const io = { ...makeIo(root), stdinIsTTY: true, prompt: async () => answers.shift() ?? 'q' };
+    io.stdout.isTTY = true;
+    const code = await run(['-i', '--no-color', '.'], io, 'test');
+    expect(code).toBe(0);
+    expect(fs.readFileSync(path.join(root, 'a/Dockerfile'), 'utf8')).toContain('AS builder');
+    expect(fs.readFileSync(path.join(root, 'b/Dockerfile'), 'utf8')).toBe(NODE_APP.Dockerfile);
+    const out = io.out.join('');
+    expect(out.match(/diff --git a\/a\/Dockerfile/g)).toHaveLength(2);
+    expect(out).toContain('a/Dockerfile: rewritten');
+    expect(out).toContain('b/Dockerfile: not written');
+  });
+});

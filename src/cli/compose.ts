@@ -1,0 +1,64 @@
+import path from 'path';
+import { parse } from 'yaml';
+import type { Io } from './io';
+
+const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/**
+ * Build contexts named by compose files: Dockerfile path -> context folder. Monorepos keep their
+ * Dockerfiles away from their contexts, and only the compose file says where the context is.
+ */
+export class ComposeContexts {
+  private readonly byDir = new Map<string, Map<string, string>>();
+  constructor(private readonly io: Io) {}
+
+  /** The context for `dockerfile` from the nearest compose file above it, up to the git root. */
+  contextFor(dockerfile: string): string | null {
+    let dir = path.dirname(dockerfile);
+    for (;;) {
+      const hit = this.load(dir).get(dockerfile);
+      if (hit) return hit;
+      if (this.io.fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
+      dir = path.dirname(dir);
+    }
+  }
+
+  private load(dir: string): Map<string, string> {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const map = new Map<string, string>();
+    for (const name of COMPOSE_NAMES) {
+      let text: string;
+      try {
+        text = this.io.fs.readFileSync(path.join(dir, name), 'utf8');
+      } catch {
+        continue;
+      }
+      let doc: unknown;
+      try {
+        doc = parse(text);
+      } catch {
+        continue;
+      }
+      const services =
+        (doc as { services?: Record<string, { build?: unknown }> } | null)?.services ?? {};
+      for (const service of Object.values(services)) {
+        const build = service?.build;
+        if (build === undefined || build === null) continue;
+        const spec =
+          typeof build === 'string'
+            ? { context: build }
+            : (build as { context?: string; dockerfile?: string });
+        if (typeof spec.context !== 'string' || /^[a-z]+:\/\//.test(spec.context)) continue;
+        const context = path.resolve(dir, spec.context);
+        const dockerfile = path.resolve(
+          context,
+          typeof spec.dockerfile === 'string' ? spec.dockerfile : 'Dockerfile',
+        );
+        if (!map.has(dockerfile)) map.set(dockerfile, context);
+      }
+    }
+    this.byDir.set(dir, map);
+    return map;
+  }
+}
