@@ -1,6 +1,5 @@
 import { Copy } from 'dockerfile-ast';
-import { analyzeStages } from './analyze/stage';
-import { execFormOf, keywordOf, parseDockerfile, stagesOf } from './parse';
+import { execFormOf, keywordOf, logicalArguments, parseDockerfile, stagesOf } from './parse';
 
 export interface ValidationRules {
   /** The final image has no /bin/sh: exec form only and no RUN. */
@@ -17,53 +16,52 @@ export function validateOutput(text: string, rules: ValidationRules): string[] {
   const doc = parseDockerfile(text);
   const stages = stagesOf(doc);
   if (stages.length < 2) return ['the output is not multi-stage'];
-  const names = new Set<string>();
+  const earlier: string[] = [];
   stages.forEach((stage, index) => {
-    const name = stage.name?.toLowerCase();
-    if (name) {
-      if (names.has(name)) problems.push(`stage name "${name}" is used twice`);
-      names.add(name);
-    }
     for (const ins of stage.instructions) {
       const k = keywordOf(ins);
       if (k !== 'COPY' && k !== 'ADD') continue;
-      const from =
-        (ins as Copy)
-          .getFlags()
-          .find((f) => f.getName() === 'from')
-          ?.getValue() ?? undefined;
-      if (from === undefined) continue;
+      const from = (ins as Copy)
+        .getFlags()
+        .find((f) => f.getName() === 'from')
+        ?.getValue();
+      if (!from || from.includes('/') || from.includes(':')) continue;
       const known = /^\d+$/.test(from)
         ? Number(from) < index
-        : names.has(from.toLowerCase()) &&
-          stages.findIndex((s) => s.name?.toLowerCase() === from.toLowerCase()) < index;
-      if (!known && !from.includes('/') && !from.includes(':'))
-        problems.push(`COPY --from=${from} names no earlier stage`);
+        : earlier.includes(from.toLowerCase());
+      if (!known) problems.push(`COPY --from=${from} names no earlier stage`);
+    }
+    const name = stage.name?.toLowerCase();
+    if (name) {
+      if (earlier.includes(name)) problems.push(`stage name "${name}" is used twice`);
+      earlier.push(name);
     }
   });
-  const finalFacts = analyzeStages(doc);
-  if (!finalFacts) return ['the output has no FROM'];
-  const user = finalFacts.user?.value;
+  const final = stages[stages.length - 1];
+  let user: string | null = null;
+  for (const ins of final.instructions) {
+    const k = keywordOf(ins);
+    if (k === 'USER') user = logicalArguments(doc, ins).trim();
+    if (!rules.shellLess) continue;
+    if (k === 'RUN')
+      problems.push(
+        `RUN on line ${ins.getRange().start.line + 1} cannot run in a shell-less final stage`,
+      );
+    if ((k === 'CMD' || k === 'ENTRYPOINT') && execFormOf(doc, ins) === null) {
+      problems.push(`${k} on line ${ins.getRange().start.line + 1} is not in exec form`);
+    }
+    // dockerfile-ast's argument range starts after the flags, at CMD.
+    if (
+      k === 'HEALTHCHECK' &&
+      /^CMD\b/i.test(logicalArguments(doc, ins)) &&
+      execFormOf(doc, ins, 1) === null
+    ) {
+      problems.push('HEALTHCHECK is not in exec form');
+    }
+  }
   if (!user) problems.push('the final stage sets no USER');
   else if (!/^\d+(:\d+)?$/.test(user))
     problems.push(`the final stage's USER ${user} is not numeric`);
   else if (/^0(:|$)/.test(user)) problems.push('the final stage runs as root');
-  if (rules.shellLess) {
-    for (const ins of finalFacts.stage.instructions) {
-      const k = keywordOf(ins);
-      if (k === 'RUN')
-        problems.push(
-          `RUN on line ${ins.getRange().start.line + 1} cannot run in a shell-less final stage`,
-        );
-      if ((k === 'CMD' || k === 'ENTRYPOINT') && execFormOf(doc, ins) === null)
-        problems.push(`${k} on line ${ins.getRange().start.line + 1} is not in exec form`);
-      if (k === 'HEALTHCHECK') {
-        const words = ins.getArguments().map((a) => a.getValue());
-        const cmdAt = words.findIndex((w) => /^CMD$/i.test(w));
-        if (cmdAt >= 0 && execFormOf(doc, ins, cmdAt + 1) === null)
-          problems.push('HEALTHCHECK is not in exec form');
-      }
-    }
-  }
   return problems;
 }

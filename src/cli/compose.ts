@@ -1,6 +1,6 @@
 import path from 'path';
 import { parse } from 'yaml';
-import type { Io } from './io';
+import { DirIndex } from './dir-index';
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
@@ -10,7 +10,7 @@ const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'do
  */
 export class ComposeContexts {
   private readonly byDir = new Map<string, Map<string, string>>();
-  constructor(private readonly io: Io) {}
+  constructor(private readonly dirs: DirIndex) {}
 
   /** The context for `dockerfile` from the nearest compose file above it, up to the git root. */
   contextFor(dockerfile: string): string | null {
@@ -18,7 +18,7 @@ export class ComposeContexts {
     for (;;) {
       const hit = this.load(dir).get(dockerfile);
       if (hit) return hit;
-      if (this.io.fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
+      if (this.dirs.has(dir, '.git') || path.dirname(dir) === dir) return null;
       dir = path.dirname(dir);
     }
   }
@@ -28,12 +28,8 @@ export class ComposeContexts {
     if (cached) return cached;
     const map = new Map<string, string>();
     for (const name of COMPOSE_NAMES) {
-      let text: string;
-      try {
-        text = this.io.fs.readFileSync(path.join(dir, name), 'utf8');
-      } catch {
-        continue;
-      }
+      const text = this.dirs.read(dir, name);
+      if (text === undefined) continue;
       let doc: unknown;
       try {
         doc = parse(text);

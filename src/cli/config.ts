@@ -1,7 +1,7 @@
 import path from 'path';
 import { DockerizeError } from '../errors';
 import type { NginxVariant, Target } from '../types';
-import type { Io } from './io';
+import { DirIndex } from './dir-index';
 
 /** Per-repo defaults from `.dockerize-slim.json` or package.json's `dockerize-slim` key. */
 export interface RepoConfig {
@@ -43,7 +43,8 @@ export function validateConfig(value: unknown, source: string): RepoConfig {
 /** The config that applies in `dir` (the nearest one walking up), read once per folder. */
 export class ConfigFinder {
   private readonly cache = new Map<string, RepoConfig | null>();
-  constructor(private readonly io: Io) {}
+  private readonly own = new Map<string, RepoConfig | null>();
+  constructor(private readonly dirs: DirIndex) {}
 
   find(dir: string): RepoConfig | null {
     const cached = this.cache.get(dir);
@@ -56,33 +57,37 @@ export class ConfigFinder {
 
   /** The config defined in exactly this folder, if any. */
   readAt(dir: string): RepoConfig | null {
+    const cached = this.own.get(dir);
+    if (cached !== undefined) return cached;
+    let found: RepoConfig | null = null;
     const file = path.join(dir, '.dockerize-slim.json');
-    const own = this.readJson(file);
-    if (own !== undefined) return validateConfig(own, file);
-    const pkgFile = path.join(dir, 'package.json');
-    const pkg = this.readJson(pkgFile, true);
-    if (pkg && typeof pkg === 'object' && 'dockerize-slim' in (pkg as object)) {
-      return validateConfig(
-        (pkg as Record<string, unknown>)['dockerize-slim'],
-        `${pkgFile} ("dockerize-slim")`,
-      );
+    const text = this.dirs.read(dir, '.dockerize-slim.json');
+    if (text !== undefined) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        throw new DockerizeError('E_USAGE', `${file}: not valid JSON (${(e as Error).message})`);
+      }
+      found = validateConfig(value, file);
+    } else {
+      // Most package.json files have no such key: look before parsing. A broken package.json is
+      // the analysis's business, not the config's.
+      const pkg = this.dirs.read(dir, 'package.json');
+      if (pkg !== undefined && pkg.includes('"dockerize-slim"')) {
+        let value: unknown;
+        try {
+          value = JSON.parse(pkg);
+        } catch {
+          value = undefined;
+        }
+        if (value && typeof value === 'object' && 'dockerize-slim' in value) {
+          const key = (value as Record<string, unknown>)['dockerize-slim'];
+          found = validateConfig(key, `${path.join(dir, 'package.json')} ("dockerize-slim")`);
+        }
+      }
     }
-    return null;
-  }
-
-  private readJson(file: string, lenient = false): unknown {
-    let text: string;
-    try {
-      text = this.io.fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      // An app's broken package.json is the analysis's business; only our own file is fatal here.
-      if (lenient) return undefined;
-      throw new DockerizeError('E_USAGE', `${file}: not valid JSON (${(e as Error).message})`);
-    }
+    this.own.set(dir, found);
+    return found;
   }
 }

@@ -2,6 +2,7 @@ import path from 'path';
 import ignore, { Ignore } from 'ignore';
 import { DockerizeError } from '../errors';
 import type { ConfigFinder } from './config';
+import { DirIndex } from './dir-index';
 import { globBase, globToRegExp, isGlob } from './glob';
 import type { Io } from './io';
 
@@ -24,6 +25,9 @@ export interface DiscoverOptions {
   /** --exclude globs, gitignore-style, relative to the working directory. */
   excludes?: string[];
   configs?: ConfigFinder;
+  dirs?: DirIndex;
+  /** Called once per Dockerfile as soon as the walk finds it (to start work early). */
+  onFile?: (file: string) => void;
 }
 
 /** gitignore-style rules that apply below `base`. */
@@ -39,13 +43,20 @@ interface Rule {
  * the `exclude` list of .dockerize-slim.json files, and --exclude. The result is sorted.
  */
 export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}): Discovered {
-  const files = new Set<string>();
+  const seen = new Set<string>();
+  const files = {
+    add(file: string) {
+      if (seen.has(file)) return;
+      seen.add(file);
+      options.onFile?.(file);
+    },
+  };
   const errors: Discovered['errors'] = [];
   const base: Rule[] =
     options.excludes && options.excludes.length > 0
       ? [{ base: io.cwd, ig: ignore().add(options.excludes) }]
       : [];
-  const walker = new Walker(io, options.configs, errors);
+  const walker = new Walker(io, options.dirs ?? new DirIndex(io), options.configs, errors);
   for (const input of inputs) {
     if (isGlob(input)) {
       const root = path.resolve(io.cwd, globBase(input));
@@ -53,7 +64,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
         path.relative(io.cwd, path.resolve(io.cwd, input)).split(path.sep).join('/'),
       );
       const literalName = !isGlob(input.split('/').pop() ?? '');
-      const found = new Set<string>();
+      const found = new Set<string>() as { add(f: string): void } & Set<string>;
       walker.walk(root, [...base, ...walker.ancestorRules(root)], found, (file) => {
         const rel = path.relative(io.cwd, file).split(path.sep).join('/');
         return re.test(rel) && (literalName || isDockerfileName(path.basename(file)));
@@ -87,12 +98,13 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
       files.add(abs);
     }
   }
-  return { files: [...files].sort(), errors };
+  return { files: [...seen].sort(), errors };
 }
 
 class Walker {
   constructor(
     private readonly io: Io,
+    private readonly dirs: DirIndex,
     private readonly configs: ConfigFinder | undefined,
     private readonly errors: Discovered['errors'],
   ) {}
@@ -103,7 +115,7 @@ class Walker {
     let d = path.dirname(dir);
     let gitRoot: string | null = null;
     for (let cur = dir; ; cur = path.dirname(cur)) {
-      if (this.io.fs.existsSync(path.join(cur, '.git'))) {
+      if (this.dirs.has(cur, '.git')) {
         gitRoot = cur;
         break;
       }
@@ -120,11 +132,8 @@ class Walker {
   private rulesAt(dir: string): Rule[] {
     const patterns: string[] = [];
     for (const name of IGNORE_FILES) {
-      try {
-        patterns.push(this.io.fs.readFileSync(path.join(dir, name), 'utf8'));
-      } catch {
-        // No such file here.
-      }
+      const text = this.dirs.read(dir, name);
+      if (text !== undefined) patterns.push(text);
     }
     if (this.configs) {
       try {
@@ -137,14 +146,24 @@ class Walker {
     return patterns.length > 0 ? [{ base: dir, ig: ignore().add(patterns.join('\n')) }] : [];
   }
 
-  walk(dir: string, inherited: Rule[], out: Set<string>, accept: (file: string) => boolean): void {
-    const rules = [...inherited, ...this.rulesAt(dir)];
+  walk(
+    dir: string,
+    inherited: Rule[],
+    out: { add(file: string): void },
+    accept: (file: string) => boolean,
+  ): void {
     let entries;
     try {
       entries = this.io.fs.readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
+    this.dirs.remember(
+      dir,
+      entries.map((e) => e.name),
+    );
+    const own = this.rulesAt(dir);
+    const rules = own.length > 0 ? [...inherited, ...own] : inherited;
     for (const e of entries) {
       const p = path.join(dir, e.name);
       const isDir = e.isDirectory();

@@ -1,5 +1,3 @@
-import { NO_COLORS } from './colors';
-import { unifiedDiff } from './render';
 import path from 'path';
 import type { Io } from './io';
 import { displayPath, FileOutcome } from './process-file';
@@ -25,10 +23,7 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io)
           }
         : null,
       error: o.error ? { code: o.error.code, message: o.error.message } : null,
-      diff:
-        o.status === 'changed' && r && o.before !== undefined
-          ? unifiedDiff(o.display, o.before, r.output, NO_COLORS)
-          : null,
+      diff: o.status === 'changed' && r && o.before !== undefined ? (o.diff ?? null) : null,
       newFiles: (r?.newFiles ?? []).map((f) => ({
         path: displayPath(path.join(o.contextRoot ?? '', f.path), io),
         content: f.content,

@@ -13,57 +13,88 @@ export interface Job {
 }
 
 /** Below this many files, starting worker threads costs more than it saves. */
-const MIN_FILES_PER_WORKER = 64;
-const CHUNK = 32;
+const WORKER_THRESHOLD = 128;
+const CHUNK = 64;
 
 /**
- * Processes every job, in worker threads when there are enough files and `jobs` > 1, else in
- * this thread. The outcomes come back in the order of `work`, whatever the scheduling.
+ * Runs jobs as discovery finds them: in this thread for small runs, else in worker threads that
+ * start once enough files are found and get chunks while the walk goes on. Outcomes come back in
+ * no particular order; the caller sorts them.
  */
-export async function processAll(
-  work: Job[],
-  jobs: number,
-  io: Io,
-  onProgress?: (done: number) => void,
-): Promise<FileOutcome[]> {
-  const workerScript = path.join(__dirname, 'worker.js');
-  const workers = Math.min(jobs, Math.floor(work.length / MIN_FILES_PER_WORKER));
-  if (workers < 2 || !fs.existsSync(workerScript)) {
-    return work.map((job, i) => {
-      const outcome = processFile(job.file, job.options, job.context, io);
-      onProgress?.(i + 1);
-      return outcome;
-    });
+export class Pool {
+  private readonly pending: Job[] = [];
+  private readonly outcomes: FileOutcome[] = [];
+  private readonly workers: Array<{ worker: Worker; busy: number }> = [];
+  private readonly inFlight: Array<Promise<void>> = [];
+  private readonly workerScript = path.join(__dirname, 'worker.js');
+  private count = 0;
+  private next = 0;
+
+  constructor(
+    private readonly jobs: number,
+    private readonly io: Io,
+    private readonly onProgress?: (done: number) => void,
+  ) {}
+
+  add(job: Job): void {
+    this.pending.push(job);
+    this.count++;
+    if (
+      this.workers.length === 0 &&
+      this.jobs > 1 &&
+      this.count >= WORKER_THRESHOLD &&
+      fs.existsSync(this.workerScript)
+    ) {
+      for (let i = 0; i < this.jobs; i++)
+        this.workers.push({
+          worker: new Worker(this.workerScript, { workerData: { cwd: this.io.cwd } }),
+          busy: 0,
+        });
+    }
+    if (this.workers.length > 0 && this.pending.length >= CHUNK)
+      this.dispatch(this.pending.splice(0, this.pending.length));
   }
-  const results: FileOutcome[] = new Array(work.length);
-  let next = 0;
-  let done = 0;
-  await Promise.all(
-    Array.from(
-      { length: workers },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(workerScript, { workerData: { cwd: io.cwd } });
-          let chunkStart = 0;
-          const send = () => {
-            if (next >= work.length) {
-              void worker.terminate();
-              return resolve();
-            }
-            chunkStart = next;
-            next = Math.min(work.length, next + CHUNK);
-            worker.postMessage(work.slice(chunkStart, next));
-          };
-          worker.on('message', (outcomes: FileOutcome[]) => {
-            outcomes.forEach((o, i) => (results[chunkStart + i] = o));
-            done += outcomes.length;
-            onProgress?.(done);
-            send();
-          });
-          worker.on('error', reject);
-          send();
-        }),
-    ),
-  );
-  return results;
+
+  /** Outcomes that need no processing (files that failed before they could be queued). */
+  addOutcome(outcome: FileOutcome): void {
+    this.outcomes.push(outcome);
+  }
+
+  private dispatch(chunk: Job[]): void {
+    const slot = this.workers[this.next++ % this.workers.length];
+    slot.busy++;
+    this.inFlight.push(
+      new Promise((resolve, reject) => {
+        const onMessage = (msg: { id: number; outcomes: FileOutcome[] }) => {
+          if (msg.id !== id) return;
+          slot.worker.off('message', onMessage);
+          slot.busy--;
+          this.outcomes.push(...msg.outcomes);
+          this.onProgress?.(this.outcomes.length);
+          resolve();
+        };
+        const id = this.next;
+        slot.worker.on('message', onMessage);
+        slot.worker.once('error', reject);
+        slot.worker.postMessage({ id, jobs: chunk });
+      }),
+    );
+  }
+
+  async finish(): Promise<FileOutcome[]> {
+    if (this.workers.length === 0) {
+      for (const job of this.pending.splice(0)) {
+        this.outcomes.push(processFile(job.file, job.options, job.context, this.io));
+        this.onProgress?.(this.outcomes.length);
+      }
+    } else if (this.pending.length > 0) {
+      this.dispatch(this.pending.splice(0));
+    }
+    try {
+      await Promise.all(this.inFlight);
+    } finally {
+      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    }
+    return this.outcomes;
+  }
 }

@@ -4,7 +4,9 @@ import { DockerizeError } from '../errors';
 import type { TransformOptions, TransformResult } from '../types';
 import { describeFsError } from './discover';
 import type { Io } from './io';
+import { NO_COLORS } from './colors';
 import { readBuildContext } from './read-context';
+import { unifiedDiff } from './render';
 import { contentHash } from './write';
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -21,6 +23,9 @@ export interface FileOutcome {
   contextRoot?: string;
   /** Set once --write or an interactive yes wrote the file. */
   written?: boolean;
+  /** Plain unified diffs (computed where the file was processed, possibly a worker thread). */
+  diff?: string;
+  newFileDiffs?: string[];
   error?: { code: string; message: string; stack?: string };
 }
 
@@ -48,7 +53,22 @@ export function processFile(
       : result.skipped
         ? 'skipped'
         : 'unchanged';
-    return { file, display, status, before, hash: contentHash(bytes), result, contextRoot: root };
+    const outcome: FileOutcome = {
+      file,
+      display,
+      status,
+      before,
+      hash: contentHash(bytes),
+      result,
+      contextRoot: root,
+    };
+    if (status === 'changed') {
+      outcome.diff = unifiedDiff(display, before, result.output, NO_COLORS);
+      outcome.newFileDiffs = (result.newFiles ?? []).map((f) =>
+        unifiedDiff(displayPath(path.join(root, f.path), io), '', f.content, NO_COLORS, true),
+      );
+    }
+    return outcome;
   } catch (e) {
     if (e instanceof DockerizeError)
       return { file, display, status: 'error', error: { code: e.code, message: e.message } };

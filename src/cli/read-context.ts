@@ -33,11 +33,13 @@ export function readBuildContext(root: string, io: Io): BuildContext {
   for (const rel of selectContextFiles(paths)) {
     const abs = path.join(root, rel);
     try {
-      const stat = io.fs.statSync(abs);
-      if (!stat.isFile() || stat.size > CONTEXT_LIMITS.maxFileBytes) continue;
-      files[rel] = io.fs.readFileSync(abs, 'utf8');
+      // Only sources can be many and large; a stat per manifest would cost more than it saves.
+      if (rel.endsWith('.go') && io.fs.statSync(abs).size > CONTEXT_LIMITS.maxFileBytes) continue;
+      const text = io.fs.readFileSync(abs, 'utf8');
+      if (text.length <= CONTEXT_LIMITS.maxFileBytes) files[rel] = text;
     } catch {
-      // An unreadable context file is treated as absent; the analysis then says what it missed.
+      // An unreadable context file (or a folder with a manifest's name) is treated as absent;
+      // the analysis then says what it missed.
     }
   }
   return { paths, files };

@@ -46,3 +46,21 @@ export function formatSkip(displayPath: string, skip: Skip, colors: Colors): str
   const hint = skip.suggestion ? ` (try: ${skip.suggestion})` : '';
   return `${displayPath}: ${colors.yellow('skipped')} [${skip.rule}] ${skip.reason}${hint}\n`;
 }
+
+/** Colors a plain unified diff (as unifiedDiff writes it with no colors) line by line. */
+export function colorizeDiff(text: string, colors: Colors): string {
+  if (text === '') return text;
+  return (
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => {
+        if (/^(diff --git |--- |\+\+\+ |new file mode )/.test(line)) return colors.bold(line);
+        if (line.startsWith('@@')) return colors.cyan(line);
+        if (line.startsWith('+')) return colors.green(line);
+        if (line.startsWith('-')) return colors.red(line);
+        return line;
+      })
+      .join('\n') + '\n'
+  );
+}

@@ -5,12 +5,13 @@ import { parseArgs, CliOptions } from './args';
 import { Colors, NO_COLORS, pickColors } from './colors';
 import { ComposeContexts } from './compose';
 import { ConfigFinder, RepoConfig, validateConfig } from './config';
+import { DirIndex } from './dir-index';
 import { discover } from './discover';
 import type { Io } from './io';
 import { toJsonReport } from './json-report';
-import { Job, processAll } from './pool';
+import { Pool } from './pool';
 import { displayPath, FileOutcome } from './process-file';
-import { formatNotes, formatSkip, unifiedDiff } from './render';
+import { colorizeDiff, formatNotes, formatSkip } from './render';
 import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
@@ -78,11 +79,35 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     io.stderr.write(`dockerize-slim: ${(e as Error).message}\n`);
     return EXIT.error;
   }
-  const configs = new ConfigFinder(io);
-  const compose = new ComposeContexts(io);
+  const dirs = new DirIndex(io);
+  const configs = new ConfigFinder(dirs);
+  const compose = new ComposeContexts(dirs);
+  const progress = showProgress(io)
+    ? (done: number) => io.stderr.write(`\r\u001b[K[${done}] files`)
+    : undefined;
+  const pool = new Pool(options.jobs ?? io.cpus(), io, progress);
   const found = discover(options.paths, io, {
     excludes: [...options.exclude, ...(explicit?.exclude ?? [])],
     configs: explicit ? undefined : configs,
+    dirs,
+    onFile: (file) => {
+      try {
+        const config = explicit ?? configs.find(path.dirname(file));
+        pool.add({
+          file,
+          options: effectiveOptions(options, config),
+          context: options.context ?? compose.contextFor(file) ?? undefined,
+        });
+      } catch (e) {
+        const de = e as DockerizeError;
+        pool.addOutcome({
+          file,
+          display: displayPath(file, io),
+          status: 'error',
+          error: { code: de.code ?? 'E_USAGE', message: de.message },
+        });
+      }
+    },
   });
   const outcomes: FileOutcome[] = found.errors.map((e) => ({
     file: e.path,
@@ -90,29 +115,7 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     status: 'error',
     error: { code: e.error.code, message: e.error.message },
   }));
-  const jobs: Job[] = [];
-  for (const file of found.files) {
-    try {
-      const config = explicit ?? configs.find(path.dirname(file));
-      jobs.push({
-        file,
-        options: effectiveOptions(options, config),
-        context: options.context ?? compose.contextFor(file) ?? undefined,
-      });
-    } catch (e) {
-      const de = e as DockerizeError;
-      outcomes.push({
-        file,
-        display: displayPath(file, io),
-        status: 'error',
-        error: { code: de.code ?? 'E_USAGE', message: de.message },
-      });
-    }
-  }
-  const progress = showProgress(io)
-    ? (done: number) => io.stderr.write(`\r\u001b[K[${done}/${jobs.length}] files`)
-    : undefined;
-  outcomes.push(...(await processAll(jobs, options.jobs ?? io.cpus(), io, progress)));
+  outcomes.push(...(await pool.finish()));
   if (progress) io.stderr.write('\r\u001b[K');
   outcomes.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   if (found.files.length === 0 && found.errors.length === 0) {
@@ -179,7 +182,7 @@ function writeOutcome(o: FileOutcome, io: Io): void {
 async function reviewInteractively(outcomes: FileOutcome[], io: Io, out: Colors): Promise<void> {
   for (const o of outcomes) {
     if (o.status !== 'changed') continue;
-    io.stdout.write(diffText(o, io, out) + formatNotes(o.result!.edits, o.result!.warnings, out));
+    io.stdout.write(diffText(o, out) + formatNotes(o.result!.edits, o.result!.warnings, out));
     for (;;) {
       const answer = (
         (await io.prompt!(`Write ${o.display}? [y]es / [n]o / [d]iff again / [q]uit: `)) ?? 'q'
@@ -192,7 +195,7 @@ async function reviewInteractively(outcomes: FileOutcome[], io: Io, out: Colors)
       }
       if (answer === 'n' || answer === 'no' || answer === '') break;
       if (answer === 'd' || answer === 'diff') {
-        io.stdout.write(diffText(o, io, out));
+        io.stdout.write(diffText(o, out));
         continue;
       }
       if (answer === 'q' || answer === 'quit') return;
@@ -200,12 +203,8 @@ async function reviewInteractively(outcomes: FileOutcome[], io: Io, out: Colors)
   }
 }
 
-function diffText(o: FileOutcome, io: Io, colors: Colors): string {
-  const r = o.result!;
-  let text = unifiedDiff(o.display, o.before!, r.output, colors);
-  for (const f of r.newFiles ?? [])
-    text += unifiedDiff(newFileDisplay(o, f.path, io), '', f.content, colors, true);
-  return text;
+function diffText(o: FileOutcome, colors: Colors): string {
+  return colorizeDiff((o.diff ?? '') + (o.newFileDiffs ?? []).join(''), colors);
 }
 
 function printOutcome(o: FileOutcome, options: CliOptions, io: Io, out: Colors, err: Colors): void {
@@ -234,7 +233,7 @@ function printOutcome(o: FileOutcome, options: CliOptions, io: Io, out: Colors, 
     if (options.write) io.stdout.write(formatNotes(r.edits, r.warnings, out));
   } else {
     io.stdout.write(
-      diffText(o, io, options.format === 'diff' && options.color !== true ? NO_COLORS : out),
+      diffText(o, options.format === 'diff' && options.color !== true ? NO_COLORS : out),
     );
     if (options.format === 'text') io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
   }

@@ -3,8 +3,11 @@ import { processIo } from './io';
 import type { Job } from './pool';
 import { processFile } from './process-file';
 
-// A worker thread of processAll: takes chunks of jobs, answers with their outcomes in order.
+// A worker thread of Pool: takes chunks of jobs, answers with their outcomes.
 const io = { ...processIo(), cwd: (workerData as { cwd: string }).cwd };
-parentPort?.on('message', (jobs: Job[]) => {
-  parentPort?.postMessage(jobs.map((j) => processFile(j.file, j.options, j.context, io)));
+parentPort?.on('message', (msg: { id: number; jobs: Job[] }) => {
+  parentPort?.postMessage({
+    id: msg.id,
+    outcomes: msg.jobs.map((j) => processFile(j.file, j.options, j.context, io)),
+  });
 });
