@@ -80,3 +80,4 @@ defineGoldenTests('node');
 defineGoldenTests('go');
 defineGoldenTests('static');
 defineGoldenTests('common');
+defineGoldenTests('syntax');

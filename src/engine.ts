@@ -1,3 +1,4 @@
+import { Keyword } from 'dockerfile-ast';
 import { analyzeNode } from './analyze/node';
 import { isNodeImage } from './analyze/node-image';
 import { analyzeStages, StageFacts } from './analyze/stage';
@@ -19,6 +20,7 @@ import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
 
 const BOM = '\uFEFF';
+const KEYWORDS = new Set(Object.values(Keyword) as string[]);
 
 /**
  * Rewrites one Dockerfile. Pure: everything it needs from the build context comes in `context`
@@ -52,6 +54,15 @@ function transformText(
   const doc = parseDockerfile(source);
   const facts = analyzeStages(doc);
   if (!facts) throw new DockerizeError('E_PARSE', 'no FROM instruction: not a Dockerfile');
+  const unknown = doc.ast
+    .getInstructions()
+    .find((i) => !KEYWORDS.has(i.getKeyword().toUpperCase()));
+  if (unknown) {
+    throw new DockerizeError(
+      'E_PARSE',
+      `line ${unknown.getRange().start.line + 1}: unknown instruction ${unknown.getKeyword()}`,
+    );
+  }
   if (facts.stageCount > 1 && options.harden) {
     const hardened = hardenFinalStage(doc, options);
     if ('unchanged' in hardened) return unchanged(source, { ...hardened.unchanged });
@@ -177,6 +188,20 @@ function finish(facts: StageFacts, result: PlanResult): TransformResult {
       suggestion: 'please report this Dockerfile as a bug',
     });
   }
+  const warnings = [...plan.warnings];
+  const registry = facts.baseImage?.registry;
+  if (registry && !plan.finalImage.startsWith(registry + '/') && plan.finalImage !== 'scratch') {
+    warnings.push({
+      rule: 'common/registry-mirror',
+      reason: `the builder comes from ${registry}, the final image ${plan.finalImage} from its public registry: mirror it too if builds cannot reach that`,
+    });
+  }
+  if (facts.onbuild.length > 0 && facts.stageCount === 1) {
+    warnings.push({
+      rule: 'common/onbuild-triggers',
+      reason: `${facts.onbuild.length} ONBUILD trigger(s) stay in the build stage: images built FROM the new final image no longer run them`,
+    });
+  }
   return {
     output,
     changed: output !== source,
@@ -184,7 +209,7 @@ function finish(facts: StageFacts, result: PlanResult): TransformResult {
     finalImage: plan.finalImage,
     finalHasShell: plan.finalHasShell,
     edits: plan.changes.map((c) => c.note),
-    warnings: plan.warnings,
+    warnings,
     ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),
   };
 }

@@ -60,6 +60,20 @@ export function officialName(ref: ImageRef): string | null {
 }
 
 /**
+ * The official image a reference names directly or through a mirror (`registry:5000/node`,
+ * `mirror.example.com/library/golang`), or null. Mirrors keep the official tags.
+ */
+export function officialOrMirrored(ref: ImageRef): string | null {
+  const direct = officialName(ref);
+  if (direct) return direct;
+  if (ref.registry === null) return null;
+  const m =
+    /^(?:library\/)?([a-z0-9]+)$/.exec(ref.repository) ??
+    /(?:^|\/)library\/([a-z0-9]+)$/.exec(ref.repository);
+  return m ? m[1] : null;
+}
+
+/**
  * Substitutes `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` from the given values;
  * returns null when a variable has no value (the reference cannot be known statically).
  */

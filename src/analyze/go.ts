@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { ImageRef, officialName } from '../image-ref';
+import { ImageRef, officialOrMirrored } from '../image-ref';
 import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../parse';
 import { splitShellWords } from '../shell-words';
@@ -77,7 +77,7 @@ const BUILD_ONLY_OS = new Set([
 ]);
 
 export function isGolangImage(ref: ImageRef | null): boolean {
-  return ref !== null && officialName(ref) === 'golang';
+  return ref !== null && officialOrMirrored(ref) === 'golang';
 }
 
 export function analyzeGolangBase(ref: ImageRef): GolangBase {

@@ -1,4 +1,4 @@
-import { ImageRef, officialName } from '../image-ref';
+import { ImageRef, officialOrMirrored } from '../image-ref';
 import { BUILDERS } from '../templates';
 
 export interface NodeBase {
@@ -21,7 +21,7 @@ const CODENAMES: Record<string, number> = {
 };
 
 export function isNodeImage(ref: ImageRef | null): boolean {
-  return ref !== null && officialName(ref) === 'node';
+  return ref !== null && officialOrMirrored(ref) === 'node';
 }
 
 export function analyzeNodeBase(ref: ImageRef): NodeBase {

@@ -28,6 +28,12 @@ export function writeAtomic(file: string, content: string, expectedHash: string,
   } catch (e) {
     throw new DockerizeError('E_WRITE', `cannot write: ${describeFsError(e)}`);
   }
+  if ((mode & 0o222) === 0) {
+    throw new DockerizeError(
+      'E_WRITE',
+      'the file is read-only (no write permission bits); not written',
+    );
+  }
   if (contentHash(current) !== expectedHash) {
     throw new DockerizeError('E_CONFLICT', 'changed on disk since it was read; not overwritten');
   }

@@ -39,7 +39,14 @@ export function findAppPaths(facts: StageFacts, paths: readonly string[]): AppPa
       for (const src of c.sources) {
         const clean = src.replace(/\/$/, '');
         const isDir = paths.some((p) => p.startsWith(clean + '/'));
-        extra.add(isDir || clean === '.' ? dest : posix.join(dest, posix.basename(clean)));
+        // ADD unpacks a local archive into the destination folder instead of copying the file.
+        const unpacked =
+          c.keyword === 'ADD' &&
+          !/^[a-z]+:\/\//.test(clean) &&
+          /\.(tar|tar\.(gz|bz2|xz)|tgz|tbz2?|txz)$/.test(clean);
+        extra.add(
+          isDir || unpacked || clean === '.' ? dest : posix.join(dest, posix.basename(clean)),
+        );
       }
     } else {
       extra.add(dest);

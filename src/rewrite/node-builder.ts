@@ -32,7 +32,7 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
     const text = doc.source.slice(start, end);
     if (pm.flavor === 'npm') {
       for (const m of text.matchAll(/\bnpm(\s+)(install|i)\b/g)) {
-        const rest = restOfCommand(text, m.index! + m[0].length).replace(/\\\s*$/, '');
+        const rest = restOfCommand(text, m.index! + m[0].length, doc.escape);
         if (
           rest
             .trim()
@@ -48,7 +48,7 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
       const tool = pm.flavor === 'pnpm' ? 'pnpm' : 'yarn';
       const re = tool === 'pnpm' ? /\bpnpm\s+(install|i)\b/g : /\byarn(\s+install)?\b/g;
       for (const m of text.matchAll(re)) {
-        const rest = restOfCommand(text, m.index! + m[0].length);
+        const rest = restOfCommand(text, m.index! + m[0].length, doc.escape);
         const words = rest
           .replace(/\\\s*$/, '')
           .trim()
@@ -81,9 +81,23 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
 }
 
 /** The rest of a simple command after `from`: up to the next operator or line break. */
-function restOfCommand(text: string, from: number): string {
-  const rest = text.slice(from);
-  const stop = rest.search(/&&|\|\||;|\||\r|\n/);
+/**
+ * The rest of a simple command after `from`, across line continuations (written with the file's
+ * escape character) and the comment or blank lines inside them, up to the next operator.
+ */
+function restOfCommand(text: string, from: number, escape: string): string {
+  const lines = text.slice(from).split(/\r\n|\r|\n/);
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    if (i > 0 && (/^\s*#/.test(line) || line.trim() === '')) continue;
+    const continues = line.trimEnd().endsWith(escape);
+    if (continues) line = line.trimEnd().slice(0, -escape.length);
+    kept.push(line);
+    if (!continues) break;
+  }
+  const rest = kept.join(' ');
+  const stop = rest.search(/&&|\|\||;|\|/);
   return stop < 0 ? rest : rest.slice(0, stop);
 }
 

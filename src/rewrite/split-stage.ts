@@ -173,6 +173,7 @@ export function carriedRuntimeLines(
     else if (name in facts.globalArgs) argLines.push(w.line('ARG', name));
   }
   const tailParts: string[] = [];
+  if (facts.maintainer) tailParts.push(instructionText(doc, facts.maintainer) + w.eol);
   for (const label of facts.labels) tailParts.push(instructionText(doc, label) + w.eol);
   for (const ins of [...facts.exposes, ...facts.volumes])
     tailParts.push(movedText(split, ins) + w.eol);

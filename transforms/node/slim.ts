@@ -10,8 +10,10 @@ export const summary =
 export default function plan(facts: NodeFacts, options: TransformOptions, why: string): PlanResult {
   const t = getTemplate('node-slim');
   const ref = facts.stage.baseImage;
-  const registry = ref?.registry ? `${ref.registry}/` : '';
-  const finalImage = registry + imageReference(t, { slimTag: facts.base.slimTag });
+  // A mirror keeps its own path (registry/library/node); the slim tag comes from the same family.
+  const finalImage = ref?.registry
+    ? `${ref.registry}/${ref.repository}:${facts.base.slimTag}`
+    : imageReference(t, { slimTag: facts.base.slimTag });
   return planNodeRewrite(facts, options, {
     target: 'slim',
     template: t,

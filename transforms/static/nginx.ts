@@ -106,6 +106,7 @@ export default function plan(
   lines.push(w.line('COPY', `${CONFIG_FILE_NAME} ${t.configPath}`));
   lines.push(w.line('COPY', `--from=${split.builderName} ${site.outDir} ${t.htmlRoot}`));
   lines.push(w.line('USER', `${user.uid}:${user.gid}`));
+  if (stage.maintainer) lines.push(instructionText(stage.doc, stage.maintainer) + w.eol);
   for (const label of stage.labels) lines.push(instructionText(stage.doc, label) + w.eol);
   for (const v of stage.volumes) lines.push((split.moved.get(v) ?? '') + w.eol);
   lines.push(w.line('EXPOSE', String(site.port)));
