@@ -17,4 +17,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
   build({ ...common, entryPoints: ['src/cli/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['scripts/e2e.ts'], outfile: 'dist/e2e.js' }),
+  build({ ...common, entryPoints: ['scripts/sweep.ts'], outfile: 'dist/sweep.js' }),
 ]);

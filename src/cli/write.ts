@@ -4,6 +4,16 @@ import { DockerizeError } from '../errors';
 import { describeFsError } from './discover';
 import type { Io } from './io';
 
+/** write(2) may write less than asked (a filling disk does that): loop until all of it is down. */
+function writeAll(io: Io, fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = io.fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    offset += written;
+  }
+}
+
 export function contentHash(bytes: Buffer | string): string {
   return crypto.createHash('sha256').update(bytes).digest('hex');
 }
@@ -45,7 +55,7 @@ export function writeAtomic(file: string, content: string, expectedHash: string,
   let fd: number | null = null;
   try {
     fd = io.fs.openSync(temp, 'wx', mode);
-    io.fs.writeSync(fd, content);
+    writeAll(io, fd, Buffer.from(content, 'utf8'));
     io.fs.fsyncSync(fd);
     io.fs.closeSync(fd);
     fd = null;
