@@ -25,7 +25,9 @@ function loadWithCodeCache(bundle, Module) {
   const vm = require('vm');
   const source = fs.readFileSync(bundle, 'utf8');
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const key = `${require('../package.json').version}-${process.version}-${process.arch}`;
+  // V8 checks only the source length against a cache, so the key names this exact bundle file.
+  const stat = fs.statSync(bundle);
+  const key = `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}`;
   const cacheFile = path.join(base, 'dockerize-slim', `cli-${key}.v8cache`);
   let cachedData;
   try {

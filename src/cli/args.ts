@@ -1,6 +1,6 @@
-import yargs from 'yargs';
 import { DockerizeError } from '../errors';
 import type { NginxVariant, Target } from '../types';
+import { CONFLICTS, fastParse, OPTIONS } from './options-table';
 
 export interface CliOptions {
   command: 'rewrite' | 'verify';
@@ -26,7 +26,7 @@ export interface CliOptions {
   probe: string[];
 }
 
-export const TARGETS: Target[] = ['auto', 'nginx', 'distroless', 'cgr', 'scratch', 'slim'];
+export { TARGETS } from './options-table';
 
 const USAGE = `$0 [paths..]
 
@@ -39,12 +39,16 @@ Output: diffs, lists and JSON on stdout; skips, warnings, progress and the summa
 Per-repo defaults: .dockerize-slim.json (or a "dockerize-slim" key in package.json) with target, user, nginx, exclude; flags win.
 Every change is listed under its diff with a rule id (docs/rules.md) and a reason.`;
 
-export function parseArgs(
+/** The full parser (help, version, verify, error messages); loaded only when the fast path declines. */
+function parseWithYargs(
   argv: string[],
   version: string,
-): CliOptions | { exit: number; output: string } {
+): { parsed: Record<string, unknown>; output: string } {
+  // Required here, not imported: yargs is a good part of the start-up time of a one-file run.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yargs = require('yargs') as typeof import('yargs');
   let output = '';
-  const parser = yargs(argv)
+  let parser = yargs(argv)
     .scriptName('dockerize-slim')
     .usage(USAGE)
     .command('$0 [paths..]', false)
@@ -70,85 +74,19 @@ export function parseArgs(
       array: true,
       default: ['.'],
       describe: 'Dockerfiles, folders or globs',
-    })
-    .option('write', {
-      alias: 'w',
-      type: 'boolean',
-      describe: 'write the rewritten files (atomically; new files such as nginx.conf too)',
-    })
-    .option('check', {
-      type: 'boolean',
-      describe: 'write nothing; exit 1 if any file would change (for CI)',
-    })
-    .option('list-different', {
-      alias: 'l',
-      type: 'boolean',
-      describe: 'print only the paths of files that would change; exit 1 if any',
-    })
-    .option('interactive', {
-      alias: 'i',
-      type: 'boolean',
-      describe: 'show each diff and ask yes/no/diff/quit before writing (terminal only)',
-    })
-    .option('target', {
-      alias: 't',
-      choices: TARGETS,
-      describe: 'final-stage family (default auto: the smallest safe one, with the reason)',
-    })
-    .option('user', {
-      type: 'string',
-      describe:
-        "final-stage user: UID[:GID], or a name the final image has (default: the image's numeric non-root user)",
-    })
-    .option('nginx', {
-      choices: ['alpine', 'unprivileged', 'chainguard'] as NginxVariant[],
-      describe:
-        'image for static sites (default alpine): nginx:alpine, nginxinc/nginx-unprivileged:alpine, cgr.dev/chainguard/nginx',
-    })
-    .option('harden', {
-      type: 'boolean',
-      default: false,
-      describe:
-        'on multi-stage files, add a numeric non-root USER (and numeric --chown) to a final stage that runs as root',
-    })
-    .option('format', {
-      choices: ['text', 'diff', 'json'] as const,
-      default: 'text' as const,
-      describe:
-        'text: colored diff and rule list; diff: the patch only; json: one document (schema/result.schema.json)',
-    })
-    .option('report', {
-      type: 'string',
-      describe: 'also write a markdown summary for a pull-request body to this file',
-    })
-    .option('color', {
-      type: 'boolean',
-      describe:
-        'force colors on or off (default: NO_COLOR, FORCE_COLOR, then whether stdout is a terminal)',
-    })
-    .option('context', {
-      type: 'string',
-      describe:
-        "build context folder for a single Dockerfile (default: a compose file's build.context, else the Dockerfile's folder)",
-    })
-    .option('config', {
-      type: 'string',
-      describe: 'use this config file instead of looking for .dockerize-slim.json',
-    })
-    .option('exclude', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'skip paths matching this gitignore-style glob (repeatable)',
-    })
-    .option('jobs', {
-      alias: 'j',
-      type: 'number',
-      describe: 'files processed in parallel (default: the number of cores)',
-    })
-    .conflicts('write', ['check', 'list-different'])
-    .conflicts('check', 'list-different')
-    .conflicts('interactive', ['check', 'list-different', 'write'])
+    });
+  for (const o of OPTIONS) {
+    parser = parser.option(o.name, {
+      alias: o.alias,
+      type: o.type,
+      array: o.array,
+      choices: o.choices as string[] | undefined,
+      default: o.default,
+      describe: o.describe,
+    });
+  }
+  for (const [a, b] of CONFLICTS) parser = parser.conflicts(a, b);
+  parser = parser
     .epilog(EPILOG)
     .version(version)
     .help()
@@ -160,15 +98,24 @@ export function parseArgs(
     .fail((msg, err) => {
       throw new DockerizeError('E_USAGE', msg || err?.message || 'invalid arguments');
     });
-  let parsed: Record<string, unknown>;
   try {
-    parsed = parser.parseSync(argv, {}, (_err, _argv, out) => {
+    const parsed = parser.parseSync(argv, {}, (_err, _argv, out) => {
       if (out) output = out;
     }) as Record<string, unknown>;
+    return { parsed, output };
   } catch (e) {
     if (e instanceof DockerizeError) throw e;
     throw new DockerizeError('E_USAGE', (e as Error).message);
   }
+}
+
+export function parseArgs(
+  argv: string[],
+  version: string,
+): CliOptions | { exit: number; output: string } {
+  let output = '';
+  let parsed = fastParse(argv);
+  if (parsed === null) ({ parsed, output } = parseWithYargs(argv, version));
   if (parsed.help || parsed.version)
     return { exit: 0, output: output.endsWith('\n') ? output : output + '\n' };
   const command = (parsed._ as string[])[0] === 'verify' ? 'verify' : 'rewrite';

@@ -1,5 +1,4 @@
 import path from 'path';
-import { parse } from 'yaml';
 import { DirIndex } from './dir-index';
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -32,7 +31,9 @@ export class ComposeContexts {
       if (text === undefined) continue;
       let doc: unknown;
       try {
-        doc = parse(text);
+        // Loaded on first use: most runs meet no compose file.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        doc = (require('yaml') as typeof import('yaml')).parse(text);
       } catch {
         continue;
       }

@@ -7,7 +7,6 @@ import type { Io } from './io';
 import { NO_COLORS } from './colors';
 import { readBuildContext } from './read-context';
 import { unifiedDiff } from './render';
-import { contentHash } from './write';
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
 
@@ -17,7 +16,6 @@ export interface FileOutcome {
   display: string;
   status: FileStatus;
   before?: string;
-  hash?: string;
   result?: TransformResult;
   /** The build context folder the analysis read (new files are created there). */
   contextRoot?: string;
@@ -58,7 +56,6 @@ export function processFile(
       display,
       status,
       before,
-      hash: contentHash(bytes),
       result,
       contextRoot: root,
     };

@@ -167,7 +167,7 @@ function writeOutcome(o: FileOutcome, io: Io): void {
       const target = path.join(o.contextRoot!, f.path);
       if (createAtomic(target, f.content, io) === 'created') created.push(target);
     }
-    writeAtomic(o.file, o.result!.output, o.hash!, io);
+    writeAtomic(o.file, o.result!.output, o.before!, io);
     o.written = true;
   } catch (e) {
     // The Dockerfile is unchanged, so the files made for it are taken back.

@@ -85,7 +85,7 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
     if (options.write && passed) {
       for (const f of r.newFiles ?? [])
         createAtomic(path.join(outcome.contextRoot!, f.path), f.content, io);
-      writeAtomic(file, r.output, outcome.hash!, io);
+      writeAtomic(file, r.output, outcome.before!, io);
       io.stdout.write(`${outcome.display}: written (every check passed)\n`);
     } else if (options.write) {
       io.stdout.write(`${outcome.display}: not written (a check failed)\n`);

@@ -1,4 +1,3 @@
-import crypto from 'crypto';
 import path from 'path';
 import { DockerizeError } from '../errors';
 import { describeFsError } from './discover';
@@ -14,16 +13,12 @@ function writeAll(io: Io, fd: number, bytes: Buffer): void {
   }
 }
 
-export function contentHash(bytes: Buffer | string): string {
-  return crypto.createHash('sha256').update(bytes).digest('hex');
-}
-
 /**
  * Replaces a file atomically: a temporary file in the same folder (same mode), fsync, rename.
  * A symlink is followed and its target replaced, never the link. If the file changed since it was
- * read (its hash differs), nothing is written. The temporary file is removed on every failure.
+ * read (its bytes differ from `expected`), nothing is written. The temporary file is removed on every failure.
  */
-export function writeAtomic(file: string, content: string, expectedHash: string, io: Io): void {
+export function writeAtomic(file: string, content: string, expected: string, io: Io): void {
   let target: string;
   try {
     target = io.fs.realpathSync(file);
@@ -44,13 +39,13 @@ export function writeAtomic(file: string, content: string, expectedHash: string,
       'the file is read-only (no write permission bits); not written',
     );
   }
-  if (contentHash(current) !== expectedHash) {
+  if (!current.equals(Buffer.from(expected, 'utf8'))) {
     throw new DockerizeError('E_CONFLICT', 'changed on disk since it was read; not overwritten');
   }
   const dir = path.dirname(target);
   const temp = path.join(
     dir,
-    `.${path.basename(target)}.dockerize-slim-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+    `.${path.basename(target)}.dockerize-slim-${process.pid}-${Math.random().toString(16).slice(2, 10)}.tmp`,
   );
   let fd: number | null = null;
   try {
@@ -100,7 +95,7 @@ export function createAtomic(file: string, content: string, io: Io): 'created' |
   }
   const temp = path.join(
     path.dirname(file),
-    `.${path.basename(file)}.dockerize-slim-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+    `.${path.basename(file)}.dockerize-slim-${process.pid}-${Math.random().toString(16).slice(2, 10)}.tmp`,
   );
   try {
     io.fs.writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });
