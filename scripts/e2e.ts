@@ -7,7 +7,7 @@ import path from 'path';
 import { processIo } from '../src/cli/io';
 import { processFile } from '../src/cli/process-file';
 import { allTemplateIds, getTemplate, imageReference } from '../src/templates';
-import { Docker, dockerCli, pickDockerBinary } from '../src/verify/docker';
+import { Docker, dockerCli, hasShell, pickDockerBinary } from '../src/verify/docker';
 import { Check, mb, VerifyReport, verifyRewrite } from '../src/verify/verify';
 import type { TransformOptions } from '../src/types';
 
@@ -64,20 +64,10 @@ async function checkContracts(docker: Docker): Promise<Check[]> {
         problems.push(`CMD ${JSON.stringify(config.Cmd)} (contract ${JSON.stringify(t.cmd)})`);
       if ((config.WorkingDir || '/') !== t.workdir)
         problems.push(`WORKDIR ${JSON.stringify(config.WorkingDir)} (contract ${t.workdir})`);
-      const sh = await docker.run([
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--entrypoint',
-        '/bin/sh',
-        image,
-        '-c',
-        'true',
-      ]);
-      if ((sh.code === 0) !== t.hasShell)
+      const shell = await hasShell(docker, image);
+      if (shell !== t.hasShell)
         problems.push(
-          `shell ${sh.code === 0 ? 'present' : 'absent'} (contract ${t.hasShell ? 'present' : 'absent'})`,
+          `shell ${shell ? 'present' : 'absent'} (contract ${t.hasShell ? 'present' : 'absent'})`,
         );
       checks.push({
         name: `contract ${image}`,

@@ -5,9 +5,9 @@ import { Change, execArray, TextEdit } from '../edit';
 import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { PlanResult } from './node-runtime';
+import { completePlan, PlanResult } from './node-runtime';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
-import { appendFinalStage, carriedRuntimeLines, splitStage } from './split-stage';
+import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
 
 export interface GoRuntimeProfile {
   target: 'distroless' | 'scratch' | 'cgr';
@@ -230,10 +230,7 @@ export function planGoRewrite(
       });
     }
   }
-  const startComments = [stage.entrypoint, stage.cmd]
-    .map((i) => (i ? (split.comments.get(i) ?? '') : ''))
-    .join('');
-  lines.push(startComments);
+  lines.push(startComments(stage, split));
   if (start.entrypoint) lines.push(w.exec('ENTRYPOINT', start.entrypoint));
   if (start.cmd) lines.push(w.exec('CMD', start.cmd));
   changes.push({
@@ -250,23 +247,20 @@ export function planGoRewrite(
       reason: `other binaries built in the builder are not copied: ${others.map((b) => b.binary).join(', ')}`,
     });
   }
-  changes.push(
-    appendFinalStage(stage, split, lines.join(''), {
-      rule: `go/${profile.target}-final-stage` as Note['rule'],
-      reason: profile.why,
-    }),
-  );
-  changes.push({ note: user.note, edits: [] });
-  return {
-    ok: true,
-    plan: {
+  return completePlan(
+    stage,
+    split,
+    lines.join(''),
+    { rule: `go/${profile.target}-final-stage` as Note['rule'], reason: profile.why },
+    user.note,
+    {
       target: profile.target,
       finalImage: profile.finalImage,
       finalHasShell: t.hasShell,
       changes,
       warnings,
     },
-  };
+  );
 }
 
 /** CGO_ENABLED=0, -trimpath, -ldflags "-s -w" and -tags timetzdata on the build of the binary CMD runs. */
@@ -389,4 +383,17 @@ function runtimeFileCopies(
     files.push({ name, from, to: posix.join(workdir, name) });
   }
   return { files, warnings };
+}
+
+/** Skip for a cgo binary built against musl (alpine) when the final image is glibc. */
+export function muslCgoSkip(facts: GoFacts, image: string): PlanResult | null {
+  if (facts.cgoReasons.length === 0 || facts.base.libc !== 'musl') return null;
+  return {
+    ok: false,
+    skip: {
+      rule: 'go/cgo-libc',
+      reason: `the binary needs cgo (${facts.cgoReasons.join('; ')}) and is built against musl on ${facts.base.tag}; ${image} is glibc, so it cannot load`,
+      suggestion: 'build on a Debian golang image (same libc as the final image)',
+    },
+  };
 }

@@ -6,7 +6,14 @@ import { findAppPaths } from './app-paths';
 import { planHealthcheck } from './healthcheck';
 import { lockfileInstall, pruneDevDependencies } from './node-builder';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
-import { appendFinalStage, carriedRuntimeLines, splitStage } from './split-stage';
+import {
+  appendFinalStage,
+  carriedRuntimeLines,
+  SplitStage,
+  splitStage,
+  startComments,
+} from './split-stage';
+import { StageFacts } from '../analyze/stage';
 
 export interface Plan {
   /** The target family; none for --harden, which keeps the file's own final image. */
@@ -20,6 +27,19 @@ export interface Plan {
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; skip: Skip };
+
+/** Appends the final stage, adds the user's note, and wraps the plan: the last step of every rewrite. */
+export function completePlan(
+  facts: StageFacts,
+  split: SplitStage,
+  body: string,
+  finalNote: Note,
+  userNote: Note,
+  plan: Omit<Plan, 'changes'> & { changes: Change[] },
+): PlanResult {
+  plan.changes.push(appendFinalStage(facts, split, body, finalNote), { note: userNote, edits: [] });
+  return { ok: true, plan };
+}
 
 /** What differs between Node runtimes; the rest of the rewrite is shared. */
 export interface NodeRuntimeProfile {
@@ -155,10 +175,7 @@ export function planNodeRewrite(
       });
   }
   const cmd = profile.cmdFor(start.nodeArgs);
-  const startComments = [stage.entrypoint, stage.cmd]
-    .map((i) => (i ? (split.comments.get(i) ?? '') : ''))
-    .join('');
-  lines.push(startComments);
+  lines.push(startComments(stage, split));
   if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
   lines.push(w.exec('CMD', cmd));
 
@@ -167,21 +184,18 @@ export function planNodeRewrite(
     reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
   };
   changes.push({ note: startNote, edits: [] });
-  changes.push(
-    appendFinalStage(stage, split, lines.join(''), {
-      rule: `node/${profile.target}-final-stage` as Note['rule'],
-      reason: profile.why,
-    }),
-  );
-  changes.push({ note: user.note, edits: [] });
-  return {
-    ok: true,
-    plan: {
+  return completePlan(
+    stage,
+    split,
+    lines.join(''),
+    { rule: `node/${profile.target}-final-stage` as Note['rule'], reason: profile.why },
+    user.note,
+    {
       target: profile.target,
       finalImage: profile.finalImage,
       finalHasShell: t.hasShell,
       changes,
       warnings,
     },
-  };
+  );
 }

@@ -187,3 +187,10 @@ export function movedText(split: SplitStage, ins: Instruction): string {
     throw new Error(`instruction on line ${ins.getRange().start.line + 1} was not moved`);
   return text;
 }
+
+/** The comment lines that stood above ENTRYPOINT and CMD, for the re-written start instructions. */
+export function startComments(facts: StageFacts, split: SplitStage): string {
+  return [facts.entrypoint, facts.cmd]
+    .map((i) => (i ? (split.comments.get(i) ?? '') : ''))
+    .join('');
+}

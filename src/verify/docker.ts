@@ -42,3 +42,19 @@ export function pickDockerBinary(env: NodeJS.ProcessEnv, exists: (p: string) => 
   if (env.DOCKER) return env.DOCKER;
   return exists('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 }
+
+/** Whether /bin/sh starts in the image (no network, removed afterwards). */
+export async function hasShell(docker: Docker, image: string): Promise<boolean> {
+  const r = await docker.run([
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--entrypoint',
+    '/bin/sh',
+    image,
+    '-c',
+    'true',
+  ]);
+  return r.code === 0;
+}

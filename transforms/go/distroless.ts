@@ -1,6 +1,6 @@
 import { GoFacts } from '../../src/analyze/go';
 import { PlanResult } from '../../src/rewrite/node-runtime';
-import { planGoRewrite } from '../../src/rewrite/go-runtime';
+import { muslCgoSkip, planGoRewrite } from '../../src/rewrite/go-runtime';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { TransformOptions } from '../../src/types';
 
@@ -10,16 +10,8 @@ export const summary =
 
 export default function plan(facts: GoFacts, options: TransformOptions): PlanResult {
   const cgo = facts.cgoReasons.length > 0;
-  if (cgo && facts.base.libc === 'musl') {
-    return {
-      ok: false,
-      skip: {
-        rule: 'go/cgo-libc',
-        reason: `the binary needs cgo (${facts.cgoReasons.join('; ')}) and is built against musl on ${facts.base.tag}; distroless base is glibc, so it cannot load`,
-        suggestion: 'build on a Debian golang image (same libc as distroless base)',
-      },
-    };
-  }
+  const musl = muslCgoSkip(facts, 'gcr.io/distroless/base-debian13');
+  if (musl) return musl;
   const t = getTemplate(cgo ? 'go-distroless-base' : 'go-distroless-static');
   const finalImage = imageReference(t);
   const why = cgo
