@@ -84,6 +84,13 @@ function transformText(
       suggestion: facts.isTemplatedBase ? 'give the ARG a default value before FROM' : undefined,
     });
   }
+  if (facts.unresolvedWorkdir !== undefined) {
+    return unchanged(source, {
+      rule: 'common/app-directory',
+      reason: `WORKDIR ${facts.unresolvedWorkdir} uses a variable whose value is not known, so the app's folder cannot be known`,
+      suggestion: 'give the variable a default (ARG NAME=value) or write the path',
+    });
+  }
   if (isNodeImage(facts.baseImage)) return rewriteNode(facts, options, context);
   if (isGolangImage(facts.baseImage)) return rewriteGo(facts, options, context);
   return unchanged(source, {

@@ -7,7 +7,13 @@ import { splitShellWords } from '../shell-words';
 import { BUILDERS } from '../templates';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from './command';
-import { binaryLocation, GoCommand, parseGoCommands, parseGoWords } from './go-build';
+import {
+  binaryLocation,
+  defaultExecName,
+  GoCommand,
+  parseGoCommands,
+  parseGoWords,
+} from './go-build';
 import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './go-sources';
 import { RunStep, StageFacts } from './stage';
 
@@ -148,7 +154,7 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
-    start: resolveGoStart(stage, builds, mod, gopath),
+    start: resolveGoStart(stage, builds, mod, gopath, mainPackageDirs(context.files)),
   };
 }
 
@@ -157,6 +163,7 @@ function resolveGoStart(
   builds: GoBuildStep[],
   mod: GoMod | null,
   gopath: string,
+  mainDirs: string[],
 ): GoFacts['start'] {
   const { doc } = stage;
   const command = effectiveCommand(stage);
@@ -233,6 +240,7 @@ function resolveGoStart(
           posix.basename(b.binary) === program,
       )?.binary ?? null;
   }
+  binary ??= installedFromPattern(stage, builds, mainDirs, mod, gopath, program);
   if (binary === null) {
     const unknown = builds.find((b) => b.binary.startsWith('?'));
     const why = unknown
@@ -261,4 +269,56 @@ function instructionWords(doc: StageFacts['doc'], ins: Instruction): string[] | 
   if (exec) return exec;
   const split = splitShellWords(logicalArguments(doc, ins));
   return split.plain ? split.words : null;
+}
+
+/** Folders (relative to the context, "." for its root) holding a main package. */
+function mainPackageDirs(files: Record<string, string>): string[] {
+  const dirs = new Set<string>();
+  for (const [p, text] of Object.entries(files)) {
+    if (p.endsWith('.go') && !p.endsWith('_test.go') && /^package main\b/m.test(text))
+      dirs.add(posix.dirname(p));
+  }
+  return [...dirs].sort();
+}
+
+/**
+ * `go install ./...` installs one binary per main package under the pattern: when the context
+ * was copied whole into the folder it runs in, the sources say which names it installs, and the
+ * one CMD runs is then known exactly.
+ */
+function installedFromPattern(
+  stage: StageFacts,
+  builds: GoBuildStep[],
+  mainDirs: string[],
+  mod: GoMod | null,
+  gopath: string,
+  program: string,
+): string | null {
+  if (program.includes('/')) return null;
+  for (const b of builds) {
+    const pattern = b.cmd.packages[0] ?? '';
+    if (
+      b.cmd.subcommand !== 'install' ||
+      b.cmd.packages.length !== 1 ||
+      !/^\.\/(.*\/)?\.\.\.$/.test(pattern)
+    )
+      continue;
+    const copiedHere = stage.copies.some(
+      (c) =>
+        c.fromStage === null && c.sources.includes('.') && c.dest.replace(/\/$/, '') === b.cmd.cwd,
+    );
+    if (!copiedHere) continue;
+    const prefix = pattern.replace(/^\.\//, '').replace(/\/?\.\.\.$/, '');
+    const under = mainDirs.filter(
+      (d) => prefix === '' || d === prefix || d.startsWith(prefix + '/'),
+    );
+    const nameOf = (d: string) =>
+      mod?.module
+        ? defaultExecName(d === '.' ? mod.module : `${mod.module}/${d}`)
+        : posix.basename(d === '.' ? b.cmd.cwd : d);
+    const matches = under.filter((d) => nameOf(d) === program);
+    if (matches.length === 1)
+      return posix.join(b.cmd.env.GOBIN ?? posix.join(gopath, 'bin'), program);
+  }
+  return null;
 }

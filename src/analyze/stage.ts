@@ -1,5 +1,6 @@
 import { Arg, Copy, Env, Instruction, Label } from 'dockerfile-ast';
-import { expandVariables, ImageRef, parseImageRef } from '../image-ref';
+import { expandVariables, ImageRef, officialOrMirrored, parseImageRef } from '../image-ref';
+import { BUILDERS } from '../templates';
 import {
   execFormOf,
   keywordOf,
@@ -61,6 +62,8 @@ export interface StageFacts {
   copies: CopyStep[];
   /** Every CMD, so a file with several can be explained (the last one wins). */
   cmds: Instruction[];
+  /** A WORKDIR whose variables have no known value: the app's folder cannot be known. */
+  unresolvedWorkdir?: string;
 }
 
 export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
@@ -104,14 +107,30 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
   };
   let workdir = '/';
   let hasWorkdir = false;
+  // ENV the base image itself sets (golang: GOPATH), which Dockerfiles reference as $GOPATH.
+  const imageEnv: Record<string, string> =
+    facts.baseImage && officialOrMirrored(facts.baseImage) === 'golang' ? BUILDERS.golang.env : {};
+  const stageArgs: Record<string, string | undefined> = {};
   let user: string | null = null;
   for (const ins of stage.instructions) {
     switch (keywordOf(ins)) {
       case 'WORKDIR': {
         const value = logicalArguments(doc, ins).trim();
-        const resolved = expandVariables(value, facts.envValues) ?? value;
-        workdir = posix.resolve(workdir, resolved);
+        const vars: Record<string, string | undefined> = {
+          ...imageEnv,
+          ...stageArgs,
+          ...facts.envValues,
+        };
+        const resolved = expandVariables(value, vars);
+        if (resolved === null) facts.unresolvedWorkdir = value;
+        workdir = posix.resolve(workdir, resolved ?? value);
         hasWorkdir = true;
+        break;
+      }
+      case 'ARG': {
+        const prop = (ins as Arg).getProperty();
+        if (prop) stageArgs[prop.getName()] = prop.getValue() ?? globalArgs[prop.getName()];
+        facts.args.push(ins as Arg);
         break;
       }
       case 'USER':
@@ -131,9 +150,6 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
         for (const p of env.getProperties()) facts.envValues[p.getName()] = p.getValue() ?? '';
         break;
       }
-      case 'ARG':
-        facts.args.push(ins as Arg);
-        break;
       case 'EXPOSE':
         facts.exposes.push(ins);
         break;
