@@ -8,7 +8,6 @@ const EXACT = new Set([
   'tsconfig.json',
   'angular.json',
   'go.mod',
-  'server.js',
   'nginx.conf',
   '.dockerignore',
 ]);

@@ -213,6 +213,7 @@ function finish(facts: StageFacts, result: PlanResult): TransformResult {
     output,
     changed: output !== source,
     target: plan.target,
+    baseImage: facts.baseImage?.raw,
     finalImage: plan.finalImage,
     finalHasShell: plan.finalHasShell,
     edits: plan.changes.map((c) => c.note),

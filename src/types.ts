@@ -42,6 +42,8 @@ export interface TransformResult {
   changed: boolean;
   /** The target family that produced the output, when one did. */
   target?: Exclude<Target, 'auto'>;
+  /** The original stage's base image (the builder's), when the file was rewritten. */
+  baseImage?: string;
   /** Final image reference, when the file was rewritten. */
   finalImage?: string;
   /** Whether the final image has /bin/sh, from its contract in templates/. */

@@ -23,7 +23,7 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io)
           }
         : null,
       error: o.error ? { code: o.error.code, message: o.error.message } : null,
-      diff: o.status === 'changed' && r && o.before !== undefined ? (o.diff ?? null) : null,
+      diff: o.status === 'changed' ? (o.diff ?? null) : null,
       newFiles: (r?.newFiles ?? []).map((f) => ({
         path: displayPath(path.join(o.contextRoot ?? '', f.path), io),
         content: f.content,

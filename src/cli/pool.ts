@@ -1,43 +1,43 @@
 import fs from 'fs';
 import path from 'path';
 import { Worker } from 'worker_threads';
-import type { TransformOptions } from '../types';
+import { DirIndex } from './dir-index';
 import type { Io } from './io';
-import { FileOutcome, processFile } from './process-file';
-
-export interface Job {
-  file: string;
-  options: TransformOptions;
-  /** Build context folder; undefined = the Dockerfile's folder. */
-  context?: string;
-}
+import { JobRunner, JobSettings } from './job';
+import type { FileOutcome } from './process-file';
 
 /** Below this many files, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 128;
 const CHUNK = 64;
 
 /**
- * Runs jobs as discovery finds them: in this thread for small runs, else in worker threads that
- * start once enough files are found and get chunks while the walk goes on. Outcomes come back in
- * no particular order; the caller sorts them.
+ * Runs files as discovery finds them: in this thread for small runs, else in worker threads that
+ * start once enough files are found and get chunks while the walk goes on. Each file's options
+ * and context are worked out where it runs, so the walking thread only walks. Outcomes come back
+ * in no particular order; the caller sorts them.
  */
 export class Pool {
-  private readonly pending: Job[] = [];
+  private readonly pending: string[] = [];
   private readonly outcomes: FileOutcome[] = [];
-  private readonly workers: Array<{ worker: Worker; busy: number }> = [];
+  private readonly workers: Worker[] = [];
   private readonly inFlight: Array<Promise<void>> = [];
   private readonly workerScript = path.join(__dirname, 'worker.js');
+  private readonly local: JobRunner;
   private count = 0;
   private next = 0;
 
   constructor(
     private readonly jobs: number,
+    private readonly settings: JobSettings,
     private readonly io: Io,
+    dirs: DirIndex,
     private readonly onProgress?: (done: number) => void,
-  ) {}
+  ) {
+    this.local = new JobRunner(settings, io, dirs);
+  }
 
-  add(job: Job): void {
-    this.pending.push(job);
+  add(file: string): void {
+    this.pending.push(file);
     this.count++;
     if (
       this.workers.length === 0 &&
@@ -45,46 +45,41 @@ export class Pool {
       this.count >= WORKER_THRESHOLD &&
       fs.existsSync(this.workerScript)
     ) {
-      for (let i = 0; i < this.jobs; i++)
-        this.workers.push({
-          worker: new Worker(this.workerScript, { workerData: { cwd: this.io.cwd } }),
-          busy: 0,
-        });
+      for (let i = 0; i < this.jobs; i++) {
+        this.workers.push(
+          new Worker(this.workerScript, {
+            workerData: { cwd: this.io.cwd, settings: this.settings },
+          }),
+        );
+      }
     }
     if (this.workers.length > 0 && this.pending.length >= CHUNK)
-      this.dispatch(this.pending.splice(0, this.pending.length));
+      this.dispatch(this.pending.splice(0));
   }
 
-  /** Outcomes that need no processing (files that failed before they could be queued). */
-  addOutcome(outcome: FileOutcome): void {
-    this.outcomes.push(outcome);
-  }
-
-  private dispatch(chunk: Job[]): void {
-    const slot = this.workers[this.next++ % this.workers.length];
-    slot.busy++;
+  private dispatch(files: string[]): void {
+    const id = this.next++;
+    const worker = this.workers[id % this.workers.length];
     this.inFlight.push(
       new Promise((resolve, reject) => {
         const onMessage = (msg: { id: number; outcomes: FileOutcome[] }) => {
           if (msg.id !== id) return;
-          slot.worker.off('message', onMessage);
-          slot.busy--;
+          worker.off('message', onMessage);
           this.outcomes.push(...msg.outcomes);
           this.onProgress?.(this.outcomes.length);
           resolve();
         };
-        const id = this.next;
-        slot.worker.on('message', onMessage);
-        slot.worker.once('error', reject);
-        slot.worker.postMessage({ id, jobs: chunk });
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+        worker.postMessage({ id, files });
       }),
     );
   }
 
   async finish(): Promise<FileOutcome[]> {
     if (this.workers.length === 0) {
-      for (const job of this.pending.splice(0)) {
-        this.outcomes.push(processFile(job.file, job.options, job.context, this.io));
+      for (const file of this.pending.splice(0)) {
+        this.outcomes.push(this.local.run(file));
         this.onProgress?.(this.outcomes.length);
       }
     } else if (this.pending.length > 0) {
@@ -93,7 +88,7 @@ export class Pool {
     try {
       await Promise.all(this.inFlight);
     } finally {
-      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+      await Promise.all(this.workers.map((w) => w.terminate()));
     }
     return this.outcomes;
   }

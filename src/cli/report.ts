@@ -1,7 +1,5 @@
 import path from 'path';
 import SIZES from '../../templates/image-sizes.json';
-import { analyzeStages } from '../analyze/stage';
-import { parseDockerfile } from '../parse';
 import type { Io } from './io';
 import type { FileOutcome } from './process-file';
 
@@ -16,10 +14,6 @@ export function estimateSize(image: string): SizeEstimate | null {
   const ref = image.replace(/^docker\.io\/(library\/)?/, '').replace(/@sha256:[0-9a-f]+$/, '');
   const hit = SIZES.images.find((e) => new RegExp(e.pattern).test(ref));
   return hit ? { mb: hit.mb, label: hit.label, basis: hit.basis, source: hit.source } : null;
-}
-
-function baseImageOf(source: string): string | null {
-  return analyzeStages(parseDockerfile(source.replace(/^\uFEFF/, '')))?.baseImage?.raw ?? null;
 }
 
 /** A markdown summary to paste as a pull-request body: what changed, why, what to review. */
@@ -40,7 +34,7 @@ export function markdownReport(outcomes: FileOutcome[], io: Io): string {
     const sources = new Set<string>();
     for (const o of changed) {
       const r = o.result!;
-      const before = baseImageOf(o.before ?? '');
+      const before = r.baseImage ?? null;
       const b = before ? estimateSize(before) : null;
       const a = r.finalImage ? estimateSize(r.finalImage) : null;
       for (const e of [b, a]) if (e) sources.add(`${e.label}: ${e.mb} MB ${e.basis} (${e.source})`);

@@ -1,10 +1,9 @@
 import path from 'path';
 import { DockerizeError } from '../errors';
-import type { TransformOptions } from '../types';
 import { parseArgs, CliOptions } from './args';
 import { Colors, NO_COLORS, pickColors } from './colors';
-import { ComposeContexts } from './compose';
 import { ConfigFinder, RepoConfig, validateConfig } from './config';
+import { JobSettings } from './job';
 import { DirIndex } from './dir-index';
 import { discover } from './discover';
 import type { Io } from './io';
@@ -43,16 +42,6 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
   return rewrite(options, io);
 }
 
-/** Flags win over the repo's config file, which wins over the built-in defaults. */
-function effectiveOptions(cli: CliOptions, config: RepoConfig | null): TransformOptions {
-  return {
-    target: cli.target ?? config?.target ?? 'auto',
-    user: cli.user ?? config?.user,
-    nginx: cli.nginx ?? config?.nginx ?? 'alpine',
-    harden: cli.harden,
-  };
-}
-
 function loadExplicitConfig(file: string, io: Io): RepoConfig {
   let text: string;
   try {
@@ -80,34 +69,24 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     return EXIT.error;
   }
   const dirs = new DirIndex(io);
-  const configs = new ConfigFinder(dirs);
-  const compose = new ComposeContexts(dirs);
+  const settings: JobSettings = {
+    target: options.target,
+    user: options.user,
+    nginx: options.nginx,
+    harden: options.harden,
+    context: options.context,
+    explicitConfig: explicit,
+    lean: !options.write && !options.interactive,
+  };
   const progress = showProgress(io)
     ? (done: number) => io.stderr.write(`\r\u001b[K[${done}] files`)
     : undefined;
-  const pool = new Pool(options.jobs ?? io.cpus(), io, progress);
+  const pool = new Pool(options.jobs ?? io.cpus(), settings, io, dirs, progress);
   const found = discover(options.paths, io, {
     excludes: [...options.exclude, ...(explicit?.exclude ?? [])],
-    configs: explicit ? undefined : configs,
+    configs: explicit ? undefined : new ConfigFinder(dirs),
     dirs,
-    onFile: (file) => {
-      try {
-        const config = explicit ?? configs.find(path.dirname(file));
-        pool.add({
-          file,
-          options: effectiveOptions(options, config),
-          context: options.context ?? compose.contextFor(file) ?? undefined,
-        });
-      } catch (e) {
-        const de = e as DockerizeError;
-        pool.addOutcome({
-          file,
-          display: displayPath(file, io),
-          status: 'error',
-          error: { code: de.code ?? 'E_USAGE', message: de.message },
-        });
-      }
-    },
+    onFile: (file) => pool.add(file),
   });
   const outcomes: FileOutcome[] = found.errors.map((e) => ({
     file: e.path,

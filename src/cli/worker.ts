@@ -1,13 +1,10 @@
 import { parentPort, workerData } from 'worker_threads';
 import { processIo } from './io';
-import type { Job } from './pool';
-import { processFile } from './process-file';
+import { JobRunner, JobSettings } from './job';
 
-// A worker thread of Pool: takes chunks of jobs, answers with their outcomes.
-const io = { ...processIo(), cwd: (workerData as { cwd: string }).cwd };
-parentPort?.on('message', (msg: { id: number; jobs: Job[] }) => {
-  parentPort?.postMessage({
-    id: msg.id,
-    outcomes: msg.jobs.map((j) => processFile(j.file, j.options, j.context, io)),
-  });
+// A worker thread of Pool: takes chunks of files, answers with their outcomes.
+const data = workerData as { cwd: string; settings: JobSettings };
+const runner = new JobRunner(data.settings, { ...processIo(), cwd: data.cwd });
+parentPort?.on('message', (msg: { id: number; files: string[] }) => {
+  parentPort?.postMessage({ id: msg.id, outcomes: msg.files.map((f) => runner.run(f)) });
 });
