@@ -137,8 +137,3 @@ function osPackagesOf(words: string[]): string[] | null {
   }
   return names;
 }
-
-export function packageManagerOfCommand(command: string): PackageManager | null {
-  const c = classifyCommand(command);
-  return c.kind === 'install' ? (c.manager ?? null) : null;
-}
