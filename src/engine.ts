@@ -5,7 +5,7 @@ import { analyzeStages, StageFacts } from './analyze/stage';
 import { applyChanges } from './edit';
 import { DockerizeError } from './errors';
 import { parseDockerfile } from './parse';
-import { PlanResult } from './rewrite/node-runtime';
+import { PlanResult } from './rewrite/plan';
 import type { BuildContext, Note, Skip, TransformOptions, TransformResult } from './types';
 import { validateOutput } from './validate';
 import nodeDistroless, { distrolessBlocker } from '../transforms/node/distroless';

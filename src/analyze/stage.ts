@@ -210,3 +210,12 @@ function copyStep(doc: ParsedDockerfile, ins: Instruction, workdir: string): Cop
   if ((destRaw.endsWith('/') || destRaw === '.' || sources.length > 1) && dest !== '/') dest += '/';
   return { ins, keyword, sources, dest, fromStage, isHeredoc };
 }
+
+/** The first port the stage EXPOSEs (`3000`, `8080/tcp`), or null. */
+export function firstExposedPort(facts: StageFacts): number | null {
+  for (const e of facts.exposes) {
+    const m = /^(\d+)/.exec(e.getArguments()[0]?.getValue() ?? '');
+    if (m) return Number(m[1]);
+  }
+  return null;
+}

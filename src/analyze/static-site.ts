@@ -4,6 +4,7 @@ import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from './command';
 import { NodeFacts } from './node';
+import { firstExposedPort } from './stage';
 
 type Framework = (typeof STATIC_FACTS.frameworks)[number];
 
@@ -256,7 +257,7 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
   }
   const deps = allDeps(facts);
   const hasRouter = STATIC_FACTS.spaRouters.some((r) => deps[r] !== undefined);
-  const port = served.port ?? exposedPort(facts);
+  const port = served.port ?? firstExposedPort(facts.stage);
   if (port === null)
     return { kind: 'skip', reason: 'the port the site was served on cannot be known' };
   return {
@@ -279,12 +280,4 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
 function portFromEnv(facts: NodeFacts): number | null {
   const p = facts.stage.envValues.PORT;
   return p && /^\d+$/.test(p) ? Number(p) : null;
-}
-
-function exposedPort(facts: NodeFacts): number | null {
-  for (const e of facts.stage.exposes) {
-    const m = /^(\d+)/.exec(e.getArguments()[0]?.getValue() ?? '');
-    if (m) return Number(m[1]);
-  }
-  return null;
 }

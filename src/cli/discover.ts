@@ -64,7 +64,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
         path.relative(io.cwd, path.resolve(io.cwd, input)).split(path.sep).join('/'),
       );
       const literalName = !isGlob(input.split('/').pop() ?? '');
-      const found = new Set<string>() as { add(f: string): void } & Set<string>;
+      const found = new Set<string>();
       walker.walk(root, [...base, ...walker.ancestorRules(root)], found, (file) => {
         const rel = path.relative(io.cwd, file).split(path.sep).join('/');
         return re.test(rel) && (literalName || isDockerfileName(path.basename(file)));

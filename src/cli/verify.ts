@@ -1,7 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { analyzeStages } from '../analyze/stage';
+import { analyzeStages, firstExposedPort } from '../analyze/stage';
 import { parseDockerfile } from '../parse';
 import { dockerCli, pickDockerBinary } from '../verify/docker';
 import { mb, VerifyReport, verifyRewrite } from '../verify/verify';
@@ -50,7 +50,7 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
       );
       continue;
     }
-    const port = options.port ?? exposedPort(outcome.before!);
+    const port = options.port ?? firstExposedPortOf(outcome.before!);
     if (port === null) {
       io.stderr.write(`${outcome.display}: error no EXPOSE to probe; pass --port\n`);
       failed = true;
@@ -94,13 +94,9 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
   return failed ? 2 : 0;
 }
 
-function exposedPort(source: string): number | null {
+function firstExposedPortOf(source: string): number | null {
   const facts = analyzeStages(parseDockerfile(source));
-  for (const e of facts?.exposes ?? []) {
-    const m = /^(\d+)/.exec(e.getArguments()[0]?.getValue() ?? '');
-    if (m) return Number(m[1]);
-  }
-  return null;
+  return facts ? firstExposedPort(facts) : null;
 }
 
 export function formatReport(report: VerifyReport, colors: ReturnType<typeof pickColors>): string {

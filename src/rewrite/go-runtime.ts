@@ -5,7 +5,7 @@ import { Change, execArray, TextEdit } from '../edit';
 import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { completePlan, PlanResult } from './node-runtime';
+import { completePlan, PlanResult } from './plan';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
 

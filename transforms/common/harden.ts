@@ -3,7 +3,7 @@ import { analyzeStages } from '../../src/analyze/stage';
 import { Change, LineWriter } from '../../src/edit';
 import { officialName, parseImageRef } from '../../src/image-ref';
 import { keywordOf, logicalArguments, ParsedDockerfile, rangeOffsets } from '../../src/parse';
-import { PlanResult } from '../../src/rewrite/node-runtime';
+import { PlanResult } from '../../src/rewrite/plan';
 import type { Note, TransformOptions } from '../../src/types';
 
 export const id = 'common/harden';

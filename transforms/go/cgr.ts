@@ -1,5 +1,5 @@
 import { GoFacts } from '../../src/analyze/go';
-import { PlanResult } from '../../src/rewrite/node-runtime';
+import { PlanResult } from '../../src/rewrite/plan';
 import { muslCgoSkip, planGoRewrite } from '../../src/rewrite/go-runtime';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { TransformOptions } from '../../src/types';

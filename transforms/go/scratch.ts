@@ -1,5 +1,5 @@
 import { GoFacts } from '../../src/analyze/go';
-import { PlanResult } from '../../src/rewrite/node-runtime';
+import { PlanResult } from '../../src/rewrite/plan';
 import { planGoRewrite } from '../../src/rewrite/go-runtime';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';

@@ -1,5 +1,6 @@
 import { NodeFacts } from '../../src/analyze/node';
-import { PlanResult, planNodeRewrite } from '../../src/rewrite/node-runtime';
+import { planNodeRewrite } from '../../src/rewrite/node-runtime';
+import { PlanResult } from '../../src/rewrite/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 

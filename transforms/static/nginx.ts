@@ -7,7 +7,7 @@ import {
   mainConfig,
   serverConfig,
 } from '../../src/rewrite/nginx-config';
-import { PlanResult } from '../../src/rewrite/node-runtime';
+import { PlanResult } from '../../src/rewrite/plan';
 import { isSkip, resolveRuntimeUser } from '../../src/rewrite/runtime-user';
 import { appendFinalStage, splitStage } from '../../src/rewrite/split-stage';
 import { getTemplate, imageReference, TemplateId } from '../../src/templates';

@@ -1,0 +1,32 @@
+import { StageFacts } from '../analyze/stage';
+import { Change } from '../edit';
+import type { NewFile, Note, Skip, Target } from '../types';
+import { appendFinalStage, SplitStage } from './split-stage';
+
+export interface Plan {
+  /** The target family; none for --harden, which keeps the file's own final image. */
+  target?: Exclude<Target, 'auto'>;
+  finalImage: string;
+  /** From the final image's contract: whether /bin/sh exists there (exec form is emitted either way). */
+  finalHasShell: boolean;
+  changes: Change[];
+  warnings: Note[];
+  newFiles?: NewFile[];
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; skip: Skip };
+
+/** Appends the final stage, adds the user's note, and wraps the plan: the last step of every rewrite. */
+export function completePlan(
+  facts: StageFacts,
+  split: SplitStage,
+  body: string,
+  finalNote: Note,
+  userNote: Note,
+  plan: Omit<Plan, 'changes'> & { changes: Change[] },
+): PlanResult {
+  plan.changes.push(appendFinalStage(facts, split, body, finalNote), { note: userNote, edits: [] });
+  return { ok: true, plan };
+}
+
+/** What differs between Node runtimes; the rest of the rewrite is shared. */
