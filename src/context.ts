@@ -10,6 +10,7 @@ const EXACT = new Set([
   'go.mod',
   'nginx.conf',
   '.dockerignore',
+  '.gitignore',
 ]);
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,

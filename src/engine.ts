@@ -18,6 +18,9 @@ import { analyzeGo, isGolangImage } from './analyze/go';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
+import { BuildProblem, checkBuildability } from './analyze/buildability';
+import { classOfSkip } from './skip-class';
+import { startLine } from './analyze/command';
 
 const BOM = '\uFEFF';
 const KEYWORDS = new Set(Object.values(Keyword) as string[]);
@@ -41,7 +44,22 @@ export function transform(
 }
 
 function unchanged(source: string, skip: Skip, warnings: Note[] = []): TransformResult {
-  return { output: source, changed: false, edits: [], warnings, skipped: skip };
+  return {
+    output: source,
+    changed: false,
+    edits: [],
+    warnings,
+    skipped: { ...skip, class: classOfSkip(skip) },
+  };
+}
+
+function cannotBuild(source: string, problem: BuildProblem): TransformResult {
+  return unchanged(source, {
+    rule: problem.rule,
+    reason: problem.reason,
+    suggestion: problem.suggestion,
+    line: problem.line,
+  });
 }
 
 function transformText(
@@ -91,12 +109,18 @@ function transformText(
       suggestion: 'give the variable a default (ARG NAME=value) or write the path',
     });
   }
-  if (isNodeImage(facts.baseImage)) return rewriteNode(facts, options, context);
-  if (isGolangImage(facts.baseImage)) return rewriteGo(facts, options, context);
-  return unchanged(source, {
-    rule: 'common/unsupported-base',
-    reason: `the base image ${facts.baseImage.raw} is not an official node or golang image`,
-  });
+  const isNode = isNodeImage(facts.baseImage);
+  if (!isNode && !isGolangImage(facts.baseImage)) {
+    return unchanged(source, {
+      rule: 'common/unsupported-base',
+      reason: `the base image ${facts.baseImage.raw} is not an official node or golang image`,
+    });
+  }
+  const buildability = checkBuildability(facts, context);
+  if (buildability.problems.length > 0) return cannotBuild(source, buildability.problems[0]);
+  const result = isNode ? rewriteNode(facts, options, context) : rewriteGo(facts, options, context);
+  if (result.changed) result.warnings.push(...buildability.hostBuilt);
+  return result;
 }
 
 function rewriteNode(
@@ -104,7 +128,7 @@ function rewriteNode(
   options: TransformOptions,
   context: BuildContext,
 ): TransformResult {
-  const node = analyzeNode(facts, context);
+  const node = analyzeNode(facts, context, options);
   const target = options.target ?? 'auto';
   const site = detectStaticSite(node, context);
   if (site.kind === 'skip' && (target === 'auto' || target === 'nginx')) {
@@ -114,8 +138,26 @@ function rewriteNode(
     });
   }
   if (site.kind === 'static' && (target === 'auto' || target === 'nginx' || target === 'cgr')) {
+    const { isDevServer, needsBuildStep, servedBy } = site.site;
+    if (isDevServer && needsBuildStep && !options.devToProduction) {
+      return unchanged(facts.doc.source, {
+        rule: 'node/dev-server-start',
+        reason: `a development container: it runs the dev server "${servedBy}" and never builds the site for production`,
+        suggestion: `--dev-to-production builds it (${needsBuildStep}) and serves the files from nginx; or add RUN ${needsBuildStep} to the Dockerfile`,
+        line: startLine(facts),
+      });
+    }
     const variant = target === 'cgr' ? 'chainguard' : (options.nginx ?? 'alpine');
-    return finish(facts, staticNginx(node, site.site, options, variant, context));
+    const result = finish(facts, staticNginx(node, site.site, options, variant, context));
+    if (result.changed && isDevServer) {
+      result.warnings.push({
+        rule: 'static/dev-server-replaced',
+        reason: needsBuildStep
+          ? `--dev-to-production: the development server "${servedBy}" is replaced by the production build on nginx; check the site before shipping`
+          : `the development server "${servedBy}" is replaced by nginx serving the build the Dockerfile already makes; unknown paths still get index.html, as the dev server's history fallback did`,
+      });
+    }
+    return result;
   }
   if (target === 'nginx') {
     const why =
@@ -165,6 +207,7 @@ function rewriteGo(
   context: BuildContext,
 ): TransformResult {
   const go = analyzeGo(facts, context);
+  if (go.buildProblems.length > 0) return cannotBuild(facts.doc.source, go.buildProblems[0]);
   switch (options.target ?? 'auto') {
     case 'auto':
     case 'distroless':

@@ -9,8 +9,19 @@ export interface Note {
   reason: string;
 }
 
+/**
+ * Why a file was left alone, for a bulk user sorting skips: the original cannot build or start as
+ * it is, it is a development container, a rewrite could break the app at run time, or the tool
+ * does not handle this shape.
+ */
+export type SkipClass = 'cannot-build' | 'development' | 'unsafe' | 'unsupported';
+
 export interface Skip extends Note {
   suggestion?: string;
+  /** Set by the engine from the rule when the planner does not say (see skip-class.ts). */
+  class?: SkipClass;
+  /** 1-based line of the instruction concerned, when one is. */
+  line?: number;
 }
 
 /** A file the rewrite adds to the build context (e.g. nginx.conf), path relative to the context root. */
@@ -26,6 +37,8 @@ export interface TransformOptions {
   nginx?: NginxVariant;
   /** On multi-stage files, add a numeric non-root USER to a final stage that runs as root. */
   harden?: boolean;
+  /** Rewrite development containers (a dev server as the start command) into a production build. */
+  devToProduction?: boolean;
 }
 
 /**
@@ -35,6 +48,10 @@ export interface TransformOptions {
 export interface BuildContext {
   paths: string[];
   files: Record<string, string>;
+  /** Folders listed (`dist/`) but not walked (dependencies, build output): their contents are unknown. */
+  opaque?: string[];
+  /** The listing stopped at its limit: a path missing from it may still exist. */
+  truncated?: boolean;
 }
 
 export interface TransformResult {

@@ -141,6 +141,7 @@ describe('--format json schema', () => {
       ...NODE_APP,
       'multi/Dockerfile': MULTI,
       'bad/Dockerfile': 'RUN x\n',
+      'broken/Dockerfile': 'FROM node:22\nCOPY nothing.txt /app/\nCMD ["node", "/app/x.js"]\n',
       'same/Dockerfile':
         'FROM node:22 AS a\nRUN x\nFROM gcr.io/distroless/nodejs22-debian13\nUSER 65532\nCMD ["a.js"]\n',
     });
@@ -168,7 +169,11 @@ describe('--format json schema', () => {
 
 describe('--report', () => {
   it('writes a markdown pull-request summary with reasons, warnings to review and estimates', async () => {
-    const root = makeTree({ ...NODE_APP, 'multi/Dockerfile': MULTI });
+    const root = makeTree({
+      ...NODE_APP,
+      'multi/Dockerfile': MULTI,
+      'broken/Dockerfile': 'FROM node:22-alpine\nRUN apt-get update\nCMD ["node", "x.js"]\n',
+    });
     const r = await runCli(['--report', 'PR.md', '.'], root);
     expect(r.code).toBe(0);
     const md = fs.readFileSync(path.join(root, 'PR.md'), 'utf8');
@@ -178,6 +183,11 @@ describe('--report', () => {
       /`node:22` ~1120 MB \| `gcr\.io\/distroless\/nodejs22-debian13:nonroot` ~141 MB/,
     );
     expect(md).toContain('estimates');
+    expect(md).toContain('#### 1 cannot build as they are');
+    expect(md).toContain(
+      '| `broken/Dockerfile:2` | `common/package-manager-distro` | apt-get runs on node:22-alpine',
+    );
+    expect(md.indexOf('#### 1 cannot build')).toBeLessThan(md.indexOf('#### 1 not supported'));
     expect(md).toContain('| `multi/Dockerfile` | `common/already-multi-stage` |');
   });
 });

@@ -67,8 +67,27 @@ describe('dockerize-slim (dry run)', () => {
     const r = await runCli(['.'], makeTree({ Dockerfile: MULTI }));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('Dockerfile: skipped [common/already-multi-stage]');
-    expect(r.stderr).toContain('1 skipped (common/already-multi-stage: 1)');
+    expect(r.stderr).toContain('Dockerfile: skipped (unsupported) [common/already-multi-stage]');
+    expect(r.stderr).toContain('1 skipped (1 not supported [common/already-multi-stage: 1])');
+  });
+
+  it('groups skips by class in the summary, with the line at fault', async () => {
+    const root = makeTree({
+      ...NODE_APP,
+      'broken/Dockerfile': 'FROM node:22\nWORKDIR /app\nCOPY yarn.lock ./\nCMD ["node", "x.js"]\n',
+      'dev/package.json': JSON.stringify({ scripts: { dev: 'nodemon server.js' } }),
+      'dev/Dockerfile': 'FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["npm", "run", "dev"]\n',
+      'multi/Dockerfile': MULTI,
+    });
+    const r = await runCli(['.'], root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'broken/Dockerfile:3: skipped (cannot-build) [common/copy-source-missing] COPY yarn.lock',
+    );
+    expect(r.stderr).toContain('dev/Dockerfile:4: skipped (development) [node/dev-server-start]');
+    expect(r.stderr).toContain(
+      '3 skipped (1 cannot build as they are [common/copy-source-missing: 1]; 1 development containers [node/dev-server-start: 1]; 1 not supported [common/already-multi-stage: 1])',
+    );
   });
 
   it('reports a missing path, keeps going, and exits 2', async () => {
@@ -149,7 +168,7 @@ describe('dockerize-slim (dry run)', () => {
     const root = makeTree({ ...NODE_APP, 'old/Dockerfile': MULTI });
     const r = await runCli(['--format', 'json', '.'], root);
     const doc = JSON.parse(r.stdout);
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
     expect(doc.files.map((f: { path: string; status: string }) => [f.path, f.status])).toEqual([
       ['Dockerfile', 'changed'],
       ['old/Dockerfile', 'skipped'],
@@ -159,6 +178,17 @@ describe('dockerize-slim (dry run)', () => {
     );
     expect(doc.files[0].diff).toContain('+++ b/Dockerfile');
     expect(doc.summary).toMatchObject({ files: 2, changed: 1, skipped: 1, errors: 0 });
+    expect(doc.files[1].skipped).toMatchObject({
+      rule: 'common/already-multi-stage',
+      class: 'unsupported',
+      line: null,
+    });
+    expect(doc.summary.skippedByClass).toEqual({
+      'cannot-build': 0,
+      development: 0,
+      unsafe: 0,
+      unsupported: 1,
+    });
   });
 });
 

@@ -24,3 +24,9 @@ export function effectiveCommand(facts: StageFacts): EffectiveCommand {
   const words = [...entryWords, ...(cmd ?? [])];
   return words.length === 0 ? null : words;
 }
+
+/** The 1-based line of the instruction that starts the app (CMD, else ENTRYPOINT). */
+export function startLine(facts: StageFacts): number | undefined {
+  const ins = facts.cmd ?? facts.entrypoint;
+  return ins ? ins.getRange().start.line + 1 : undefined;
+}

@@ -16,6 +16,8 @@ import {
 } from './go-build';
 import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './go-sources';
 import { RunStep, StageFacts } from './stage';
+import { BuildProblem } from './buildability';
+import { goBuildProblems } from './go-buildability';
 
 export interface GolangBase {
   tag: string;
@@ -54,9 +56,15 @@ export interface GoFacts {
   runtimeOsPackages: string[];
   /** The build context listing (for files the code reads or writes). */
   contextPaths: readonly string[];
+  /** Why the original's Go build fails for certain with its own toolchain. */
+  buildProblems: BuildProblem[];
   start:
     | GoStart
-    | { skip: string; rule: 'go/start-command' | 'go/toolchain-at-runtime' | 'go/binary-path' };
+    | {
+        skip: string;
+        rule:
+          'go/start-command' | 'go/toolchain-at-runtime' | 'go/binary-path' | 'go/dev-server-start';
+      };
 }
 
 const BUILD_ONLY_OS = new Set([
@@ -114,6 +122,7 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
   const sources = scanGoSources(context.files);
   const gopath = stage.envValues.GOPATH ?? BUILDERS.golang.gopath;
   const builds: GoBuildStep[] = [];
+  const commands: Array<{ run: RunStep; cmd: GoCommand }> = [];
   const runtimeOsPackages: string[] = [];
   let cgoExplicitlyOff = /^0$/.test(stage.envValues.CGO_ENABLED ?? '');
   let cgoExplicitlyOn = /^1$/.test(stage.envValues.CGO_ENABLED ?? '');
@@ -127,6 +136,7 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
       }
     }
     for (const cmd of parseGoCommands(run.commands, run.workdir)) {
+      commands.push({ run, cmd });
       if (cmd.env.CGO_ENABLED === '0') cgoExplicitlyOff = true;
       if (cmd.env.CGO_ENABLED === '1') cgoExplicitlyOn = true;
       if (cmd.subcommand === 'build' || cmd.subcommand === 'install') {
@@ -154,6 +164,7 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
+    buildProblems: goBuildProblems(stage, base.version, base.tag, mod, commands, context),
     start: resolveGoStart(stage, builds, mod, gopath, mainPackageDirs(context.files)),
   };
 }
@@ -172,12 +183,6 @@ function resolveGoStart(
   let words: string[];
   if (Array.isArray(command)) {
     words = command;
-    if (words.length === 1 && /\s/.test(words[0])) {
-      return {
-        skip: `the exec-form command ${JSON.stringify(words)} is one string holding a whole command line, which Docker runs as a single program name`,
-        rule: 'go/start-command',
-      };
-    }
   } else {
     const split = splitShellWords(command.shell);
     if (!split.plain)
@@ -215,7 +220,13 @@ function resolveGoStart(
       rule: 'go/toolchain-at-runtime',
     };
   }
-  if (/^(gotestsum|dlv|air|reflex|CompileDaemon|gow)$/.test(posix.basename(program))) {
+  if (/^(air|reflex|CompileDaemon|gow|fresh|realize|gin)$/.test(posix.basename(program))) {
+    return {
+      skip: `a development container: ${program} rebuilds and restarts the app when its sources change`,
+      rule: 'go/dev-server-start',
+    };
+  }
+  if (/^(gotestsum|dlv)$/.test(posix.basename(program))) {
     return {
       skip: `${program} needs the Go toolchain or sources at runtime`,
       rule: 'go/toolchain-at-runtime',

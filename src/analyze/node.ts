@@ -1,6 +1,6 @@
 import { DockerizeError } from '../errors';
 import { NODE_FACTS } from '../templates';
-import type { BuildContext } from '../types';
+import type { BuildContext, TransformOptions } from '../types';
 import { effectiveCommand } from './command';
 import { analyzeNodeBase, NodeBase } from './node-image';
 import {
@@ -55,7 +55,11 @@ export function readPackageJson(context: BuildContext): PackageJson | null {
   }
 }
 
-export function analyzeNode(stage: StageFacts, context: BuildContext): NodeFacts {
+export function analyzeNode(
+  stage: StageFacts,
+  context: BuildContext,
+  options: TransformOptions = {},
+): NodeFacts {
   if (!stage.baseImage) throw new Error('analyzeNode needs a resolved base image');
   const base = analyzeNodeBase(stage.baseImage);
   const packageJson = readPackageJson(context);
@@ -95,7 +99,12 @@ export function analyzeNode(stage: StageFacts, context: BuildContext): NodeFacts
           rule: 'node/resolve-start-command',
           reason: 'the stage has no CMD or ENTRYPOINT, so the image would start a node REPL',
         }
-      : resolveStartCommand({ command, packageJson, paths: context.paths });
+      : resolveStartCommand({
+          command,
+          packageJson,
+          paths: context.paths,
+          devToProduction: options.devToProduction,
+        });
   return {
     stage,
     base,

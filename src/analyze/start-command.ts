@@ -28,6 +28,8 @@ export type StartCommand =
       /** How the command was found, for the edit's reason: `npm start -> scripts.start -> node server.js`. */
       trail: string[];
       init: InitWrapper | null;
+      /** The development tool the start ran through (nodemon, node --watch), dropped on request. */
+      devServer?: string;
     }
   | { ok: false; rule: RuleId; reason: string; suggestion?: string };
 
@@ -38,6 +40,8 @@ export interface StartInput {
   paths: readonly string[];
   /** The app folder's prefix inside the build context ('' for the context root). */
   appPrefix?: string;
+  /** --dev-to-production: a file watcher around node (nodemon, node --watch) becomes plain node. */
+  devToProduction?: boolean;
 }
 
 const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
@@ -129,7 +133,23 @@ function resolveWords(
   const shown = words.join(' ');
   const [program, ...args] = words;
   const name = basename(program);
-  if (name === 'node' || name === 'nodejs') return nodeInvocation(args, [...trail, shown]);
+  if (name === 'node' || name === 'nodejs') {
+    if (input.devToProduction && args.some((a) => /^--watch/.test(a))) {
+      const kept = args.filter(
+        (a, i) => !/^--watch/.test(a) && !/^--watch-path$/.test(args[i - 1] ?? ''),
+      );
+      const plain = nodeInvocation(kept, [...trail, shown, `node ${kept.join(' ')}`]);
+      return plain.ok ? { ...plain, devServer: 'node --watch' } : plain;
+    }
+    return nodeInvocation(args, [...trail, shown]);
+  }
+  if (name === 'nodemon' && input.devToProduction) {
+    const script = nodemonScript(args);
+    if (script) {
+      const plain = nodeInvocation(script, [...trail, shown, `node ${script.join(' ')}`]);
+      return plain.ok ? { ...plain, devServer: 'nodemon' } : plain;
+    }
+  }
   if (/\.(c|m)?js$/.test(program) || program.startsWith('-')) {
     // The node image's docker-entrypoint.sh runs `node` for a script or a flag.
     return nodeInvocation(words, [...trail, shown, `node ${shown}`]);
@@ -197,10 +217,13 @@ function resolveWords(
     );
   }
   if (DEV_TOOLS.has(name)) {
+    const convertible = name === 'nodemon' && nodemonScript(args) !== null;
     return fail(
       'node/dev-server-start',
-      `${shown} runs a development server (${name}), not a production start`,
-      'build in a RUN step and start the built output with node',
+      `a development container: ${shown} runs a development server (${name}), not a production start`,
+      convertible
+        ? '--dev-to-production starts the same script with node instead'
+        : 'build in a RUN step and start the built output with node',
     );
   }
   return fail(
@@ -208,6 +231,38 @@ function resolveWords(
     `${shown} is not a node command this tool can resolve`,
     'use CMD ["node", "<script>"]',
   );
+}
+
+// nodemon flags that take a value; any other flag is a switch. --exec runs another program.
+const NODEMON_VALUE_FLAGS = new Set([
+  '-w',
+  '--watch',
+  '-e',
+  '--ext',
+  '-i',
+  '--ignore',
+  '-d',
+  '--delay',
+  '--signal',
+  '-x',
+  '--exec',
+  '--config',
+]);
+
+/** The node arguments nodemon would run (`nodemon --watch src server.js` -> server.js), or null. */
+function nodemonScript(args: string[]): string[] | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-x' || a === '--exec') return null;
+    if (a === '--') return args.slice(i + 1).length > 0 ? args.slice(i + 1) : null;
+    if (NODEMON_VALUE_FLAGS.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return /\.(c|m)?js$/.test(a) ? args.slice(i) : null;
+  }
+  return null;
 }
 
 function nodeInvocation(args: string[], trail: string[]): StartCommand {
@@ -285,11 +340,11 @@ function packageScript(
   if (extra.some((e) => e.startsWith('-') && manager === 'npm' && !args.includes('--'))) {
     extra = extra.filter((e) => !e.startsWith('-'));
   }
-  if (DEV_SCRIPTS.has(scriptName)) {
+  if (DEV_SCRIPTS.has(scriptName) && !input.devToProduction) {
     return fail(
       'node/dev-server-start',
-      `the start command runs the "${scriptName}" script, a development server`,
-      'add a production start script',
+      `a development container: the start command runs the "${scriptName}" script, a development server`,
+      'add a production start script, or try --dev-to-production',
     );
   }
   const pkg = input.packageJson;

@@ -18,6 +18,8 @@ export interface StaticSite {
   servedBy: string;
   /** The build step is missing from the Dockerfile (the original ran a dev server): one must be added. */
   needsBuildStep: string | null;
+  /** The original served the site with the framework's development server. */
+  isDevServer: boolean;
   /** ENV names a Node server read at runtime; nginx does not need them. */
   runtimeEnv: string[];
 }
@@ -265,13 +267,12 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
     site: {
       framework,
       outDir: posix.resolve(appDir, dir),
-      spa:
-        served.spa ||
-        (served.dev && hasRouter) ||
-        (hasRouter && served.by.startsWith('vite preview')),
+      // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
+      spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
       port,
       servedBy: served.by,
       needsBuildStep,
+      isDevServer: served.dev,
       runtimeEnv: ['PORT', 'HOST', 'NODE_ENV'].filter((n) => n in facts.stage.envValues),
     },
   };

@@ -14,6 +14,7 @@ export interface CliOptions {
   user?: string;
   nginx?: NginxVariant;
   harden: boolean;
+  devToProduction: boolean;
   format: 'text' | 'diff' | 'json';
   report?: string;
   color?: boolean;
@@ -140,6 +141,7 @@ export function parseArgs(
     user: parsed.user as string | undefined,
     nginx: parsed.nginx as NginxVariant | undefined,
     harden: Boolean(parsed.harden),
+    devToProduction: Boolean(parsed.devToProduction),
     format: parsed.format as CliOptions['format'],
     report: parsed.report as string | undefined,
     color: parsed.color as boolean | undefined,

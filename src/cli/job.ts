@@ -13,6 +13,7 @@ export interface JobSettings {
   user?: string;
   nginx?: NginxVariant;
   harden: boolean;
+  devToProduction: boolean;
   context?: string;
   /** A --config file, already read and checked; otherwise each file's nearest config applies. */
   explicitConfig: RepoConfig | null;
@@ -30,6 +31,7 @@ export function effectiveOptions(
     user: settings.user ?? config?.user,
     nginx: settings.nginx ?? config?.nginx ?? 'alpine',
     harden: settings.harden,
+    devToProduction: settings.devToProduction,
   };
 }
 

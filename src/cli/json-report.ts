@@ -1,8 +1,9 @@
 import path from 'path';
 import type { Io } from './io';
 import { displayPath, FileOutcome } from './process-file';
+import { classOfSkip, SKIP_CLASSES } from '../skip-class';
 
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 2;
 
 /** The `--format json` document; its shape is fixed by schema/result.schema.json (versioned). */
 export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io) {
@@ -18,8 +19,10 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io)
       skipped: r?.skipped
         ? {
             rule: r.skipped.rule,
+            class: classOfSkip(r.skipped),
             reason: r.skipped.reason,
             suggestion: r.skipped.suggestion ?? null,
+            line: r.skipped.line ?? null,
           }
         : null,
       error: o.error ? { code: o.error.code, message: o.error.message } : null,
@@ -39,6 +42,12 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io)
       changed: count('changed'),
       unchanged: count('unchanged'),
       skipped: count('skipped'),
+      skippedByClass: Object.fromEntries(
+        SKIP_CLASSES.map((c) => [
+          c,
+          outcomes.filter((o) => o.result?.skipped && classOfSkip(o.result.skipped) === c).length,
+        ]),
+      ),
       errors: count('error'),
       elapsedMs: Math.round(elapsedMs),
     },

@@ -66,6 +66,13 @@ export const OPTIONS: OptionSpec[] = [
       'on multi-stage files, add a numeric non-root USER (and numeric --chown) to a final stage that runs as root',
   },
   {
+    name: 'dev-to-production',
+    type: 'boolean',
+    default: false,
+    describe:
+      'rewrite development containers (a dev server such as react-scripts start, ng serve or nodemon as the start command) into a production build; review the result',
+  },
+  {
     name: 'format',
     type: 'string',
     choices: ['text', 'diff', 'json'],

@@ -6,8 +6,13 @@ import type { Io } from './io';
 /** Lists the build context (names only, bounded) and reads the files the analysis asks for. */
 export function readBuildContext(root: string, io: Io): BuildContext {
   const paths: string[] = [];
+  const opaque: string[] = [];
+  let truncated = false;
   const walk = (dir: string, prefix: string) => {
-    if (paths.length >= CONTEXT_LIMITS.maxListed) return;
+    if (paths.length >= CONTEXT_LIMITS.maxListed) {
+      truncated = true;
+      return;
+    }
     let entries;
     try {
       entries = io.fs.readdirSync(dir, { withFileTypes: true });
@@ -16,13 +21,15 @@ export function readBuildContext(root: string, io: Io): BuildContext {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      if (paths.length >= CONTEXT_LIMITS.maxListed) return;
+      if (paths.length >= CONTEXT_LIMITS.maxListed) {
+        truncated = true;
+        return;
+      }
       const rel = prefix + e.name;
       if (e.isDirectory()) {
-        if (!isSkippedContextDir(e.name)) {
-          paths.push(rel + '/');
-          walk(path.join(dir, e.name), rel + '/');
-        }
+        paths.push(rel + '/');
+        if (isSkippedContextDir(e.name)) opaque.push(rel + '/');
+        else walk(path.join(dir, e.name), rel + '/');
       } else {
         paths.push(rel);
       }
@@ -42,5 +49,5 @@ export function readBuildContext(root: string, io: Io): BuildContext {
       // the analysis then says what it missed.
     }
   }
-  return { paths, files };
+  return { paths, files, opaque, truncated };
 }

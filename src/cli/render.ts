@@ -1,6 +1,7 @@
 import { structuredPatch } from 'diff';
 import type { Note, Skip } from '../types';
 import type { Colors } from './colors';
+import { classOfSkip } from '../skip-class';
 
 /** A git-style unified diff of one file (`a/` and `b/` prefixes, three lines of context). */
 export function unifiedDiff(
@@ -44,7 +45,8 @@ export function formatNotes(edits: Note[], warnings: Note[], colors: Colors): st
 
 export function formatSkip(displayPath: string, skip: Skip, colors: Colors): string {
   const hint = skip.suggestion ? ` (try: ${skip.suggestion})` : '';
-  return `${displayPath}: ${colors.yellow('skipped')} [${skip.rule}] ${skip.reason}${hint}\n`;
+  const where = skip.line !== undefined ? `:${skip.line}` : '';
+  return `${displayPath}${where}: ${colors.yellow('skipped')} (${classOfSkip(skip)}) [${skip.rule}] ${skip.reason}${hint}\n`;
 }
 
 /** Colors a plain unified diff (as unifiedDiff writes it with no colors) line by line. */

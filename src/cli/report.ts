@@ -2,6 +2,7 @@ import path from 'path';
 import SIZES from '../../templates/image-sizes.json';
 import type { Io } from './io';
 import type { FileOutcome } from './process-file';
+import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
 
 interface SizeEstimate {
   mb: number;
@@ -68,12 +69,26 @@ export function markdownReport(outcomes: FileOutcome[], io: Io): string {
     }
   }
   if (skipped.length > 0) {
-    lines.push('### Left unchanged', '', '| file | rule | reason |', '|---|---|---|');
-    for (const o of skipped)
+    lines.push('### Left unchanged', '');
+    for (const c of SKIP_CLASSES) {
+      const group = skipped.filter((o) => classOfSkip(o.result!.skipped!) === c);
+      if (group.length === 0) continue;
       lines.push(
-        `| \`${o.display}\` | \`${o.result!.skipped!.rule}\` | ${o.result!.skipped!.reason.replace(/\|/g, '\\|')} |`,
+        `#### ${group.length} ${SKIP_CLASS_LABELS[c]}`,
+        '',
+        '| file | rule | reason | what to change |',
+        '|---|---|---|---|',
       );
-    lines.push('');
+      for (const o of group) {
+        const skip = o.result!.skipped!;
+        const cell = (t: string) => t.replace(/\|/g, '\\|');
+        const where = skip.line !== undefined ? `:${skip.line}` : '';
+        lines.push(
+          `| \`${o.display}${where}\` | \`${skip.rule}\` | ${cell(skip.reason)} | ${cell(skip.suggestion ?? '')} |`,
+        );
+      }
+      lines.push('');
+    }
   }
   if (errors.length > 0) {
     lines.push('### Errors', '');

@@ -11,6 +11,7 @@ import { toJsonReport } from './json-report';
 import { Pool } from './pool';
 import { displayPath, FileOutcome } from './process-file';
 import { colorizeDiff, formatNotes, formatSkip } from './render';
+import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
 import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
@@ -74,6 +75,7 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     user: options.user,
     nginx: options.nginx,
     harden: options.harden,
+    devToProduction: options.devToProduction,
     context: options.context,
     explicitConfig: explicit,
     lean: !options.write && !options.interactive,
@@ -228,18 +230,23 @@ export function summaryLine(
   options: Pick<CliOptions, 'write'>,
 ): string {
   const count = (s: string) => outcomes.filter((o) => o.status === s).length;
-  const reasons = new Map<string, number>();
-  for (const o of outcomes) {
-    if (o.status === 'skipped') {
-      const rule = o.result!.skipped!.rule;
-      reasons.set(rule, (reasons.get(rule) ?? 0) + 1);
-    }
-  }
   const skipped = count('skipped');
-  const detail = [...reasons]
-    .sort()
-    .map(([r, n]) => `${r}: ${n}`)
-    .join(', ');
+  const detail = SKIP_CLASSES.map((c) => {
+    const rules = new Map<string, number>();
+    for (const o of outcomes) {
+      const skip = o.status === 'skipped' ? o.result!.skipped! : null;
+      if (skip && classOfSkip(skip) === c) rules.set(skip.rule, (rules.get(skip.rule) ?? 0) + 1);
+    }
+    const n = [...rules.values()].reduce((a, b) => a + b, 0);
+    if (n === 0) return null;
+    const list = [...rules]
+      .sort()
+      .map(([r, k]) => `${r}: ${k}`)
+      .join(', ');
+    return `${n} ${SKIP_CLASS_LABELS[c]} [${list}]`;
+  })
+    .filter((d) => d !== null)
+    .join('; ');
   const changedWord = options.write ? 'rewritten' : 'would change';
   const errors = count('error');
   return `dockerize-slim: ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ${count('changed')} ${changedWord}, ${count('unchanged')} unchanged, ${skipped} skipped${skipped ? ` (${detail})` : ''}, ${errors} error${errors === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(2)}s`;

@@ -34,7 +34,12 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
   for (const file of found.files) {
     const outcome = processFile(
       file,
-      { target: options.target, user: options.user, nginx: options.nginx },
+      {
+        target: options.target,
+        user: options.user,
+        nginx: options.nginx,
+        devToProduction: options.devToProduction,
+      },
       options.context,
       io,
     );

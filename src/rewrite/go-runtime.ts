@@ -1,5 +1,6 @@
 import posix from 'path/posix';
 import { GoBuildStep, GoFacts, GoStart } from '../analyze/go';
+import { startLine } from '../analyze/command';
 import { Healthcheck } from 'dockerfile-ast';
 import { Change, execArray, TextEdit } from '../edit';
 import { execFormOf, rangeOffsets } from '../parse';
@@ -47,7 +48,11 @@ export function planGoRewrite(
       `${facts.base.tag} builds through ONBUILD triggers that this tool cannot see`,
       'use golang:<version> with explicit COPY and go build steps',
     );
-  if ('skip' in facts.start) return fail(facts.start.rule, facts.start.skip);
+  if ('skip' in facts.start)
+    return {
+      ok: false,
+      skip: { rule: facts.start.rule, reason: facts.start.skip, line: startLine(stage) },
+    };
   const start: GoStart = facts.start;
   const workdir = stage.workdir ?? BUILDERS.golang.workdir;
   const build = facts.builds.find((b) => b.binary === start.binary);

@@ -1,4 +1,5 @@
 import { NodeFacts } from '../analyze/node';
+import { startLine } from '../analyze/command';
 import { Change, execArray, instructionText, LineWriter } from '../edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
 import type { Note, TransformOptions } from '../types';
@@ -39,6 +40,7 @@ export function planNodeRewrite(
         rule: facts.start.rule,
         reason: facts.start.reason,
         suggestion: facts.start.suggestion,
+        line: startLine(stage),
       },
     };
   }
@@ -61,6 +63,12 @@ export function planNodeRewrite(
   });
   const w = split.writer;
   const warnings: Note[] = [...profile.warnings, ...user.warnings];
+  if (start.devServer) {
+    warnings.push({
+      rule: 'node/dev-server-start',
+      reason: `--dev-to-production: ${start.devServer} (restarts on file changes) is replaced by plain node; check the app starts without it`,
+    });
+  }
   const changes: Change[] = [...split.changes];
   const install = lockfileInstall(facts);
   changes.push(...install.changes);

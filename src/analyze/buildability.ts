@@ -1,0 +1,203 @@
+import posix from 'path/posix';
+import ignore from 'ignore';
+import { expandVariables, ImageRef, officialOrMirrored } from '../image-ref';
+import { execFormOf } from '../parse';
+import { roughWords, splitCommandList } from '../shell-words';
+import type { BuildContext, Note, RuleId } from '../types';
+import { effectiveCommand } from './command';
+import { parseDockerIgnore } from './dockerignore';
+import { StageFacts } from './stage';
+
+/** A reason the original Dockerfile cannot build or start as it is, known for certain. */
+export interface BuildProblem {
+  rule: RuleId;
+  reason: string;
+  /** 1-based line of the instruction at fault. */
+  line: number;
+  suggestion: string;
+}
+
+export interface Buildability {
+  problems: BuildProblem[];
+  /** Sources missing from the context that .gitignore lists: built on the host before docker build. */
+  hostBuilt: Note[];
+}
+
+export type OsFamily = 'debian' | 'alpine';
+
+const DEBIAN_IMAGES = new Set(['debian', 'ubuntu', 'buildpack-deps']);
+
+/** The distribution an image is built on, when its name and tag say so for certain. */
+export function osFamilyOf(ref: ImageRef): OsFamily | null {
+  const name = officialOrMirrored(ref);
+  const tag = ref.tag ?? 'latest';
+  if (name === 'alpine') return 'alpine';
+  if (name !== null && DEBIAN_IMAGES.has(name)) return 'debian';
+  if (name !== 'node' && name !== 'golang') return null;
+  if (/alpine/.test(tag)) return 'alpine';
+  if (/windows|nanoserver/.test(tag)) return null;
+  return 'debian';
+}
+
+export function lineOf(ins: { getRange(): { start: { line: number } } }): number {
+  return ins.getRange().start.line + 1;
+}
+
+/**
+ * What makes the original fail for certain, from the Dockerfile and the listing of its context
+ * alone: COPY sources that are not there, the other distribution's package manager, and exec-form
+ * commands whose one element holds a whole command line.
+ */
+export function checkBuildability(facts: StageFacts, context: BuildContext): Buildability {
+  const problems: BuildProblem[] = [];
+  const hostBuilt: Note[] = [];
+  checkCopySources(facts, context, problems, hostBuilt);
+  checkPackageManagers(facts, problems);
+  checkExecForm(facts, context, problems);
+  return { problems, hostBuilt };
+}
+
+function checkCopySources(
+  facts: StageFacts,
+  context: BuildContext,
+  problems: BuildProblem[],
+  hostBuilt: Note[],
+): void {
+  if (context.paths.length === 0 || context.truncated) return;
+  const listed = new Set(context.paths);
+  // A Dockerfile-specific ignore file (Dockerfile.dockerignore) replaces .dockerignore; which
+  // one BuildKit reads depends on the Dockerfile's name, so neither is trusted then.
+  const specificIgnore = context.paths.some(
+    (p) => !p.includes('/') && p.endsWith('.dockerignore') && p !== '.dockerignore',
+  );
+  const dockerignore =
+    !specificIgnore && context.files['.dockerignore'] !== undefined
+      ? parseDockerIgnore(context.files['.dockerignore'])
+      : null;
+  const gitignore =
+    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+  const opaque = context.opaque ?? [];
+  const vars = { ...facts.globalArgs, ...facts.envValues };
+  for (const copy of facts.copies) {
+    if (copy.fromStage !== null || copy.isHeredoc) continue;
+    for (const raw of copy.sources) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) || raw.startsWith('git@')) continue;
+      const expanded = raw.includes('$') ? expandVariables(raw, vars) : raw;
+      if (expanded === null || /[*?[\\]/.test(expanded)) continue;
+      // BuildKit resolves sources inside the context: a leading / or ../ stays at its root.
+      const rel = posix
+        .normalize('/' + expanded)
+        .slice(1)
+        .replace(/\/$/, '');
+      if (rel === '' || opaque.some((o) => rel === o.replace(/\/$/, '') || rel.startsWith(o)))
+        continue;
+      const exists = listed.has(rel) || listed.has(rel + '/');
+      const line = lineOf(copy.ins);
+      if (!exists) {
+        if (gitignore?.ignores(rel) || gitignore?.ignores(rel + '/')) {
+          hostBuilt.push({
+            rule: 'common/host-built-source',
+            reason: `${raw} is not in the repository (.gitignore lists it), so it must be built on the host before docker build; the rewrite copies it the same way`,
+          });
+          continue;
+        }
+        problems.push({
+          rule: 'common/copy-source-missing',
+          reason: `${copy.keyword} ${raw}: there is no ${rel} in the build context, so docker build fails ("${rel}": not found)`,
+          line,
+          suggestion: `add ${rel} to the repository or remove it from the ${copy.keyword}`,
+        });
+        continue;
+      }
+      if (dockerignore?.isExcluded(rel)) {
+        const isDir = listed.has(rel + '/');
+        if (isDir && dockerignore.mayReinclude(rel)) continue;
+        problems.push({
+          rule: 'common/copy-source-missing',
+          reason: `${copy.keyword} ${raw}: .dockerignore excludes ${rel}, so it is not in the build context and docker build fails`,
+          line,
+          suggestion: `remove ${rel} from .dockerignore or from the ${copy.keyword}`,
+        });
+      }
+    }
+  }
+}
+
+const APT = new Set(['apt-get', 'apt', 'aptitude', 'dpkg']);
+const CONDITIONAL = /\|\||\bif\b|\bcommand\s+-v\b|\bwhich\b|\bcase\b|\btype\s/;
+
+function checkPackageManagers(facts: StageFacts, problems: BuildProblem[]): void {
+  const family = facts.baseImage ? osFamilyOf(facts.baseImage) : null;
+  if (family === null) return;
+  for (const run of facts.runs) {
+    // A command guarded by ||, if or command -v may be skipped on this distribution.
+    if (CONDITIONAL.test(run.text)) continue;
+    for (const cmd of splitCommandList(run.text)) {
+      const words = roughWords(cmd).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+      const tool = words[0] === 'sudo' ? words[1] : words[0];
+      const wrong =
+        (family === 'alpine' && tool !== undefined && APT.has(tool)) ||
+        (family === 'debian' && tool === 'apk');
+      if (!wrong) continue;
+      const line = lineOf(run.ins);
+      const distro = family === 'alpine' ? 'Alpine' : 'Debian';
+      problems.push({
+        rule: 'common/package-manager-distro',
+        reason: `${tool} runs on ${facts.baseImage!.raw}, which is ${distro}-based and has no ${tool} (${family === 'alpine' ? 'it uses apk' : 'it uses apt-get'}), so the RUN fails`,
+        line,
+        suggestion:
+          family === 'alpine'
+            ? `use apk add on the alpine image, or a Debian tag of ${facts.baseImage!.repository}`
+            : `use apt-get install on this image, or an -alpine tag`,
+      });
+      break;
+    }
+  }
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+const NODE_CODE_FLAGS = new Set(['-e', '--eval', '-p', '--print']);
+
+/** Exec-form words whose one element holds what was meant as several arguments. */
+function checkExecForm(facts: StageFacts, context: BuildContext, problems: BuildProblem[]): void {
+  const command = effectiveCommand(facts);
+  if (!Array.isArray(command) || command.length === 0) return;
+  const ins = facts.cmd ?? facts.entrypoint;
+  if (!ins || execFormOf(facts.doc, ins) === null) return;
+  const line = lineOf(ins);
+  const fail = (what: string, consequence: string) =>
+    problems.push({
+      rule: 'common/exec-form-one-string',
+      reason: `exec form passes ${JSON.stringify(what)} as one argument, so ${consequence}`,
+      line,
+      suggestion: `split it into one array element per word: ${JSON.stringify(command.flatMap((w) => (w === what ? w.trim().split(/\s+/) : [w])))}`,
+    });
+  const [program, ...args] = command;
+  // A script whose file name has spaces is fine when such a file is in the context.
+  const exists = (p: string) => context.paths.some((q) => q === p || q.endsWith('/' + p));
+  if (/\s/.test(program.trim())) {
+    fail(program, `Docker looks for a program of that name and the container cannot start`);
+    return;
+  }
+  const name = posix.basename(program);
+  if (SHELLS.has(name)) return;
+  if (name === 'node' || name === 'nodejs') {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (NODE_CODE_FLAGS.has(a)) return;
+      if (!/\s/.test(a.trim())) {
+        if (!a.startsWith('-')) return;
+        continue;
+      }
+      if (a.startsWith('-')) fail(a, `node stops with "bad option" and the container exits`);
+      else if (!exists(a)) fail(a, `node looks for a script of that name and exits`);
+      return;
+    }
+    return;
+  }
+  if (name === 'npm' || name === 'yarn' || name === 'pnpm') {
+    const script = args[0] === 'run' || args[0] === 'run-script' ? args[1] : args[0];
+    if (script !== undefined && /\s/.test(script.trim()))
+      fail(script, `${name} finds no script of that name and the container exits`);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * .dockerignore matching as BuildKit does it (moby/patternmatcher): patterns are anchored at the
+ * context root (unlike .gitignore), `**` spans folders, `*` and `?` stay inside one, a pattern
+ * that matches a folder excludes everything below it, `!` re-includes, and the last match wins.
+ */
+export interface DockerIgnore {
+  isExcluded(path: string): boolean;
+  /** Whether some `!` pattern could re-include a path below `dir` (then the folder is not gone). */
+  mayReinclude(dir: string): boolean;
+}
+
+interface Pattern {
+  negate: boolean;
+  re: RegExp;
+  text: string;
+}
+
+export function parseDockerIgnore(text: string): DockerIgnore {
+  const patterns: Pattern[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1).trim();
+    line = cleanPath(line);
+    if (line === '') continue;
+    patterns.push({ negate, re: patternRegExp(line), text: line });
+  }
+  const matches = (p: Pattern, path: string) => {
+    if (p.re.test(path)) return true;
+    // A pattern that matches a parent folder matches everything inside it.
+    let i = path.indexOf('/');
+    while (i > 0) {
+      if (p.re.test(path.slice(0, i))) return true;
+      i = path.indexOf('/', i + 1);
+    }
+    return false;
+  };
+  return {
+    isExcluded(path: string): boolean {
+      const clean = cleanPath(path);
+      let excluded = false;
+      for (const p of patterns) if (matches(p, clean)) excluded = !p.negate;
+      return excluded;
+    },
+    mayReinclude(dir: string): boolean {
+      const clean = cleanPath(dir);
+      return patterns.some(
+        (p) => p.negate && (p.text.startsWith(clean + '/') || /[*?[]/.test(p.text)),
+      );
+    },
+  };
+}
+
+/** filepath.Clean on a slash path, relative to the context root. */
+function cleanPath(p: string): string {
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function patternRegExp(pattern: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '*') {
+      if (pattern[i + 1] === '*') {
+        i++;
+        // `**/` matches zero or more folders; a trailing `**` matches everything.
+        if (pattern[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        const body = pattern
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else if (ch === '\\' && i + 1 < pattern.length) {
+      re += escapeRegExp(pattern[++i]);
+    } else re += escapeRegExp(ch);
+  }
+  return new RegExp(re + '$');
+}
+
+function escapeRegExp(ch: string): string {
+  return /[.+^${}()|\\/\]]/.test(ch) ? '\\' + ch : ch;
+}

@@ -1,0 +1,126 @@
+import type { BuildContext } from '../types';
+import { BuildProblem, lineOf } from './buildability';
+import { GoCommand } from './go-build';
+import { GoMod } from './go-sources';
+import { RunStep, StageFacts } from './stage';
+
+export interface GoVersion {
+  minor: number;
+  patch: number | null;
+}
+
+/** `1.21.3` -> {21, 3}; `1.22` -> {22, null}; anything else (floating tags) -> null. */
+export function parseGoVersion(text: string | null): GoVersion | null {
+  const m = text ? /^1\.(\d+)(?:\.(\d+))?$/.exec(text) : null;
+  return m ? { minor: Number(m[1]), patch: m[2] === undefined ? null : Number(m[2]) } : null;
+}
+
+const FLOATING = /^(latest|alpine[\d.]*|bookworm|bullseye|trixie|buster)?$/;
+
+/**
+ * Go builds that fail for certain with the image's toolchain: package-mode builds without a
+ * go.mod where the toolchain is in module mode (1.16 and later unless GO111MODULE says otherwise),
+ * `go get` outside a module (1.18 and later), and a go.mod asking for a newer Go than the image
+ * has while GOTOOLCHAIN=local (the golang images' setting since 1.21) forbids switching.
+ */
+export function goBuildProblems(
+  stage: StageFacts,
+  imageVersion: string | null,
+  imageTag: string,
+  mod: GoMod | null,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  context: BuildContext,
+): BuildProblem[] {
+  const problems: BuildProblem[] = [];
+  const version = parseGoVersion(imageVersion);
+  const isLatest = imageVersion === null && FLOATING.test(imageTag);
+  const moduleModeByDefault = isLatest || (version !== null && version.minor >= 16);
+  const contextKnown = !context.truncated && context.paths.length > 0;
+  const hasGoMod =
+    !contextKnown ||
+    (context.opaque ?? []).length > 0 ||
+    context.paths.some((p) => p === 'go.mod' || p.endsWith('/go.mod'));
+  let modInit = false;
+  for (const { run, cmd } of commands) {
+    if (cmd.subcommand === 'mod' && cmd.packages[0] === 'init') modInit = true;
+    if (hasGoMod || modInit || !moduleModeByDefault) continue;
+    const setting = cmd.env.GO111MODULE ?? stage.envValues.GO111MODULE ?? '';
+    if (setting !== '' && setting !== 'on') continue;
+    const line = lineOf(run.ins);
+    if (cmd.subcommand === 'get' && (isLatest || version!.minor >= 18)) {
+      problems.push({
+        rule: 'go/get-outside-module',
+        reason: `go get runs in module mode with no go.mod in the build context; Go ${imageVersion ?? imageTag} stops with "go.mod file not found" ('go get' is no longer supported outside a module)`,
+        line,
+        suggestion:
+          'add a go.mod (go mod init) and build with go build, or use go install pkg@version',
+      });
+      return problems;
+    }
+    const packageMode =
+      (cmd.subcommand === 'build' || cmd.subcommand === 'install' || cmd.subcommand === 'mod') &&
+      !(cmd.packages.length > 0 && cmd.packages.every((p) => p.endsWith('.go') || p.includes('@')));
+    if (packageMode) {
+      problems.push({
+        rule: 'go/no-go-mod',
+        reason: `go ${cmd.subcommand} builds a package in module mode (the default of Go ${imageVersion ?? imageTag}) and the build context has no go.mod, so it stops with "go.mod file not found"`,
+        line,
+        suggestion:
+          'add a go.mod to the repository (go mod init), or set ENV GO111MODULE=off for a GOPATH build',
+      });
+      return problems;
+    }
+  }
+  const wanted = parseGoVersion(mod?.go ?? null);
+  const toolchain = stage.envValues.GOTOOLCHAIN ?? 'local';
+  const builds = commands.filter((c) =>
+    ['build', 'install', 'mod', 'run', 'test', 'vet', 'generate'].includes(c.cmd.subcommand),
+  );
+  if (
+    wanted &&
+    version &&
+    version.minor >= 21 &&
+    toolchain === 'local' &&
+    builds.length > 0 &&
+    isCopied(stage, 'go.mod') &&
+    (wanted.minor > version.minor ||
+      (wanted.minor === version.minor &&
+        wanted.patch !== null &&
+        version.patch !== null &&
+        wanted.patch > version.patch))
+  ) {
+    const first = builds.find((c) => (c.cmd.env.GOTOOLCHAIN ?? 'local') === 'local');
+    if (first) {
+      const line = lineOf(first.run.ins);
+      problems.push({
+        rule: 'go/toolchain-too-old',
+        reason: `go.mod asks for go ${mod!.go} and the image has Go ${imageVersion}; with GOTOOLCHAIN=local (the golang image's setting) go refuses to build ("go.mod requires go >= ${mod!.go}")`,
+        line,
+        suggestion: `use golang:${mod!.go!.split('.').slice(0, 2).join('.')} or newer, or lower the go line of go.mod`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Whether a COPY from the context brings `name` (at the context root) into the image. */
+function isCopied(stage: StageFacts, name: string): boolean {
+  return stage.copies.some(
+    (c) =>
+      c.fromStage === null &&
+      c.sources.some((s) => {
+        const clean = s.replace(/^\.?\//, '').replace(/\/$/, '');
+        if (clean === '' || clean === '.' || clean === name) return true;
+        if (!/[*?[]/.test(clean)) return false;
+        const re = new RegExp(
+          '^' +
+            clean
+              .replace(/[.+^${}()|\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]') +
+            '$',
+        );
+        return re.test(name);
+      }),
+  );
+}
