@@ -5,6 +5,9 @@
 const EXACT = new Set([
   'package.json',
   'yarn.lock',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
   'tsconfig.json',
   'angular.json',
   'go.mod',
@@ -17,14 +20,33 @@ const PATTERNS = [
   /^gatsby-config\.(js|ts)$/,
   /\.go$/,
 ];
+/** The app's own JavaScript and TypeScript, for what it reads, writes, spawns and listens on. */
+const NODE_SOURCE = /\.(c|m)?[jt]sx?$/;
+const NOT_APP_SOURCE =
+  /(\.d\.ts|\.(test|spec|stories)\.[cm]?[jt]sx?|\.config\.[cm]?[jt]s|\.min\.js)$/;
+const LOCKFILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+]);
 
 export const CONTEXT_LIMITS = {
   /** Files listed from the context at most (names only). */
   maxListed: 20000,
-  /** Go sources read at most, and the size of any one file read. */
+  /** Go sources and Node sources read at most, and the size of any one file read. */
   maxGoFiles: 2000,
+  maxNodeFiles: 2000,
   maxFileBytes: 1024 * 1024,
+  /** Lockfiles are read up to this size (large monorepo lockfiles are several MiB). */
+  maxLockfileBytes: 32 * 1024 * 1024,
 };
+
+/** The most bytes of a context file the caller should read. */
+export function readLimitFor(path: string): number {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return LOCKFILES.has(name) ? CONTEXT_LIMITS.maxLockfileBytes : CONTEXT_LIMITS.maxFileBytes;
+}
 
 const SKIP_DIRS = new Set([
   '.git',
@@ -44,6 +66,7 @@ export function isSkippedContextDir(name: string): boolean {
 export function selectContextFiles(paths: readonly string[]): string[] {
   const picked: string[] = [];
   let goFiles = 0;
+  let nodeFiles = 0;
   for (const p of paths) {
     const name = p.slice(p.lastIndexOf('/') + 1);
     const atRoot = !p.includes('/');
@@ -56,6 +79,14 @@ export function selectContextFiles(paths: readonly string[]): string[] {
     ) {
       picked.push(p);
       goFiles++;
+    } else if (
+      NODE_SOURCE.test(name) &&
+      !NOT_APP_SOURCE.test(name) &&
+      !/(^|\/)(__tests__|test|tests|__mocks__)\//.test(p) &&
+      nodeFiles < CONTEXT_LIMITS.maxNodeFiles
+    ) {
+      picked.push(p);
+      nodeFiles++;
     }
   }
   return picked;

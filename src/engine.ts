@@ -129,6 +129,20 @@ function rewriteNode(
   context: BuildContext,
 ): TransformResult {
   const node = analyzeNode(facts, context, options);
+  const lockless = node.installLocks.find((l) => l.frozen && !l.present);
+  if (lockless) {
+    const line = lockless.run.ins.getRange().start.line + 1;
+    return unchanged(facts.doc.source, {
+      rule: 'node/lockfile-missing',
+      reason: lockless.lockName
+        ? `the install on line ${line} needs ${lockless.lockName}, which is not copied into the image before it, so it stops`
+        : `the install on line ${line} needs a lockfile and the build context has none, so it stops`,
+      suggestion: lockless.lockName
+        ? `copy ${lockless.lockName} before the install (COPY package*.json ./)`
+        : 'commit the lockfile, or use npm install',
+      line,
+    });
+  }
   const target = options.target ?? 'auto';
   const site = detectStaticSite(node, context);
   if (site.kind === 'skip' && (target === 'auto' || target === 'nginx')) {

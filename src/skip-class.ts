@@ -9,6 +9,7 @@ const CLASS_OF_RULE: Partial<Record<RuleId, SkipClass>> = {
   'common/package-manager-distro': 'cannot-build',
   'common/exec-form-one-string': 'cannot-build',
   'go/no-go-mod': 'cannot-build',
+  'node/lockfile-missing': 'cannot-build',
   'go/get-outside-module': 'cannot-build',
   'go/toolchain-too-old': 'cannot-build',
   'node/dev-server-start': 'development',

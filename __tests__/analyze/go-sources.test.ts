@@ -31,38 +31,68 @@ describe('scanGoSources', () => {
     expect(scanGoSources({ 'a.go': 'import "os/user"' }).usesOsUser).toBe(true);
   });
 
-  it('finds files opened by relative path, not absolute or embedded ones', () => {
+  it("collects each package's literals, imports and embeds, leaving out imports and struct tags", () => {
     const s = scanGoSources({
-      'a.go': [
+      'main.go': [
+        'package main',
+        'import (',
+        '\t"net/http"',
+        '\t"example.com/app/web"',
+        ')',
+        'type C struct { Path string `json:"path" yaml:"path"` }',
         '//go:embed assets/*',
-        'template.Must(template.ParseGlob("templates/*.html"))',
-        'template.ParseFiles("views/a.tmpl", "views/b.tmpl")',
-        'http.FileServer(http.Dir("./static"))',
-        'os.ReadFile("config.yaml")',
-        'os.Open("/etc/passwd")',
-        'migrate.New("file://migrations", dsn)',
-        'http.Dir("assets")',
+        'var cfg = flag.String("config", "config/app.json", "config file")',
+        'func main() { http.ListenAndServe(":80", nil) }',
       ].join('\n'),
+      'web/web.go':
+        'package web\nimport "html/template"\nvar t = template.Must(template.ParseGlob(`templates/*.html`))\n',
     });
-    expect(s.runtimeFiles).toEqual([
-      'assets',
-      'config.yaml',
-      'migrations',
-      'static',
-      'templates',
-      'views',
-    ]);
-    expect(s.embedded).toEqual(['assets']);
+    const main = s.packages.find((p) => p.dir === '.')!;
+    expect(main.name).toBe('main');
+    expect(main.imports).toEqual(['example.com/app/web', 'net/http']);
+    expect(main.literals).toEqual(['config', 'config/app.json', 'config file', ':80']);
+    expect(main.embeds).toEqual(['assets/*']);
+    expect(main.listenPorts).toEqual([80]);
+    expect(s.packages.find((p) => p.dir === 'web')!.literals).toEqual(['templates/*.html']);
   });
 
-  it('finds written files and folders, and programs run with exec.Command', () => {
+  it('finds written files and folders, path flags and env, and programs run with exec.Command', () => {
+    const s = scanGoSources({
+      'a.go': [
+        'package main',
+        'os.MkdirAll("uploads/tmp", 0o755)',
+        'os.WriteFile("state.json", b, 0o644)',
+        'os.OpenFile("logs/app.log", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)',
+        'os.OpenFile("seed.csv", os.O_RDONLY, 0)',
+        'db, _ := sql.Open("sqlite3", "file:data/notes.db?cache=shared")',
+        'dir := flag.String("static-dir", "", "folder of static files")',
+        'port := flag.String("port", "", "port")',
+        'p := os.Getenv("TEMPLATE_DIR")',
+        'u := os.Getenv("DATABASE_URL")',
+        'exec.Command("git", "pull")',
+        'exec.CommandContext(ctx, "ffmpeg")',
+      ].join('\n'),
+    });
+    const pkg = s.packages[0];
+    expect(pkg.writes).toEqual([
+      { path: 'state.json', kind: 'file' },
+      { path: 'logs/app.log', kind: 'file' },
+      { path: 'uploads/tmp', kind: 'dir' },
+      { path: 'file:data/notes.db?cache=shared', kind: 'file' },
+    ]);
+    expect(pkg.pathFlags).toEqual(['static-dir']);
+    expect(pkg.pathEnv).toEqual(['TEMPLATE_DIR']);
+    expect(s.execPrograms).toEqual(['ffmpeg', 'git']);
+  });
+
+  it('turns viper config names and godotenv.Load() into the files they read', () => {
     const s = scanGoSources({
       'a.go':
-        'os.MkdirAll("uploads/tmp", 0o755)\nos.WriteFile("state.json", b, 0o644)\nexec.Command("git", "pull")\nexec.CommandContext(ctx, "ffmpeg")',
+        'package main\nfunc init() { viper.SetConfigName("settings"); viper.AddConfigPath("./conf"); godotenv.Load() }',
     });
-    expect(s.writtenDirs).toEqual(['uploads']);
-    expect(s.writtenFiles).toEqual(['state.json']);
-    expect(s.execPrograms).toEqual(['ffmpeg', 'git']);
+    expect(s.packages[0].literals).toEqual(
+      expect.arrayContaining(['conf/settings.yaml', 'conf/settings.json', '.env']),
+    );
   });
 
   it('stops reading past its file-count bound', () => {

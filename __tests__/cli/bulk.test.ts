@@ -159,7 +159,7 @@ describe('--format json schema', () => {
     const root = makeTree({
       'package.json': JSON.stringify(vite),
       Dockerfile:
-        'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["npx", "serve", "-s", "dist"]\n',
+        'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm install && npm run build\nCMD ["npx", "serve", "-s", "dist"]\n',
     });
     const doc = JSON.parse((await runCli(['--format', 'json', '.'], root)).stdout);
     expect(doc.files[0].newFiles[0].path).toBe('nginx.conf');

@@ -1,4 +1,30 @@
+import posix from 'path/posix';
 import { GO_FACTS } from '../templates';
+
+/** A path the code writes, as written in a literal (relative to the working directory, or absolute). */
+export interface GoWrite {
+  path: string;
+  /** `dir`: the code creates or fills this folder; `file`: it writes this file (its folder must be writable). */
+  kind: 'file' | 'dir';
+}
+
+/** One package of the build context: what its non-test files say, for the runtime file search. */
+export interface GoPackage {
+  /** Folder relative to the context root ('.' for the root). */
+  dir: string;
+  name: string;
+  imports: string[];
+  /** Every string literal (imports and struct tags left out), deduplicated. */
+  literals: string[];
+  /** //go:embed patterns, relative to the package folder. */
+  embeds: string[];
+  writes: GoWrite[];
+  /** Flags or env variables that name a path with no literal default: `-config`, `$CONFIG_PATH`. */
+  pathFlags: string[];
+  pathEnv: string[];
+  /** Ports in listen addresses (`:80`, `0.0.0.0:8080`). */
+  listenPorts: number[];
+}
 
 /** What the Go sources in the build context say about the runtime the binary needs. */
 export interface GoSourceFacts {
@@ -10,21 +36,25 @@ export interface GoSourceFacts {
   usesTls: boolean;
   usesTempDir: boolean;
   usesOsUser: boolean;
-  /** Relative paths the code opens at runtime (templates, static folders, config files). */
-  runtimeFiles: string[];
-  /** Relative files the code creates or writes at runtime. */
-  writtenFiles: string[];
-  /** Relative folders the code creates at runtime (os.Mkdir, os.MkdirAll). */
-  writtenDirs: string[];
-  /** Paths covered by //go:embed (already inside the binary). */
-  embedded: string[];
   /** Programs started with exec.Command. */
   execPrograms: string[];
+  packages: GoPackage[];
   truncated: boolean;
 }
 
 const MAX_FILES = GO_FACTS.limits.maxFiles;
 const MAX_TOTAL = GO_FACTS.limits.maxTotalBytes;
+const WRITE_CALLS: Array<[RegExp, GoWrite['kind']]> = [
+  [/\b(?:os\.(?:Create|WriteFile)|ioutil\.WriteFile)\s*\(\s*"([^"]+)"/g, 'file'],
+  [/\bos\.OpenFile\s*\(\s*"([^"]+)"\s*,[^,)]*\bO_(?:WRONLY|RDWR|CREATE|APPEND|TRUNC)\b/g, 'file'],
+  [/\bos\.(?:Mkdir|MkdirAll)\s*\(\s*"([^"]+)"/g, 'dir'],
+  [/\bsql(?:x)?\.Open\s*\(\s*"sqlite3?"\s*,\s*"([^"]+)"/g, 'file'],
+  [/\bsqlite\.Open\s*\(\s*"([^"]+)"/g, 'file'],
+  [/\b(?:bolt|bbolt|buntdb|storm|leveldb)\.Open(?:File)?\s*\(\s*"([^"]+)"/g, 'file'],
+  [/\bbadger\.DefaultOptions\s*\(\s*"([^"]+)"/g, 'dir'],
+  [/\bFilename\s*:\s*"([^"]+)"/g, 'file'],
+];
+const PATHISH = /(config|conf|file|path|dir|template|static|asset|data|db|root|web|public)/i;
 
 /** Static reading only: regular expressions over the text, never a build or an execution. */
 export function scanGoSources(files: Record<string, string>): GoSourceFacts {
@@ -36,17 +66,12 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     usesTls: false,
     usesTempDir: false,
     usesOsUser: false,
-    runtimeFiles: [],
-    writtenFiles: [],
-    writtenDirs: [],
-    embedded: [],
     execPrograms: [],
+    packages: [],
     truncated: false,
   };
   let total = 0;
-  const runtime = new Set<string>();
-  const written = new Set<string>();
-  const dirs = new Set<string>();
+  const byDir = new Map<string, GoPackage>();
   for (const [path, text] of Object.entries(files).sort()) {
     if (!path.endsWith('.go') || path.endsWith('_test.go')) continue;
     if (facts.fileCount >= MAX_FILES || total + text.length > MAX_TOTAL) {
@@ -70,45 +95,78 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     )
       facts.usesTempDir = true;
     if (/"os\/user"/.test(code)) facts.usesOsUser = true;
-    for (const m of code.matchAll(/\/\/go:embed\s+(.+)/g))
-      facts.embedded.push(...m[1].trim().split(/\s+/).map(topLevel));
     for (const m of code.matchAll(/exec\.Command(?:Context)?\s*\(\s*(?:ctx\s*,\s*)?"([^"]+)"/g))
       facts.execPrograms.push(m[1]);
-    for (const m of code.matchAll(
-      /(?:template\.(?:Must\()?\s*template\.)?(?:ParseGlob|ParseFiles)\s*\(\s*"([^"]+)"/g,
-    ))
-      runtime.add(topLevel(m[1]));
-    for (const m of code.matchAll(
-      /http\.Dir\s*\(\s*"([^"]+)"\s*\)|http\.ServeFile\s*\([^,]+,[^,]+,\s*"([^"]+)"/g,
-    ))
-      runtime.add(topLevel(m[1] ?? m[2]));
-    for (const m of code.matchAll(
-      /(?:os\.(?:Open|ReadFile|ReadDir)|ioutil\.ReadFile)\s*\(\s*"([^"]+)"/g,
-    ))
-      runtime.add(topLevel(m[1]));
-    for (const m of code.matchAll(/"file:\/\/([^"]+)"/g)) runtime.add(topLevel(m[1]));
-    for (const m of code.matchAll(
-      /(?:os\.(?:Create|WriteFile|OpenFile)|ioutil\.WriteFile)\s*\(\s*"([^"]+)"/g,
-    ))
-      written.add(topLevel(m[1]));
-    for (const m of code.matchAll(/os\.(?:Mkdir|MkdirAll)\s*\(\s*"([^"]+)"/g))
-      dirs.add(topLevel(m[1]));
+    const dir = posix.dirname(path);
+    let pkg = byDir.get(dir);
+    if (!pkg) {
+      pkg = {
+        dir,
+        name: '',
+        imports: [],
+        literals: [],
+        embeds: [],
+        writes: [],
+        pathFlags: [],
+        pathEnv: [],
+        listenPorts: [],
+      };
+      byDir.set(dir, pkg);
+    }
+    readPackageFile(code, pkg);
   }
-  const isRelative = (p: string) =>
-    p !== '' && p !== '.' && !p.startsWith('/') && !p.startsWith('..');
-  facts.runtimeFiles = [...runtime].filter(isRelative).sort();
-  facts.writtenFiles = [...written].filter(isRelative).sort();
-  facts.writtenDirs = [...dirs].filter(isRelative).sort();
-  facts.embedded = [...new Set(facts.embedded)].sort();
+  for (const pkg of byDir.values()) {
+    pkg.imports = [...new Set(pkg.imports)].sort();
+    pkg.literals = [...new Set(pkg.literals)];
+    pkg.listenPorts = [...new Set(pkg.listenPorts)].sort((a, b) => a - b);
+  }
+  facts.packages = [...byDir.values()];
   facts.execPrograms = [...new Set(facts.execPrograms)].sort();
   return facts;
 }
 
-/** `templates/*.html` -> `templates`; `./static` -> `static`; `config.yaml` -> `config.yaml`. */
-function topLevel(p: string): string {
-  const clean = p.replace(/^\.\//, '');
-  const first = clean.split('/')[0];
-  return /[*?[]/.test(first) ? '' : first;
+function readPackageFile(code: string, pkg: GoPackage): void {
+  pkg.name ||= /^\s*package\s+(\w+)/m.exec(code)?.[1] ?? '';
+  for (const m of code.matchAll(/\/\/go:embed\s+(.+)/g))
+    pkg.embeds.push(
+      ...m[1]
+        .trim()
+        .split(/\s+/)
+        .map((p) => p.replace(/^"|"$/g, '')),
+    );
+  const body = code.replace(
+    /^\s*import\s*\(([\s\S]*?)\)|^\s*import\s+(?:[\w.]+\s+)?"([^"]*)"/gm,
+    (_all, block: string | undefined, single: string | undefined) => {
+      if (single !== undefined) pkg.imports.push(single);
+      for (const m of (block ?? '').matchAll(/"([^"]+)"/g)) pkg.imports.push(m[1]);
+      return '';
+    },
+  );
+  for (const m of body.matchAll(/"((?:[^"\\\n]|\\.)*)"|`([^`]*)`/g)) {
+    const value = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2];
+    // Raw strings with key:"value" pairs are struct tags, not paths.
+    if (m[2] !== undefined && /\w+:"/.test(m[2])) continue;
+    pkg.literals.push(value);
+    const port = /^(?:0\.0\.0\.0)?:(\d{1,5})$/.exec(value);
+    if (port) pkg.listenPorts.push(Number(port[1]));
+  }
+  for (const [re, kind] of WRITE_CALLS)
+    for (const m of body.matchAll(re)) pkg.writes.push({ path: m[1], kind });
+  for (const m of body.matchAll(
+    /\bflag\.String(?:Var)?\s*\(\s*(?:&[\w.]+\s*,\s*)?"([^"]+)"\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"/g,
+  )) {
+    if (m[2] === '' && PATHISH.test(m[1] + ' ' + m[3])) pkg.pathFlags.push(m[1]);
+  }
+  for (const m of body.matchAll(/\bos\.(?:Getenv|LookupEnv)\s*\(\s*"([A-Za-z0-9_]+)"/g))
+    if (PATHISH.test(m[1]) && !/(URL|URI|HOST|ADDR|DSN)/i.test(m[1])) pkg.pathEnv.push(m[1]);
+  // viper looks for <name>.<ext> in each config path; godotenv.Load() reads ./.env.
+  const names = [...body.matchAll(/\.SetConfigName\s*\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  const dirs = [...body.matchAll(/\.AddConfigPath\s*\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  for (const n of names)
+    for (const d of dirs.length > 0 ? dirs : ['.'])
+      for (const ext of ['json', 'yaml', 'yml', 'toml', 'env', 'hcl', 'ini', 'properties'])
+        pkg.literals.push(posix.join(d, `${n}.${ext}`));
+  if (/\bgodotenv\.(?:Load|Overload)\s*\(\s*\)/.test(body)) pkg.literals.push('.env');
 }
 
 export interface GoMod {

@@ -10,12 +10,29 @@ import {
   PackageManager,
   PackageManagerFacts,
 } from './package-manager';
-import { RunStep, StageFacts } from './stage';
+import { commandCwds, RunStep, StageFacts } from './stage';
+import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
+import { NodeSourceFacts, scanNodeSources } from './node-sources';
+import { ProgramNeed, programNeeds } from './node-programs';
+import { NpmEnvironment, npmEnvironment } from './npm-env';
 import { PackageJson, resolveStartCommand, StartCommand } from './start-command';
 
 export interface ClassifiedRun {
   run: RunStep;
   classes: CommandClass[];
+}
+
+/** The lockfile an install step would use, and whether `npm ci` / a frozen install can use it. */
+export interface InstallLock {
+  run: RunStep;
+  /** null: the build context has no lockfile of the manager the install uses. */
+  lockName: string | null;
+  /** The install already refuses to change the lockfile (npm ci, --frozen-lockfile, --immutable). */
+  frozen: boolean;
+  /** Copied into the install's folder before it runs (not only present in the context). */
+  present: boolean;
+  /** null: the lockfile could not be read (too large), so agreement is unknown. */
+  agreement: LockAgreement | null;
 }
 
 export interface NodeFacts {
@@ -32,11 +49,22 @@ export interface NodeFacts {
   hasBuildStep: boolean;
   installOmitsDev: boolean;
   start: StartCommand;
+  installLocks: InstallLock[];
+  sources: NodeSourceFacts;
+  /** Programs the app starts at run time, and what provides each in the original image. */
+  programs: ProgramNeed[];
+  /** The npm_* variables the app reads that its package-manager start set; null when none. */
+  npmEnv: NpmEnvironment | null;
+  /** The build context listing (for the folders the app writes and .dockerignore). */
+  contextPaths: readonly string[];
+  /** The context's .dockerignore text, if it has one. */
+  dockerignore: string | null;
 }
 
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);
 const INIT = new Set(NODE_FACTS.initPackages);
 const NATIVE = new Set(NODE_FACTS.nativeAddonPackages);
+const LOCKFILE_MANAGER = NODE_FACTS.lockfiles as Record<string, string>;
 
 export function readPackageJson(context: BuildContext): PackageJson | null {
   const text = context.files['package.json'];
@@ -71,6 +99,7 @@ export function analyzeNode(
   const installer = classes.find((c) => c.kind === 'install')?.manager ?? null;
   const pm = detectPackageManager(context.paths, context.files, installer as PackageManager | null);
   const runtimeOsPackages: string[] = [];
+  const installedOsPackages: string[] = [];
   let osPackageTool: NodeFacts['osPackageTool'] = null;
   for (const r of runs) {
     for (let i = 0; i < r.classes.length; i++) {
@@ -82,11 +111,18 @@ export function analyzeNode(
         : /^\s*apt(-get)?\b/.test(cmd)
           ? 'apt'
           : 'other';
-      for (const p of c.packages ?? [])
+      for (const p of c.packages ?? []) {
+        installedOsPackages.push(p);
         if (!BUILD_ONLY.has(p) && !INIT.has(p)) runtimeOsPackages.push(p);
+      }
     }
   }
   const deps = { ...(packageJson?.dependencies ?? {}) };
+  const sources = scanNodeSources(context.files);
+  const programs = programNeeds(sources.programs, deps, installedOsPackages, base);
+  // A build-only package (python3, git) becomes a runtime one when the app starts its program.
+  for (const need of programs)
+    for (const p of need.packages) if (!runtimeOsPackages.includes(p)) runtimeOsPackages.push(p);
   const nativeAddons = Object.keys(deps).filter((d) => NATIVE.has(d));
   const globalClis = classes
     .filter((c) => c.kind === 'global-install')
@@ -105,11 +141,48 @@ export function analyzeNode(
           paths: context.paths,
           devToProduction: options.devToProduction,
         });
+  const lockName =
+    pm.manager === null
+      ? null
+      : (pm.lockfiles.find((l) => LOCKFILE_MANAGER[l] === pm.manager) ?? null);
+  const installLocks: InstallLock[] = runs
+    .filter((r) => r.classes.some((c) => c.kind === 'install'))
+    .map(({ run, classes }) => {
+      const index = classes.findIndex((c) => c.kind === 'install');
+      return {
+        run,
+        lockName,
+        frozen: /\bnpm\s+ci\b|--frozen-lockfile|--immutable\b/.test(run.commands[index]),
+        present:
+          lockName !== null &&
+          lockfileAtInstall(stage, run, commandCwds(run)[index], lockName, context),
+        agreement:
+          lockName !== null && context.files[lockName] !== undefined && packageJson
+            ? lockfileAgrees(packageJson, lockName, context.files[lockName])
+            : null,
+      };
+    });
+  const npmEnv =
+    start.ok && start.packageScript && packageJson && sources.npmEnv.length > 0
+      ? npmEnvironment(
+          sources.npmEnv,
+          packageJson,
+          start.packageScript,
+          stage.workdir ?? '/',
+          base.major,
+        )
+      : null;
   return {
     stage,
     base,
     packageJson,
+    npmEnv,
+    contextPaths: context.paths,
+    dockerignore: context.files['.dockerignore'] ?? null,
     pm,
+    installLocks,
+    sources,
+    programs,
     runs,
     runtimeOsPackages,
     osPackageTool,

@@ -211,6 +211,17 @@ function copyStep(doc: ParsedDockerfile, ins: Instruction, workdir: string): Cop
   return { ins, keyword, sources, dest, fromStage, isHeredoc };
 }
 
+/** The working directory each of a RUN's commands runs in, following `cd` between them. */
+export function commandCwds(run: RunStep): string[] {
+  let cwd = run.workdir;
+  return run.commands.map((c) => {
+    const words = c.trim().split(/\s+/);
+    if (words[0] === 'cd' && words[1] && !words[1].includes('$'))
+      cwd = posix.resolve(cwd, words[1]);
+    return cwd;
+  });
+}
+
 /** The first port the stage EXPOSEs (`3000`, `8080/tcp`), or null. */
 export function firstExposedPort(facts: StageFacts): number | null {
   for (const e of facts.exposes) {

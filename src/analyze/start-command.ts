@@ -1,6 +1,7 @@
 import { splitShellWords } from '../shell-words';
 import { NODE_FACTS } from '../templates';
 import type { RuleId } from '../types';
+import type { ScriptRun } from './npm-env';
 
 export interface PackageJson {
   name?: string;
@@ -30,6 +31,8 @@ export type StartCommand =
       init: InitWrapper | null;
       /** The development tool the start ran through (nodemon, node --watch), dropped on request. */
       devServer?: string;
+      /** The package.json script that ran node, innermost first: its npm_* values are the app's. */
+      packageScript?: ScriptRun;
     }
   | { ok: false; rule: RuleId; reason: string; suggestion?: string };
 
@@ -362,10 +365,12 @@ function packageScript(
       (manager === 'npm' || manager === 'pnpm') &&
       input.paths.includes((input.appPrefix ?? '') + 'server.js')
     ) {
-      return nodeInvocation(
+      const implicit = nodeInvocation(
         ['server.js', ...extra],
         [...trail, 'no scripts.start: npm runs node server.js'],
       );
+      if (implicit.ok) implicit.packageScript = { manager, name: 'start', body: 'node server.js' };
+      return implicit;
     }
     return fail('node/resolve-start-command', `package.json has no "${scriptName}" script`);
   }
@@ -401,10 +406,13 @@ function packageScript(
       'make the script a single node command',
     );
   }
-  return resolveWords(
+  const resolved = resolveWords(
     [...split.words, ...extra],
     input,
     [...trail, `scripts.${scriptName}`],
     depth + 1,
   );
+  if (resolved.ok && !resolved.packageScript)
+    resolved.packageScript = { manager, name: scriptName, body };
+  return resolved;
 }

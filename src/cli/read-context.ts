@@ -1,5 +1,5 @@
 import path from 'path';
-import { CONTEXT_LIMITS, isSkippedContextDir, selectContextFiles } from '../context';
+import { CONTEXT_LIMITS, isSkippedContextDir, readLimitFor, selectContextFiles } from '../context';
 import type { BuildContext } from '../types';
 import type { Io } from './io';
 
@@ -40,10 +40,11 @@ export function readBuildContext(root: string, io: Io): BuildContext {
   for (const rel of selectContextFiles(paths)) {
     const abs = path.join(root, rel);
     try {
+      const limit = readLimitFor(rel);
       // Only sources can be many and large; a stat per manifest would cost more than it saves.
-      if (rel.endsWith('.go') && io.fs.statSync(abs).size > CONTEXT_LIMITS.maxFileBytes) continue;
+      if (/\.(go|[cm]?[jt]sx?)$/.test(rel) && io.fs.statSync(abs).size > limit) continue;
       const text = io.fs.readFileSync(abs, 'utf8');
-      if (text.length <= CONTEXT_LIMITS.maxFileBytes) files[rel] = text;
+      if (text.length <= limit) files[rel] = text;
     } catch {
       // An unreadable context file (or a folder with a manifest's name) is treated as absent;
       // the analysis then says what it missed.

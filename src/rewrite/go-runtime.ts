@@ -7,6 +7,8 @@ import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, PlanResult } from './plan';
+import { goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
+import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
 
@@ -112,29 +114,48 @@ export function planGoRewrite(
       edits: [{ start: end, end, text: w.eol + w.line('RUN', line).replace(/(\r?\n)$/, '') }],
     });
   }
-  const workdirForFiles = stage.workdir ?? BUILDERS.golang.workdir;
-  const newDirs = facts.sources.writtenDirs.filter((d) => !facts.contextPaths.includes(d + '/'));
-  if (newDirs.length > 0) {
+  const runtime = goRuntimePaths(
+    stage,
+    facts.sources,
+    facts.mod,
+    build,
+    facts.contextPaths,
+    workdir,
+  );
+  warnings.push(...runtime.warnings);
+  const low = lowPortWarning(
+    lowPorts(
+      stage,
+      facts.sources.packages.flatMap((p) =>
+        p.listenPorts.map((n): [number, string] => [
+          n,
+          `":${n}" in ${p.dir === '.' ? 'package ' + p.name : p.dir}`,
+        ]),
+      ),
+    ),
+    user.uid,
+  );
+  if (low) warnings.push(low);
+  const owned = planWritable(runtime, workdir);
+  const builderDirs = [...owned.create, ...(owned.workdir ? [OWNED_WORKDIR] : [])];
+  if (builderDirs.length > 0) {
     const end = split.builderEnd;
-    const paths = newDirs.map((d) => posix.join(workdirForFiles, d));
+    const what = [
+      ...owned.create.map((d) => `${d} (${runtime.writeWhy[d]})`),
+      ...(owned.workdir ? [`the WORKDIR ${workdir} itself (${runtime.writeWhy[workdir]})`] : []),
+    ];
     changes.push({
       note: {
         rule: 'go/writable-paths',
-        reason: `the app creates ${newDirs.join(', ')} under ${workdirForFiles} at runtime, which the non-root user cannot do there: made in the builder and copied owned by that user`,
+        reason: `the app writes into ${what.join('; ')}: made in the builder and copied owned by ${user.uid}:${user.gid}, since the non-root user cannot create them in the final image`,
       },
       edits: [
         {
           start: end,
           end,
-          text: w.eol + w.line('RUN', `mkdir -p ${paths.join(' ')}`).replace(/(\r?\n)$/, ''),
+          text: w.eol + w.line('RUN', `mkdir -p ${builderDirs.join(' ')}`).replace(/(\r?\n)$/, ''),
         },
       ],
-    });
-  }
-  for (const f of facts.sources.writtenFiles.filter((f) => !facts.contextPaths.includes(f))) {
-    warnings.push({
-      rule: 'go/writable-paths',
-      reason: `the app creates ${f} in ${workdirForFiles}, which is owned by root in the final image; point it at a volume or a folder the app owns`,
     });
   }
   if (gap.tmp) {
@@ -167,6 +188,8 @@ export function planGoRewrite(
       : '';
   lines.push(w.line('FROM', platform + profile.finalImage));
   lines.push(carried.env);
+  if (owned.workdir)
+    lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${OWNED_WORKDIR} ${workdir}`));
   lines.push(w.line('WORKDIR', workdir));
   lines.push(w.line('COPY', `--from=${split.builderName} ${start.binary} ${start.binary}`));
   if (gap.caBundle) {
@@ -181,33 +204,21 @@ export function planGoRewrite(
     });
   }
   if (gap.tmp) lines.push(w.line('COPY', `--from=${split.builderName} ${chown} /tmp-runtime /tmp`));
-  const copied = runtimeFileCopies(facts, workdir);
-  const isWritten = (name: string) =>
-    facts.sources.writtenFiles.includes(name) || facts.sources.writtenDirs.includes(name);
-  for (const f of copied.files) {
-    lines.push(
-      w.line(
-        'COPY',
-        `--from=${split.builderName} ${isWritten(f.name) ? chown + ' ' : ''}${f.from} ${f.to}`,
-      ),
-    );
+  for (const r of runtime.reads) {
+    const own = owned.chown.has(r.imagePath) ? chown + ' ' : '';
+    lines.push(w.line('COPY', `--from=${split.builderName} ${own}${r.imagePath} ${r.imagePath}`));
   }
-  for (const d of newDirs) {
-    const p = posix.join(workdirForFiles, d);
-    lines.push(
-      w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${posix.join(workdir, d)}`),
-    );
-  }
-  if (copied.files.length > 0) {
+  for (const d of owned.create)
+    lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${d} ${d}`));
+  if (runtime.reads.length > 0) {
     changes.push({
       note: {
         rule: 'go/runtime-files',
-        reason: `the app opens ${copied.files.map((f) => f.name).join(', ')} at runtime by relative path: copied next to the binary's WORKDIR${copied.files.some((f) => isWritten(f.name)) ? ' (owned by the runtime user where it writes)' : ''}`,
+        reason: `the app opens files of the build context at run time: ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}; copied to the same paths${owned.chown.size > 0 ? ' (owned by the runtime user where it writes)' : ''}`,
       },
       edits: [],
     });
   }
-  warnings.push(...copied.warnings);
   lines.push(w.line('USER', `${user.uid}:${user.gid}`));
   lines.push(carried.tail);
   if (stage.healthcheck) {
@@ -346,48 +357,35 @@ function buildFlagEdits(
   return changes;
 }
 
-/** Runtime files found in the sources and in the build context, and where they are in the builder. */
-function runtimeFileCopies(
-  facts: GoFacts,
+/** The empty folder the builder makes so the final WORKDIR can be created owned by the app's user. */
+const OWNED_WORKDIR = '/runtime-workdir';
+
+/**
+ * How each folder the app writes gets into the final image owned by its user: a copied runtime
+ * folder (or one holding a written path) is copied with --chown; a folder that does not exist is
+ * made in the builder and copied; the WORKDIR itself is created by copying an empty, owned folder
+ * onto it before WORKDIR (a COPY --chown onto an existing folder leaves the folder root-owned).
+ */
+function planWritable(
+  runtime: GoRuntimePaths,
   workdir: string,
-): { files: Array<{ name: string; from: string; to: string }>; warnings: Note[] } {
-  const { stage, sources } = facts;
-  const files: Array<{ name: string; from: string; to: string }> = [];
-  const warnings: Note[] = [];
-  const wanted = [
-    ...new Set([
-      ...sources.runtimeFiles,
-      ...[...sources.writtenFiles, ...sources.writtenDirs].filter(
-        (p) => facts.contextPaths.includes(p) || facts.contextPaths.includes(p + '/'),
-      ),
-    ]),
-  ].sort();
-  for (const name of wanted) {
-    if (sources.embedded.includes(name)) continue;
-    const copy = [...stage.copies]
-      .reverse()
-      .find(
-        (c) =>
-          c.fromStage === null &&
-          (c.sources.includes('.') ||
-            c.sources.some((s) => s.replace(/^\.\//, '').replace(/\/$/, '') === name)),
-      );
-    if (!copy) {
-      warnings.push({
-        rule: 'go/runtime-files',
-        reason: `the app opens ${name} at runtime, but no COPY brings it into the image`,
-      });
+): { chown: Set<string>; create: string[]; workdir: boolean } {
+  const chown = new Set<string>();
+  const create: string[] = [];
+  let ownWorkdir = false;
+  for (const d of runtime.writableDirs) {
+    if (d === workdir) {
+      ownWorkdir = true;
       continue;
     }
-    const dest = copy.dest.replace(/\/$/, '');
-    const from = copy.sources.includes('.')
-      ? posix.join(dest, name)
-      : copy.dest.endsWith('/')
-        ? posix.join(dest, name)
-        : dest;
-    files.push({ name, from, to: posix.join(workdir, name) });
+    const covering = runtime.reads.find(
+      (r) => r.imagePath === d || (r.kind === 'dir' && d.startsWith(r.imagePath + '/')),
+    );
+    if (covering) chown.add(covering.imagePath);
+    else if (!create.some((c) => d.startsWith(c + '/'))) create.push(d);
+    for (const r of runtime.reads) if (r.imagePath.startsWith(d + '/')) chown.add(r.imagePath);
   }
-  return { files, warnings };
+  return { chown, create, workdir: ownWorkdir };
 }
 
 /** Skip for a cgo binary built against musl (alpine) when the final image is glibc. */

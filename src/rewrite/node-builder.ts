@@ -25,9 +25,31 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
     });
     return { changes: [], warnings };
   }
+  const usable = installs.filter(({ run }) => {
+    const lock = facts.installLocks.find((l) => l.run === run);
+    const line = run.ins.getRange().start.line + 1;
+    if (!lock || lock.lockName === null) return false;
+    if (!lock.present) {
+      warnings.push({
+        rule: 'node/lockfile-install',
+        reason: `${lock.lockName} is in the build context but not copied into ${run.workdir} before the install on line ${line}, so a frozen install would fail: the install is kept (copy it with package.json to make installs reproducible)`,
+      });
+      return false;
+    }
+    if (!lock.agreement?.agrees) {
+      warnings.push({
+        rule: 'node/lockfile-install',
+        reason: lock.agreement
+          ? `${lock.lockName} is out of sync with package.json (${lock.agreement.reason}), so a frozen install would stop: the install on line ${line} is kept`
+          : `${lock.lockName} is too large to read, so whether it matches package.json is unknown: the install on line ${line} is kept`,
+      });
+      return false;
+    }
+    return true;
+  });
   const { doc } = facts.stage;
   const edits = [];
-  for (const { run } of installs) {
+  for (const { run } of usable) {
     const [start, end] = rangeOffsets(doc, run.ins.getRange());
     const text = doc.source.slice(start, end);
     if (pm.flavor === 'npm') {

@@ -9,6 +9,12 @@ import { planHealthcheck } from './healthcheck';
 import { lockfileInstall, pruneDevDependencies } from './node-builder';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
+import { programBlocker } from '../analyze/node-programs';
+import { lowPorts, lowPortWarning } from '../analyze/ports';
+import { dockerignoreNeed, envValue, nodeWritablePlan } from './node-runtime-needs';
+import { effectiveCommand } from '../analyze/command';
+import { splitShellWords } from '../shell-words';
+import { StageFacts } from '../analyze/stage';
 
 export interface NodeRuntimeProfile {
   target: 'distroless' | 'cgr' | 'slim';
@@ -49,6 +55,32 @@ export function planNodeRewrite(
   if ('rule' in app) return { ok: false, skip: app };
   const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
   if (isSkip(user)) return { ok: false, skip: user };
+  const support =
+    profile.target === 'slim' ? 'slim' : profile.target === 'cgr' ? 'busybox' : 'none';
+  const blocked = programBlocker(facts.programs, support, facts.base);
+  if (blocked) {
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/runtime-programs',
+        reason: `${blocked}, and ${profile.finalImage} does not have it`,
+        suggestion:
+          'install the program in the Dockerfile (apt-get install ...), so the rewrite can keep it on a slim image',
+      },
+    };
+  }
+  const npmEnv = facts.npmEnv;
+  const keepPackageManager = npmEnv !== null && npmEnv.unknown.length > 0;
+  if (keepPackageManager && profile.target !== 'slim') {
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/npm-environment',
+        reason: `the app reads ${npmEnv.unknown.join(', ')}, which only ${start.packageScript!.manager} sets and whose value depends on the machine`,
+        suggestion: '--target slim keeps the package manager as the start command',
+      },
+    };
+  }
   const split = splitStage(stage, {
     swap: profile.builderImage
       ? {
@@ -69,7 +101,43 @@ export function planNodeRewrite(
       reason: `--dev-to-production: ${start.devServer} (restarts on file changes) is replaced by plain node; check the app starts without it`,
     });
   }
+  for (const p of facts.sources.programs.filter((p) => p.name === null && !p.shell))
+    warnings.push({
+      rule: 'node/runtime-programs',
+      reason: `${p.where} starts a program whose name is computed at run time; make sure ${profile.finalImage} has it`,
+    });
+  const low = lowPortWarning(
+    lowPorts(stage, [
+      ...facts.sources.listenPorts,
+      ...(stage.envValues.PORT === undefined ? facts.sources.fallbackPorts : []),
+    ]),
+    user.uid,
+  );
+  if (low) warnings.push(low);
   const changes: Change[] = [...split.changes];
+  const writable = nodeWritablePlan(facts, app);
+  const made = [...writable.mkdirs, ...writable.outside];
+  if (made.length > 0 || writable.appRootWritable) {
+    changes.push({
+      note: {
+        rule: 'node/writable-paths',
+        reason: `the app writes into ${writable.found.join('; ')}: ${made.length > 0 ? `${made.join(', ')} made in the builder and ` : ''}copied owned by ${user.uid}:${user.gid}${writable.appRootWritable ? `, and ${app.appDir} is created by that COPY so the app can add files to it` : ''}`,
+      },
+      edits:
+        made.length > 0
+          ? [
+              {
+                start: split.builderEnd,
+                end: split.builderEnd,
+                text: w.eol + w.line('RUN', `mkdir -p ${made.join(' ')}`).replace(/(\r?\n)$/, ''),
+              },
+            ]
+          : [],
+    });
+  }
+  const ignore = dockerignoreNeed(facts);
+  if (ignore.note) changes.push({ note: ignore.note, edits: [] });
+  if (ignore.warning) warnings.push(ignore.warning);
   const install = lockfileInstall(facts);
   changes.push(...install.changes);
   warnings.push(...install.warnings);
@@ -90,6 +158,26 @@ export function planNodeRewrite(
     });
   }
   lines.push(carried.env);
+  if (npmEnv && !keepPackageManager && Object.keys(npmEnv.values).length > 0) {
+    const names = Object.keys(npmEnv.values);
+    lines.push(
+      w.line('ENV', names.map((n) => `${n}=${envValue(npmEnv.values[n], doc.escape)}`).join(' ')),
+    );
+    changes.push({
+      note: {
+        rule: 'node/npm-environment',
+        reason: `the app reads ${names.map((n) => `${n} (${facts.sources.npmEnvWhere[n]})`).join(', ')}, which ${start.packageScript!.manager} ${start.packageScript!.name} set: kept as ENV with the values from package.json`,
+      },
+      edits: [],
+    });
+  }
+  const appCopy = w.line(
+    'COPY',
+    `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`,
+  );
+  // COPY --chown onto an existing folder leaves the folder itself root-owned; a COPY that
+  // creates it makes it the user's, so it comes before WORKDIR when the app writes there.
+  if (writable.appRootWritable) lines.push(appCopy);
   lines.push(w.line('WORKDIR', app.workdir));
   if (profile.replicateOsPackageRuns) {
     for (const r of facts.runs) {
@@ -101,8 +189,8 @@ export function planNodeRewrite(
       if (runtime) lines.push(instructionText(doc, r.run.ins) + w.eol);
     }
   }
-  lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`));
-  for (const p of app.extra)
+  if (!writable.appRootWritable) lines.push(appCopy);
+  for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
 
   let entrypoint: string[] | null = null;
@@ -149,15 +237,34 @@ export function planNodeRewrite(
         reason: `HEALTHCHECK dropped: ${hc.reason}`,
       });
   }
-  const cmd = profile.cmdFor(start.nodeArgs);
+  const original = keepPackageManager ? packageManagerWords(stage) : null;
+  const cmd = original ?? profile.cmdFor(start.nodeArgs);
+  if (original) {
+    changes.push({
+      note: {
+        rule: 'node/npm-environment',
+        reason: `the app reads ${npmEnv!.unknown.join(', ')}, which only ${start.packageScript!.manager} sets: the slim image keeps ${original.join(' ')} as the start command`,
+      },
+      edits: [],
+    });
+    warnings.push({
+      rule: 'node/npm-environment',
+      reason: `${original[0]} stays PID 1, as in the original: it passes SIGTERM on to node, but an init (--init or tini) is still advisable`,
+    });
+  }
   lines.push(startComments(stage, split));
   if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
   lines.push(w.exec('CMD', cmd));
 
-  const startNote: Note = {
-    rule: 'node/resolve-start-command',
-    reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
-  };
+  const startNote: Note = original
+    ? {
+        rule: 'node/resolve-start-command',
+        reason: `kept as ${original.join(' ')}; it resolves to ${start.trail.join(' -> ')}`,
+      }
+    : {
+        rule: 'node/resolve-start-command',
+        reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
+      };
   changes.push({ note: startNote, edits: [] });
   return completePlan(
     stage,
@@ -171,6 +278,16 @@ export function planNodeRewrite(
       finalHasShell: t.hasShell,
       changes,
       warnings,
+      ...(ignore.file ? { newFiles: [ignore.file] } : {}),
     },
   );
+}
+
+/** The original start command as exec words (it is a plain command, or it would not resolve). */
+function packageManagerWords(stage: StageFacts): string[] | null {
+  const command = effectiveCommand(stage);
+  if (command === null) return null;
+  if (Array.isArray(command)) return command;
+  const split = splitShellWords(command.shell);
+  return split.plain ? split.words : null;
 }

@@ -1,5 +1,6 @@
 import { NodeFacts } from '../../src/analyze/node';
 import { planNodeRewrite } from '../../src/rewrite/node-runtime';
+import { programBlocker } from '../../src/analyze/node-programs';
 import { PlanResult } from '../../src/rewrite/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
@@ -33,6 +34,12 @@ export function distrolessBlocker(facts: NodeFacts): string | null {
   if (facts.runtimeOsPackages.length > 0) {
     return `the image installs OS packages the app may need at runtime (${facts.runtimeOsPackages.join(', ')}), and distroless has no package manager`;
   }
+  const programs = programBlocker(facts.programs, 'none', facts.base);
+  if (programs)
+    return `${programs}, and distroless has no programs besides node (not even on PATH)`;
+  const npmEnv = facts.npmEnv;
+  if (npmEnv && npmEnv.unknown.length > 0)
+    return `the app reads ${npmEnv.unknown.join(', ')}, which only the package manager sets (its value depends on the machine), and distroless has no npm`;
   return null;
 }
 

@@ -1,0 +1,239 @@
+import posix from 'path/posix';
+import { GO_FACTS } from '../templates';
+import { roughWords } from '../shell-words';
+import type { Note } from '../types';
+import { contextHas, contextPathOf, imagePathOf } from './copies';
+import type { GoBuildStep } from './go';
+import { GoMod, GoPackage, GoSourceFacts } from './go-sources';
+import { StageFacts } from './stage';
+
+/** A file or folder of the build context the binary opens at run time, where it is in the image. */
+export interface RuntimePath {
+  imagePath: string;
+  kind: 'file' | 'dir';
+  /** Why it counts: `"config/app.json" in cmd/server` or `COPY web /app/web`. */
+  why: string;
+}
+
+export interface GoRuntimePaths {
+  reads: RuntimePath[];
+  /** Folders the binary writes into (image paths); the WORKDIR itself when it writes there. */
+  writableDirs: string[];
+  /** Where each writable folder comes from, for the reason. */
+  writeWhy: Record<string, string>;
+  warnings: Note[];
+}
+
+const BUILD_ONLY = new Set(GO_FACTS.buildOnlyContextFiles);
+
+/**
+ * Runtime files keyed on paths, not on call shapes: every string literal in the main package
+ * and the local packages it imports that names a file or folder of the build context (relative to
+ * the WORKDIR, `../x` included, or absolute where a COPY put it), and every non-Go path the
+ * original COPYs explicitly, unless //go:embed already puts it in the binary.
+ */
+export function goRuntimePaths(
+  stage: StageFacts,
+  sources: GoSourceFacts,
+  mod: GoMod | null,
+  build: GoBuildStep | undefined,
+  paths: readonly string[],
+  workdir: string,
+): GoRuntimePaths {
+  const packages = relevantPackages(stage, sources, mod, build, paths);
+  const embedded = embeddedPaths(packages);
+  const isEmbedded = (ctx: string) =>
+    embedded.some((e) => ctx === e || ctx.startsWith(e + '/') || e.startsWith(ctx + '/'));
+  const isSource = (ctx: string, kind: 'file' | 'dir') =>
+    ctx.endsWith('.go') ||
+    BUILD_ONLY.has(posix.basename(ctx)) ||
+    ctx === 'vendor' ||
+    ctx.startsWith('vendor/') ||
+    ctx.startsWith('.git') ||
+    (kind === 'dir' && sources.packages.some((p) => p.dir === ctx || p.dir.startsWith(ctx + '/')));
+  const reads = new Map<string, RuntimePath>();
+  const consider = (imagePath: string, why: string, allowPackageDir: boolean) => {
+    if (imagePath === workdir || workdir.startsWith(imagePath.replace(/\/$/, '') + '/')) return;
+    if (imagePath === '/' || /^\/(tmp|proc|sys|dev|etc\/ssl)(\/|$)/.test(imagePath)) return;
+    const ctx = contextPathOf(stage, paths, imagePath);
+    if (ctx === null || ctx === '') return;
+    const kind = contextHas(paths, ctx);
+    if (kind === null || isEmbedded(ctx)) return;
+    if (isSource(ctx, kind) && !(allowPackageDir && kind === 'dir' && !ctx.endsWith('.go'))) return;
+    if (!reads.has(imagePath)) reads.set(imagePath, { imagePath, kind, why });
+  };
+  const envValues = stage.envValues;
+  for (const pkg of packages) {
+    for (const literal of pkg.literals) {
+      const p = literalPath(literal);
+      if (p === null) continue;
+      consider(posix.resolve(workdir, p), `"${literal}" in ${pkgLabel(pkg)}`, false);
+    }
+    for (const name of pkg.pathEnv) {
+      const value = envValues[name];
+      const p = value !== undefined ? literalPath(value) : null;
+      if (p !== null) consider(posix.resolve(workdir, p), `$${name}=${value} (ENV)`, true);
+    }
+  }
+  for (const copy of stage.copies) {
+    if (copy.fromStage !== null || copy.isHeredoc) continue;
+    for (const raw of copy.sources) {
+      const src = posix
+        .normalize('/' + raw)
+        .slice(1)
+        .replace(/\/$/, '');
+      if (src === '' || src === '.' || /[*?[$]/.test(src)) continue;
+      const target = imagePathOf(stage, paths, src);
+      if (target !== null) consider(target, `${copy.keyword} ${raw} ${copy.dest}`, false);
+    }
+  }
+  const selected = [...reads.values()].sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
+  const minimal = selected.filter(
+    (r) =>
+      !selected.some(
+        (o) => o !== r && o.kind === 'dir' && r.imagePath.startsWith(o.imagePath + '/'),
+      ),
+  );
+  const { writableDirs, writeWhy } = writable(stage, packages, workdir);
+  const warnings: Note[] = [];
+  for (const pkg of packages) {
+    for (const flag of pkg.pathFlags)
+      warnings.push({
+        rule: 'go/runtime-path-unknown',
+        reason: `${pkgLabel(pkg)} takes a path from the -${flag} flag with no default; the tool cannot know which file it names, so make sure the final stage has it (COPY it, or mount it)`,
+      });
+    for (const name of pkg.pathEnv) {
+      if (name in envValues) continue;
+      warnings.push({
+        rule: 'go/runtime-path-unknown',
+        reason: `${pkgLabel(pkg)} reads a path from $${name}, which the Dockerfile does not set; the tool cannot know which file it names, so make sure the final stage has it`,
+      });
+    }
+  }
+  return { reads: minimal, writableDirs, writeWhy, warnings };
+}
+
+/** A literal as a path to look up: patterns and format verbs cut back to their folder. */
+function literalPath(literal: string): string | null {
+  let v = literal.trim().replace(/^file:\/\//, '');
+  if (v === '' || v.length > 200 || /[\s,;=<>|"'`\\]|:\/\/|^-/.test(v)) return null;
+  const cut = v.search(/[*?[{%]/);
+  if (cut >= 0) {
+    const slash = v.lastIndexOf('/', cut);
+    if (slash <= 0) return null;
+    v = v.slice(0, slash);
+  }
+  v = v.replace(/\?.*$/, '').replace(/^file:/, '');
+  if (v === '' || v === '.' || v === './' || /^\.\.?\/?$/.test(v)) return null;
+  return v;
+}
+
+function pkgLabel(pkg: GoPackage): string {
+  return pkg.dir === '.' ? `package ${pkg.name}` : pkg.dir;
+}
+
+/** Context paths covered by //go:embed (patterns cut back to their folder). */
+function embeddedPaths(packages: GoPackage[]): string[] {
+  const out: string[] = [];
+  for (const pkg of packages) {
+    for (const e of pkg.embeds) {
+      const p = literalPath(e.replace(/^all:/, ''));
+      if (p) out.push(posix.join(pkg.dir, p));
+    }
+  }
+  return out;
+}
+
+/**
+ * The main package the binary is built from and the local packages it imports (through go.mod's
+ * module path, or GOPATH-style import suffixes); every package when the main one is not known.
+ */
+function relevantPackages(
+  stage: StageFacts,
+  sources: GoSourceFacts,
+  mod: GoMod | null,
+  build: GoBuildStep | undefined,
+  paths: readonly string[],
+): GoPackage[] {
+  const byDir = new Map(sources.packages.map((p) => [p.dir, p]));
+  let mainDir: string | null = null;
+  if (build) {
+    const pkg = build.cmd.packages[0] ?? '.';
+    const local = pkg.startsWith('.') || pkg.startsWith('/') || pkg.endsWith('.go');
+    if (local) {
+      const imageDir = posix.resolve(build.cmd.cwd, pkg.endsWith('.go') ? posix.dirname(pkg) : pkg);
+      const ctx = contextPathOf(stage, paths, imageDir);
+      mainDir = ctx === null ? null : ctx === '' ? '.' : ctx;
+    } else if (mod?.module && (pkg === mod.module || pkg.startsWith(mod.module + '/'))) {
+      mainDir = pkg === mod.module ? '.' : pkg.slice(mod.module.length + 1);
+    }
+  }
+  const main = mainDir !== null ? byDir.get(mainDir) : undefined;
+  if (!main) return sources.packages;
+  const seen = new Set<GoPackage>([main]);
+  const queue = [main];
+  while (queue.length > 0) {
+    const pkg = queue.shift()!;
+    for (const imp of pkg.imports) {
+      let dir: string | null = null;
+      if (mod?.module && (imp === mod.module || imp.startsWith(mod.module + '/')))
+        dir = imp === mod.module ? '.' : imp.slice(mod.module.length + 1);
+      else if (imp.includes('.'))
+        dir = sources.packages.find((p) => p.dir !== '.' && imp.endsWith('/' + p.dir))?.dir ?? null;
+      const next = dir !== null ? byDir.get(dir) : undefined;
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return [...seen];
+}
+
+/**
+ * Folders the binary must be able to write: those it creates, the folders of files it writes
+ * (SQLite and log files need their folder for journals and rotation), folders the original made
+ * with RUN mkdir, and VOLUMEs (a volume starts with the image folder's owner).
+ */
+function writable(
+  stage: StageFacts,
+  packages: GoPackage[],
+  workdir: string,
+): { writableDirs: string[]; writeWhy: Record<string, string> } {
+  const dirs = new Map<string, string>();
+  const add = (dir: string, why: string) => {
+    if (dir === '/' || /^\/(tmp|proc|sys|dev)(\/|$)/.test(dir)) return;
+    if (!dirs.has(dir)) dirs.set(dir, why);
+  };
+  for (const pkg of packages) {
+    const written = [
+      ...pkg.writes,
+      ...pkg.literals
+        .filter((l) => /^[\w./-]+\.(db|sqlite3?|log|bolt)$/.test(l))
+        .map((path) => ({ path, kind: 'file' as const })),
+    ];
+    for (const w of written) {
+      const p = w.path.replace(/^file:/, '').replace(/\?.*$/, '');
+      if (p === '' || p === ':memory:' || /[*%{]/.test(p)) continue;
+      const abs = posix.resolve(workdir, p);
+      add(w.kind === 'dir' ? abs : posix.dirname(abs), `${pkgLabel(pkg)} writes "${w.path}"`);
+    }
+  }
+  for (const run of stage.runs) {
+    for (const cmd of run.commands) {
+      const words = roughWords(cmd);
+      if (words[0] !== 'mkdir') continue;
+      for (const w of words.slice(1))
+        if (!w.startsWith('-') && !w.includes('$'))
+          add(posix.resolve(run.workdir, w), `RUN mkdir ${w} in the original`);
+    }
+  }
+  for (const v of stage.volumes) {
+    for (const a of v.getArguments()) {
+      const p = a.getValue().replace(/^\[|\]$|^"|"$|,$/g, '');
+      if (p.startsWith('/')) add(p, `VOLUME ${p}`);
+    }
+  }
+  const writableDirs = [...dirs.keys()].sort();
+  return { writableDirs, writeWhy: Object.fromEntries(dirs) };
+}

@@ -1,0 +1,159 @@
+import posix from 'path/posix';
+import type { BuildContext } from '../types';
+import { parseDockerIgnore } from './dockerignore';
+import { RunStep, StageFacts } from './stage';
+import type { PackageJson } from './start-command';
+
+/**
+ * Whether the lockfile is in the image where an install runs: copied before that RUN into its
+ * working directory (by name, by a wildcard, or with the whole context), and not left out by
+ * .dockerignore. What the context holds is not enough: `COPY package.json .` leaves it behind.
+ */
+export function lockfileAtInstall(
+  stage: StageFacts,
+  run: RunStep,
+  cwd: string,
+  lockName: string,
+  context: BuildContext,
+): boolean {
+  const ignore =
+    context.files['.dockerignore'] !== undefined
+      ? parseDockerIgnore(context.files['.dockerignore'])
+      : null;
+  if (ignore?.isExcluded(lockName)) return false;
+  const runLine = run.ins.getRange().start.line;
+  const target = posix.join(cwd, lockName);
+  return stage.copies.some((c) => {
+    if (c.fromStage !== null || c.isHeredoc || c.ins.getRange().start.line >= runLine) return false;
+    const destIsDir = c.dest.endsWith('/');
+    const dest = c.dest.replace(/\/$/, '') || '/';
+    return c.sources.some((raw) => {
+      const src = posix
+        .normalize('/' + raw)
+        .slice(1)
+        .replace(/\/$/, '');
+      if (src === '' || src === '.') return posix.join(dest, lockName) === target;
+      if (!matchesName(src, lockName)) return false;
+      return (destIsDir ? posix.join(dest, lockName) : dest) === target;
+    });
+  });
+}
+
+function matchesName(pattern: string, name: string): boolean {
+  if (!/[*?[]/.test(pattern)) return pattern === name;
+  const re = new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]') +
+      '$',
+  );
+  return re.test(name);
+}
+
+export interface LockAgreement {
+  agrees: boolean;
+  /** Why not, for the warning. */
+  reason?: string;
+}
+
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/**
+ * Whether the lockfile's root dependencies match package.json, as `npm ci` and
+ * `--frozen-lockfile` require (they stop when the two are out of sync).
+ */
+export function lockfileAgrees(pkg: PackageJson, lockName: string, text: string): LockAgreement {
+  const wanted: Array<[string, string]> = [];
+  for (const f of DEP_FIELDS)
+    for (const [name, range] of Object.entries(
+      (pkg as Record<string, Record<string, string> | undefined>)[f] ?? {},
+    ))
+      wanted.push([name, String(range)]);
+  if (lockName === 'package-lock.json' || lockName === 'npm-shrinkwrap.json')
+    return npmAgrees(pkg, wanted, text);
+  if (lockName === 'yarn.lock') return yarnAgrees(wanted, text);
+  return pnpmAgrees(wanted, text);
+}
+
+function npmAgrees(pkg: PackageJson, wanted: Array<[string, string]>, text: string): LockAgreement {
+  let lock: {
+    lockfileVersion?: number;
+    packages?: Record<string, Record<string, Record<string, string> | undefined>>;
+    dependencies?: Record<string, unknown>;
+  };
+  try {
+    lock = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return { agrees: false, reason: 'package-lock.json is not valid JSON' };
+  }
+  const root = lock.packages?.[''];
+  if (root) {
+    for (const f of DEP_FIELDS) {
+      const a = (pkg as Record<string, Record<string, string> | undefined>)[f] ?? {};
+      const b = root[f] ?? {};
+      const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+      for (const n of names) {
+        if (a[n] !== b[n])
+          return {
+            agrees: false,
+            reason: `package.json ${f} has ${n}${a[n] ? `@${a[n]}` : ' missing'}, package-lock.json ${b[n] ? `${n}@${b[n]}` : 'does not list it'}`,
+          };
+      }
+    }
+    return { agrees: true };
+  }
+  if (lock.lockfileVersion === undefined && wanted.length > 0)
+    return {
+      agrees: false,
+      reason: 'package-lock.json has no lockfileVersion and lists no packages',
+    };
+  const listed = lock.dependencies ?? {};
+  const missing = wanted.find(([n]) => !(n in listed));
+  return missing
+    ? { agrees: false, reason: `package-lock.json does not list ${missing[0]}` }
+    : { agrees: true };
+}
+
+function yarnAgrees(wanted: Array<[string, string]>, text: string): LockAgreement {
+  const keys = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s|^#|^$/.test(line)) continue;
+    for (const key of line.replace(/:$/, '').split(/,\s*/)) keys.add(key.replace(/^"|"$/g, ''));
+  }
+  for (const [name, range] of wanted) {
+    if (!keys.has(`${name}@${range}`) && !keys.has(`${name}@npm:${range}`))
+      return { agrees: false, reason: `yarn.lock has no entry for ${name}@${range}` };
+  }
+  return { agrees: true };
+}
+
+function pnpmAgrees(wanted: Array<[string, string]>, text: string): LockAgreement {
+  let doc: Record<string, unknown>;
+  try {
+    // Loaded on first use: few Dockerfiles meet a pnpm lockfile.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    doc = ((require('yaml') as typeof import('yaml')).parse(text) ?? {}) as Record<string, unknown>;
+  } catch {
+    return { agrees: false, reason: 'pnpm-lock.yaml does not parse' };
+  }
+  const importer = ((doc.importers as Record<string, Record<string, unknown>> | undefined)?.['.'] ??
+    doc) as Record<string, unknown>;
+  const specifiers: Record<string, string> = {
+    ...((importer.specifiers as Record<string, string> | undefined) ?? {}),
+  };
+  for (const f of DEP_FIELDS) {
+    for (const [n, v] of Object.entries((importer[f] as Record<string, unknown> | undefined) ?? {}))
+      if (v && typeof v === 'object' && 'specifier' in v)
+        specifiers[n] = String((v as { specifier: unknown }).specifier);
+  }
+  for (const [name, range] of wanted) {
+    if (specifiers[name] !== range)
+      return {
+        agrees: false,
+        reason: `pnpm-lock.yaml has ${name}${specifiers[name] ? `@${specifiers[name]}` : ' missing'}, package.json ${range}`,
+      };
+  }
+  return { agrees: true };
+}
