@@ -11,48 +11,53 @@ export interface StaticPath {
   dynamicTail: boolean;
 }
 
-/** The text of a call's arguments, from just after `(` to the matching `)` (or the end). */
-export function callArguments(code: string, openParen: number): string {
+/**
+ * Walks code from `from`, skipping over string and template literals, and calls `visit` with each
+ * other character and the bracket depth before it; `visit` returning true stops the walk there.
+ * Returns the index it stopped at (or the text's length).
+ */
+export function walkCode(
+  text: string,
+  from: number,
+  visit: (ch: string, index: number, depth: number) => boolean,
+): number {
   let depth = 0;
   let quote: string | null = null;
-  for (let i = openParen; i < code.length; i++) {
-    const ch = code[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      depth--;
-      if (depth === 0) return code.slice(openParen + 1, i);
-    }
-  }
-  return code.slice(openParen + 1);
-}
-
-/** Splits an argument list at its top-level commas. */
-export function splitArguments(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | null = null;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = null;
       continue;
     }
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      continue;
+    }
+    if (visit(ch, i, depth)) return i;
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
     else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (ch === ',' && depth === 0) {
+  }
+  return text.length;
+}
+
+/** The text of a call's arguments, from just after `(` to the matching `)` (or the end). */
+export function callArguments(code: string, openParen: number): string {
+  const end = walkCode(code, openParen + 1, (ch, _i, depth) => ch === ')' && depth === 0);
+  return code.slice(openParen + 1, end);
+}
+
+/** Splits an argument list at its top-level commas. */
+export function splitArguments(text: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  walkCode(text, 0, (ch, i, depth) => {
+    if (ch === ',' && depth === 0) {
       parts.push(text.slice(start, i).trim());
       start = i + 1;
     }
-  }
+    return false;
+  });
   const last = text.slice(start).trim();
   if (last !== '') parts.push(last);
   return parts;

@@ -1,6 +1,13 @@
 import posix from 'path/posix';
 import { CONTEXT_LIMITS } from '../context';
-import { callArguments, splitArguments, StaticPath, staticPath, stringLiteral } from './js-expr';
+import {
+  callArguments,
+  splitArguments,
+  StaticPath,
+  staticPath,
+  stringLiteral,
+  walkCode,
+} from './js-expr';
 
 /** A path the app writes, resolved as far as the sources say. */
 export interface WrittenPath {
@@ -169,26 +176,16 @@ function scanPrograms(
   }
 }
 
-/** The expression at the start of `text`, up to a top-level `,`, `}` or line end. */
+/** The expression at the start of `text`, up to a top-level `,`, `;`, `}` or line end. */
 function leadingExpression(text: string): string {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      if (depth === 0) return text.slice(0, i).trim();
-      depth--;
-    } else if ((ch === ',' || ch === ';' || ch === '\n') && depth === 0)
-      return text.slice(0, i).trim();
-  }
-  return text.trim();
+  const end = walkCode(
+    text,
+    0,
+    (ch, _i, depth) =>
+      depth === 0 &&
+      (ch === ',' || ch === ';' || ch === '\n' || ch === ')' || ch === ']' || ch === '}'),
+  );
+  return text.slice(0, end).trim();
 }
 
 /** Comments out, strings kept (a // inside a URL string is not a comment). */
