@@ -21,6 +21,10 @@ import hardenFinalStage from '../transforms/common/harden';
 import { BuildProblem, checkBuildability } from './analyze/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './analyze/command';
+import { checkContract, contractOf, ImageDefaults } from './contract';
+import { officialOrMirrored } from './image-ref';
+import { stagesOf } from './parse';
+import { BUILDERS } from './templates';
 
 const BOM = '\uFEFF';
 const KEYWORDS = new Set(Object.values(Keyword) as string[]);
@@ -212,7 +216,15 @@ function rewriteNode(
         suggestion: '--target distroless, cgr or slim',
       });
   }
-  return finish(facts, result);
+  return finish(facts, result, resolvedNodeArgv(node));
+}
+
+/** The original start command resolved through package.json: what node is started with. */
+function resolvedNodeArgv(node: ReturnType<typeof analyzeNode>): string[] | null {
+  const start = node.start;
+  if (!start.ok) return null;
+  const init = start.init ? [start.init.program, ...start.init.args, '--'] : [];
+  return [...init, 'node', ...start.nodeArgs];
 }
 
 function rewriteGo(
@@ -222,14 +234,16 @@ function rewriteGo(
 ): TransformResult {
   const go = analyzeGo(facts, context);
   if (go.buildProblems.length > 0) return cannotBuild(facts.doc.source, go.buildProblems[0]);
+  const goArgv =
+    'skip' in go.start ? null : [...(go.start.entrypoint ?? []), ...(go.start.cmd ?? [])];
   switch (options.target ?? 'auto') {
     case 'auto':
     case 'distroless':
-      return finish(facts, goDistroless(go, options));
+      return finish(facts, goDistroless(go, options), goArgv);
     case 'scratch':
-      return finish(facts, goScratch(go, options));
+      return finish(facts, goScratch(go, options), goArgv);
     case 'cgr':
-      return finish(facts, goCgr(go, options));
+      return finish(facts, goCgr(go, options), goArgv);
     default:
       return unchanged(facts.doc.source, {
         rule: 'common/target',
@@ -239,12 +253,32 @@ function rewriteGo(
   }
 }
 
-function finish(facts: StageFacts, result: PlanResult): TransformResult {
+/**
+ * Applies a plan and checks the result: the structural rules, then the runtime contract (every
+ * difference between what the original stage and the new final stage run must be explained by
+ * one of the rewrite's rule ids). `resolvedArgv` is the original start command as the analysis
+ * resolved it (npm start -> node server.js), which the final stage may run instead.
+ */
+function finish(
+  facts: StageFacts,
+  result: PlanResult,
+  resolvedArgv: string[] | null = null,
+): TransformResult {
   const source = facts.doc.source;
   if (!result.ok) return unchanged(source, result.skip);
   const { plan } = result;
   const output = applyChanges(source, plan.changes);
   const problems = validateOutput(output, { shellLess: !plan.finalHasShell });
+  const outDoc = parseDockerfile(output);
+  const outStages = stagesOf(outDoc);
+  const builder = builderDefaults(facts);
+  const before = contractOf(facts.doc, facts.stage, plan.finalDefaults ? builder : NEUTRAL);
+  const after = contractOf(outDoc, outStages[outStages.length - 1], plan.finalDefaults ?? NEUTRAL);
+  const notes = [...plan.changes.map((c) => c.note), ...plan.warnings];
+  for (const d of checkContract(before, after, resolvedArgv, notes))
+    problems.push(
+      `the final stage changes ${d.field} from ${d.before} to ${d.after} and no rule explains it`,
+    );
   if (problems.length > 0) {
     return unchanged(source, {
       rule: 'common/validate-output',
@@ -275,6 +309,22 @@ function finish(facts: StageFacts, result: PlanResult): TransformResult {
     finalHasShell: plan.finalHasShell,
     edits: plan.changes.map((c) => c.note),
     warnings,
+    contract: { before, after },
     ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),
+  };
+}
+
+/** Both sides of a --harden check share the file's own final image, whatever it is. */
+const NEUTRAL: ImageDefaults = { entrypoint: null, cmd: null, workdir: '/', user: '' };
+
+function builderDefaults(facts: StageFacts): ImageDefaults {
+  const name = facts.baseImage ? officialOrMirrored(facts.baseImage) : null;
+  const b = name === 'golang' ? BUILDERS.golang : BUILDERS.node;
+  return {
+    entrypoint: b.entrypoint,
+    cmd: b.cmd,
+    workdir: b.workdir,
+    user: '',
+    env: name === 'golang' ? BUILDERS.golang.env : {},
   };
 }

@@ -1,3 +1,5 @@
+import type { RuntimeContract } from './contract';
+
 /** A rule id, `<scope>/<name>`, stable forever (see docs/rules.md). */
 export type RuleId = `${'common' | 'node' | 'go' | 'static'}/${string}`;
 
@@ -70,4 +72,6 @@ export interface TransformResult {
   skipped?: Skip;
   /** Files the rewrite creates in the build context; written only with the Dockerfile. */
   newFiles?: NewFile[];
+  /** What the original stage and the new final stage run, for a rewritten file (see contract.ts). */
+  contract?: { before: RuntimeContract; after: RuntimeContract };
 }

@@ -177,6 +177,17 @@ describe('dockerize-slim (dry run)', () => {
       'node/resolve-start-command',
     );
     expect(doc.files[0].diff).toContain('+++ b/Dockerfile');
+    expect(doc.files[0].contract.before).toMatchObject({
+      argv: ['docker-entrypoint.sh', 'npm', 'start'],
+      workdir: '/app',
+      user: '',
+    });
+    expect(doc.files[0].contract.after).toMatchObject({
+      argv: ['/nodejs/bin/node', 'server.js'],
+      workdir: '/app',
+      user: '65532:65532',
+    });
+    expect(doc.files[1].contract).toBeNull();
     expect(doc.summary).toMatchObject({ files: 2, changed: 1, skipped: 1, errors: 0 });
     expect(doc.files[1].skipped).toMatchObject({
       rule: 'common/already-multi-stage',

@@ -6,7 +6,7 @@ import { Change, execArray, TextEdit } from '../edit';
 import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { completePlan, PlanResult } from './plan';
+import { completePlan, defaultsOf, PlanResult } from './plan';
 import { goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
@@ -273,6 +273,7 @@ export function planGoRewrite(
       target: profile.target,
       finalImage: profile.finalImage,
       finalHasShell: t.hasShell,
+      finalDefaults: defaultsOf(t),
       changes,
       warnings,
     },

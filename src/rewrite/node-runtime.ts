@@ -3,7 +3,7 @@ import { startLine } from '../analyze/command';
 import { Change, execArray, instructionText, LineWriter } from '../edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { completePlan, PlanResult } from './plan';
+import { completePlan, defaultsOf, PlanResult } from './plan';
 import { findAppPaths } from './app-paths';
 import { planHealthcheck } from './healthcheck';
 import { lockfileInstall, pruneDevDependencies } from './node-builder';
@@ -276,6 +276,7 @@ export function planNodeRewrite(
       target: profile.target,
       finalImage: profile.finalImage,
       finalHasShell: t.hasShell,
+      finalDefaults: defaultsOf(t),
       changes,
       warnings,
       ...(ignore.file ? { newFiles: [ignore.file] } : {}),

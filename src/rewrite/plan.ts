@@ -1,6 +1,8 @@
 import { StageFacts } from '../analyze/stage';
 import { Change } from '../edit';
 import type { NewFile, Note, Skip, Target } from '../types';
+import type { ImageDefaults } from '../contract';
+import type { BaseImageContract } from '../templates';
 import { appendFinalStage, SplitStage } from './split-stage';
 
 export interface Plan {
@@ -9,6 +11,8 @@ export interface Plan {
   finalImage: string;
   /** From the final image's contract: whether /bin/sh exists there (exec form is emitted either way). */
   finalHasShell: boolean;
+  /** The final image's own ENTRYPOINT, CMD, WORKDIR and USER; unset for --harden, which keeps the image. */
+  finalDefaults?: ImageDefaults;
   changes: Change[];
   warnings: Note[];
   newFiles?: NewFile[];
@@ -30,3 +34,8 @@ export function completePlan(
 }
 
 /** What differs between Node runtimes; the rest of the rewrite is shared. */
+
+/** An image's own settings, from its contract in templates/. */
+export function defaultsOf(t: BaseImageContract): ImageDefaults {
+  return { entrypoint: t.entrypoint, cmd: t.cmd, workdir: t.workdir, user: t.imageUser ?? '' };
+}

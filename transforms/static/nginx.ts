@@ -7,7 +7,7 @@ import {
   mainConfig,
   serverConfig,
 } from '../../src/rewrite/nginx-config';
-import { PlanResult } from '../../src/rewrite/plan';
+import { defaultsOf, PlanResult } from '../../src/rewrite/plan';
 import { isSkip, resolveRuntimeUser } from '../../src/rewrite/runtime-user';
 import { appendFinalStage, splitStage } from '../../src/rewrite/split-stage';
 import { getTemplate, imageReference, TemplateId } from '../../src/templates';
@@ -161,6 +161,7 @@ export default function plan(
       target: 'nginx',
       finalImage,
       finalHasShell: t.hasShell,
+      finalDefaults: defaultsOf(t),
       changes,
       warnings,
       newFiles: existing === undefined ? [{ path: CONFIG_FILE_NAME, content: configText }] : [],
