@@ -1,4 +1,5 @@
 import fs from 'fs';
+import { lowPortBindFailure } from '../../src/verify/verify';
 import path from 'path';
 import { run } from '../../src/cli/run';
 import { formatReport } from '../../src/cli/verify';
@@ -53,5 +54,17 @@ describe('dockerize-slim verify', () => {
       NO_COLORS,
     );
     expect(text).toContain('error the original Dockerfile does not build');
+  });
+});
+
+describe('lowPortBindFailure', () => {
+  it.each([
+    ['Error: listen EACCES: permission denied 0.0.0.0:80', 80],
+    ['listen tcp :443: bind: permission denied', 443],
+    ['2026/12/01 nginx: [emerg] bind() to 0.0.0.0:80 failed (13: Permission denied)', 80],
+    ['Error: listen EACCES: permission denied 0.0.0.0:8080', null],
+    ['Error: connect ECONNREFUSED 127.0.0.1:5432', null],
+  ])('%s', (line, port) => {
+    expect(lowPortBindFailure(`starting\n${line}\n`)).toBe(port);
   });
 });

@@ -209,7 +209,7 @@ function writable(
     const written = [
       ...pkg.writes,
       ...pkg.literals
-        .filter((l) => /^[\w./-]+\.(db|sqlite3?|log|bolt)$/.test(l))
+        .filter((l) => /^[\w./-]+\.(db|sqlite3?|log|bolt)$/.test(l) && !pkg.joinParts.includes(l))
         .map((path) => ({ path, kind: 'file' as const })),
     ];
     for (const w of written) {

@@ -1,4 +1,5 @@
 import posix from 'path/posix';
+import { callArguments, splitArguments } from './js-expr';
 import { GO_FACTS } from '../templates';
 
 /** A path the code writes, as written in a literal (relative to the working directory, or absolute). */
@@ -24,6 +25,8 @@ export interface GoPackage {
   pathEnv: string[];
   /** Ports in listen addresses (`:80`, `0.0.0.0:8080`). */
   listenPorts: number[];
+  /** Literals that are only parts of a filepath.Join (their joined path is in `literals`). */
+  joinParts: string[];
 }
 
 /** What the Go sources in the build context say about the runtime the binary needs. */
@@ -110,6 +113,7 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
         pathFlags: [],
         pathEnv: [],
         listenPorts: [],
+        joinParts: [],
       };
       byDir.set(dir, pkg);
     }
@@ -149,6 +153,17 @@ function readPackageFile(code: string, pkg: GoPackage): void {
     pkg.literals.push(value);
     const port = /^(?:0\.0\.0\.0)?:(\d{1,5})$/.exec(value);
     if (port) pkg.listenPorts.push(Number(port[1]));
+  }
+  // filepath.Join("data", "notes.db") names data/notes.db, not a notes.db of its own.
+  for (const m of body.matchAll(/\b(?:filepath|path)\.Join\s*\(/g)) {
+    const parts = splitArguments(callArguments(body, m.index! + m[0].length - 1));
+    const values = parts.map((a) => /^"((?:[^"\\]|\\.)*)"$|^`([^`]*)`$/.exec(a));
+    const known = values.findIndex((v) => v === null);
+    const literal = (v: RegExpExecArray) => v[1] ?? v[2];
+    const prefix = (known < 0 ? values : values.slice(0, known)) as RegExpExecArray[];
+    if (prefix.length === 0) continue;
+    pkg.joinParts.push(...prefix.map(literal));
+    if (prefix.length > 1) pkg.literals.push(posix.join(...prefix.map(literal)));
   }
   for (const [re, kind] of WRITE_CALLS)
     for (const m of body.matchAll(re)) pkg.writes.push({ path: m[1], kind });

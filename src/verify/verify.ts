@@ -116,11 +116,16 @@ async function startAndProbe(
     (await docker.run(['inspect', '-f', '{{.State.Running}}', container])).stdout.trim() === 'true';
   const up = await waitForHttp(input.port, (input.startTimeoutS ?? 60) * 1000, alive);
   if (!up) {
-    const logs = await docker.run(['logs', '--tail', '5', container]);
+    const logs = await docker.run(['logs', '--tail', '20', container]);
+    const text = (logs.stdout + logs.stderr).trim();
+    const denied = lowPortBindFailure(text);
     return {
       responses: [],
       container,
-      error: `no HTTP answer on 127.0.0.1:${input.port}: ${(logs.stdout + logs.stderr).trim().split('\n').slice(-3).join(' | ')}`,
+      error:
+        denied !== null
+          ? `the app cannot bind port ${denied} as a non-root user (${input.network === 'host' ? 'host networking allows that only for root' : 'this runtime does not allow ports below 1024 for non-root users'}); it works on Docker's default bridge network, or move the app to a port above 1023 (rule common/low-port)`
+          : `no HTTP answer on 127.0.0.1:${input.port}: ${text.split('\n').slice(-3).join(' | ')}`,
     };
   }
   const responses: Response[] = [];
@@ -290,4 +295,15 @@ function lastLines(text: string): string {
 
 export function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
+}
+
+/** The port a log says the app was refused (`listen EACCES: permission denied 0.0.0.0:80`), if below 1024. */
+export function lowPortBindFailure(logs: string): number | null {
+  for (const line of logs.split('\n')) {
+    if (!/EACCES|permission denied|operation not permitted/i.test(line)) continue;
+    const m = /(?:[\w.\]\[]*):(\d{1,5})\b|\bport (\d{1,5})\b/i.exec(line);
+    const port = m ? Number(m[1] ?? m[2]) : NaN;
+    if (port > 0 && port < 1024) return port;
+  }
+  return null;
 }

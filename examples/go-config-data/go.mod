@@ -1,0 +1,3 @@
+module example.com/go-config-data
+
+go 1.26
