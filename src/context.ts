@@ -9,12 +9,15 @@ const EXACT = new Set([
   'npm-shrinkwrap.json',
   'pnpm-lock.yaml',
   'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
   'angular.json',
   'go.mod',
   'nginx.conf',
-  '.dockerignore',
-  '.gitignore',
 ]);
+/** Read at the context root only: they apply to the whole context. */
+const ROOT_ONLY = new Set(['.dockerignore', '.gitignore']);
+const MAX_MANIFEST_DEPTH = 4;
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,
   /^gatsby-config\.(js|ts)$/,
@@ -37,6 +40,8 @@ export const CONTEXT_LIMITS = {
   /** Go sources and Node sources read at most, and the size of any one file read. */
   maxGoFiles: 2000,
   maxNodeFiles: 2000,
+  /** package.json files, lockfiles and framework configs read at most (monorepos have many). */
+  maxManifests: 500,
   maxFileBytes: 1024 * 1024,
   /** Lockfiles are read up to this size (large monorepo lockfiles are several MiB). */
   maxLockfileBytes: 32 * 1024 * 1024,
@@ -67,11 +72,17 @@ export function selectContextFiles(paths: readonly string[]): string[] {
   const picked: string[] = [];
   let goFiles = 0;
   let nodeFiles = 0;
+  let manifests = 0;
   for (const p of paths) {
     const name = p.slice(p.lastIndexOf('/') + 1);
     const atRoot = !p.includes('/');
-    if (atRoot && EXACT.has(name)) picked.push(p);
-    else if (atRoot && PATTERNS[0].test(name)) picked.push(p);
+    // Manifests and configs of apps in subfolders too (monorepos), a few levels down.
+    const nearRoot = p.split('/').length <= MAX_MANIFEST_DEPTH;
+    if (atRoot && ROOT_ONLY.has(name)) picked.push(p);
+    else if (nearRoot && EXACT.has(name) && manifests++ < CONTEXT_LIMITS.maxManifests)
+      picked.push(p);
+    else if (nearRoot && PATTERNS[0].test(name) && manifests++ < CONTEXT_LIMITS.maxManifests)
+      picked.push(p);
     else if (
       PATTERNS[2].test(name) &&
       !name.endsWith('_test.go') &&

@@ -123,6 +123,10 @@ const EXPLAINS: Array<{ rule: RuleId; fields: RegExp }> = [
     fields: /^(argv|workdir|expose|stopSignal|healthcheck|env:.*)$/,
   },
   { rule: 'static/runtime-env', fields: /^env:.*$/ },
+  { rule: 'node/next-standalone', fields: /^env:(HOSTNAME|PORT)$/ },
+  { rule: 'node/start-env', fields: /^env:.*$/ },
+  { rule: 'node/start-cwd', fields: /^workdir$/ },
+  { rule: 'node/nuxt-output', fields: /^env:(HOST|PORT)$/ },
 ];
 
 export interface ContractDifference {

@@ -148,7 +148,7 @@ function rewriteNode(
     });
   }
   const target = options.target ?? 'auto';
-  const site = detectStaticSite(node, context);
+  const site = detectStaticSite(node, node.appContext);
   if (site.kind === 'skip' && (target === 'auto' || target === 'nginx')) {
     return unchanged(facts.doc.source, {
       rule: 'static/detect-static-site',
@@ -166,7 +166,7 @@ function rewriteNode(
       });
     }
     const variant = target === 'cgr' ? 'chainguard' : (options.nginx ?? 'alpine');
-    const result = finish(facts, staticNginx(node, site.site, options, variant, context));
+    const result = finish(facts, staticNginx(node, site.site, options, variant, node.appContext));
     if (result.changed && isDevServer) {
       result.warnings.push({
         rule: 'static/dev-server-replaced',

@@ -149,3 +149,42 @@ export function roughWords(input: string): string[] {
   if (inWord) words.push(current);
   return words;
 }
+
+/** A command line's leading `cd DIR &&` and `VAR=value` (or `cross-env`/`env` VAR=value) parts. */
+export interface CommandPrefix {
+  env: Record<string, string>;
+  /** The folder a leading `cd` moves to, or null. */
+  cwd: string | null;
+  /** The command after the prefix, as text. */
+  rest: string;
+}
+
+const ASSIGNMENT =
+  /^([A-Za-z_][A-Za-z0-9_]*)=("([^"$`\\]*)"|'([^']*)'|([^\s"'$`\\;&|<>()]*))(\s+|$)/;
+
+/**
+ * Takes apart `cd server && NODE_ENV=production node app.js`, `cross-env PORT=80 node x.js` and
+ * `env A=b node x.js` into environment, folder and the command itself; null when the line has
+ * shell features beyond that one `cd ... &&` (the command itself is checked by splitShellWords).
+ */
+export function parseCommandPrefix(text: string): CommandPrefix | null {
+  let rest = text.trim();
+  let cwd: string | null = null;
+  const cd = /^cd\s+([^\s;&|$`'"<>()]+)\s*&&\s*/.exec(rest);
+  if (cd) {
+    cwd = cd[1];
+    rest = rest.slice(cd[0].length);
+  }
+  const env: Record<string, string> = {};
+  const runner = /^(cross-env|env)\s+/.exec(rest);
+  if (runner) rest = rest.slice(runner[0].length);
+  for (;;) {
+    const m = ASSIGNMENT.exec(rest);
+    if (!m) break;
+    env[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
+    rest = rest.slice(m[0].length);
+  }
+  if (runner && Object.keys(env).length === 0) return null;
+  if (cwd === null && Object.keys(env).length === 0) return null;
+  return { env, cwd, rest };
+}

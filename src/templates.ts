@@ -12,6 +12,7 @@ import staticNginxChainguard from '../templates/static-nginx-chainguard.json';
 import builders from '../templates/builders.json';
 import nodeFacts from '../templates/facts/node.json';
 import goFacts from '../templates/facts/go.json';
+import frameworkFacts from '../templates/facts/frameworks.json';
 
 /** The contract of a final-stage base image, as recorded (with sources) in templates/*.json. */
 export interface BaseImageContract {
@@ -122,3 +123,4 @@ export function imageReference(
 export const BUILDERS = builders;
 export const NODE_FACTS = nodeFacts;
 export const GO_FACTS = goFacts;
+export const FRAMEWORK_FACTS = frameworkFacts;

@@ -104,7 +104,7 @@ describe('npmEnvironment', () => {
     config: { port: '8080' },
     scripts: { start: 'node server.js' },
   };
-  const run = { manager: 'npm' as const, name: 'start', body: 'node server.js' };
+  const run = { manager: 'npm' as const, name: 'start', body: 'node server.js', pkg };
 
   it('gives what npm 7+ sets (measured), and nothing for fields it does not export', () => {
     const env = npmEnvironment(
@@ -115,7 +115,6 @@ describe('npmEnvironment', () => {
         'npm_lifecycle_event',
         'npm_package_json',
       ],
-      pkg,
       run,
       '/app',
       22,
@@ -131,19 +130,18 @@ describe('npmEnvironment', () => {
 
   it('flattens every field for yarn 1 and npm 6', () => {
     expect(
-      npmEnvironment(['npm_package_description'], pkg, { ...run, manager: 'yarn' }, '/app', 22)
-        .values,
+      npmEnvironment(['npm_package_description'], { ...run, manager: 'yarn' }, '/app', 22).values,
     ).toEqual({
       npm_package_description: 'd',
     });
-    expect(npmEnvironment(['npm_package_description'], pkg, run, '/app', 14).values).toEqual({
+    expect(npmEnvironment(['npm_package_description'], run, '/app', 14).values).toEqual({
       npm_package_description: 'd',
     });
   });
 
   it('reports machine-dependent variables as unknown', () => {
     expect(
-      npmEnvironment(['npm_config_user_agent', 'npm_execpath'], pkg, run, '/app', 22).unknown,
+      npmEnvironment(['npm_config_user_agent', 'npm_execpath'], run, '/app', 22).unknown,
     ).toEqual(['npm_config_user_agent', 'npm_execpath']);
   });
 });

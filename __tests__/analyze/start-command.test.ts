@@ -81,7 +81,7 @@ const ROWS: Row[] = [
     'env assignment in a script',
     ['npm', 'start'],
     pkg({ start: 'NODE_ENV=production node a.js' }),
-    'node/resolve-start-command',
+    ['a.js'],
   ],
   [
     '$VAR in a script',
@@ -93,7 +93,7 @@ const ROWS: Row[] = [
     'cross-env in a script',
     ['npm', 'start'],
     pkg({ start: 'cross-env NODE_ENV=production node a.js' }),
-    'node/resolve-start-command',
+    ['a.js'],
   ],
   [
     'build at start in a script',
@@ -129,16 +129,31 @@ const ROWS: Row[] = [
   ['npm run dev', ['npm', 'run', 'dev'], pkg({ dev: 'nodemon a.js' }), 'node/dev-server-start'],
   ['ng serve', ['ng', 'serve'], null, 'node/dev-server-start'],
   [
-    'next start through a script',
+    'next start through a script, next version unknown',
     ['npm', 'start'],
     pkg({ start: 'next start' }),
-    'node/package-bin-start',
+    'node/next-start',
   ],
   ['pm2-runtime', ['pm2-runtime', 'ecosystem.config.js'], null, 'node/global-cli-start'],
-  ['nest start', ['nest', 'start'], null, 'node/global-cli-start'],
+  [
+    'next start with next in dependencies',
+    ['npx', 'next', 'start', '-p', '4000'],
+    { scripts: {}, dependencies: { next: '^15.5.0' } },
+    ['node_modules/next/dist/bin/next', 'start', '-p', '4000'],
+  ],
+  ['nest start', ['nest', 'start'], null, ['dist/main']],
+  [
+    'cross-env with a port',
+    ['npm', 'start'],
+    pkg({ start: 'cross-env PORT=80 node a.js' }),
+    ['a.js'],
+  ],
+  ['cd before node', { shell: 'cd server && node index.js' }, null, ['index.js']],
+  ['sh -c with cd', ['sh', '-c', 'cd /srv && NODE_ENV=production node a.js'], null, ['a.js']],
   ['serve -s build', ['serve', '-s', 'build'], null, 'node/global-cli-start'],
   ['a shell script', ['./docker-entrypoint.sh'], null, 'node/resolve-start-command'],
-  ['sh -c', ['sh', '-c', 'node a.js'], null, 'node/resolve-start-command'],
+  ['sh -c', ['sh', '-c', 'node a.js'], null, ['a.js']],
+  ['sh -c with a pipe', ['sh', '-c', 'node a.js | tee log'], null, 'node/resolve-start-command'],
   ['unknown program', ['gunicorn', 'app'], null, 'node/resolve-start-command'],
   ['empty', [], null, 'node/resolve-start-command'],
   ['tini wrapper', ['tini', '--', 'node', 'a.js'], null, ['a.js']],
@@ -186,5 +201,37 @@ describe('resolveStartCommand', () => {
       'scripts.serve',
       'node s.js',
     ]);
+  });
+});
+
+describe('start line prefixes', () => {
+  it.each([
+    ['NODE_ENV=production node a.js', { NODE_ENV: 'production' }, undefined],
+    [
+      'cross-env NODE_ENV=production PORT=80 node a.js',
+      { NODE_ENV: 'production', PORT: '80' },
+      undefined,
+    ],
+    ['cd api && node a.js', undefined, 'api'],
+    [
+      'cd api && NODE_OPTIONS="--max-old-space-size=512" node a.js',
+      { NODE_OPTIONS: '--max-old-space-size=512' },
+      'api',
+    ],
+  ])('%s', (shell, env, cwd) => {
+    const r = resolveStartCommand({ command: { shell }, packageJson: null, paths: [] });
+    expect(r.ok && [r.env, r.cwd]).toEqual([env, cwd]);
+  });
+
+  it('refuses a prefix with variables or more than one command', () => {
+    for (const shell of [
+      'PORT=$P node a.js',
+      'cd a && cd b && node a.js',
+      'cd $DIR && node a.js',
+    ]) {
+      expect(resolveStartCommand({ command: { shell }, packageJson: null, paths: [] }).ok).toBe(
+        false,
+      );
+    }
   });
 });

@@ -1,6 +1,7 @@
 import posix from 'path/posix';
 import type { BuildContext } from '../types';
 import { parseDockerIgnore } from './dockerignore';
+import { imagePathOf } from './copies';
 import { RunStep, StageFacts } from './stage';
 import type { PackageJson } from './start-command';
 
@@ -13,18 +14,22 @@ export function lockfileAtInstall(
   stage: StageFacts,
   run: RunStep,
   cwd: string,
-  lockName: string,
+  lockPath: string,
   context: BuildContext,
 ): boolean {
   const ignore =
     context.files['.dockerignore'] !== undefined
       ? parseDockerIgnore(context.files['.dockerignore'])
       : null;
-  if (ignore?.isExcluded(lockName)) return false;
+  if (ignore?.isExcluded(lockPath)) return false;
   const runLine = run.ins.getRange().start.line;
+  const lockName = posix.basename(lockPath);
   const target = posix.join(cwd, lockName);
-  return stage.copies.some((c) => {
-    if (c.fromStage !== null || c.isHeredoc || c.ins.getRange().start.line >= runLine) return false;
+  const before = stage.copies.filter(
+    (c) => c.fromStage === null && !c.isHeredoc && c.ins.getRange().start.line < runLine,
+  );
+  // A wildcard in the lockfile's folder (COPY package*.json ./) brings it along.
+  const byWildcard = before.some((c) => {
     const destIsDir = c.dest.endsWith('/');
     const dest = c.dest.replace(/\/$/, '') || '/';
     return c.sources.some((raw) => {
@@ -32,11 +37,17 @@ export function lockfileAtInstall(
         .normalize('/' + raw)
         .slice(1)
         .replace(/\/$/, '');
-      if (src === '' || src === '.') return posix.join(dest, lockName) === target;
-      if (!matchesName(src, lockName)) return false;
-      return (destIsDir ? posix.join(dest, lockName) : dest) === target;
+      if (!/[*?[]/.test(src) || posix.dirname(src) !== posix.dirname(lockPath)) return false;
+      return (
+        matchesName(posix.basename(src), lockName) &&
+        (destIsDir ? posix.join(dest, lockName) : dest) === target
+      );
     });
   });
+  // By name, inside a copied folder, or with the whole context.
+  return (
+    byWildcard || imagePathOf({ ...stage, copies: before }, context.paths, lockPath) === target
+  );
 }
 
 function matchesName(pattern: string, name: string): boolean {

@@ -1,3 +1,4 @@
+import posix from 'path/posix';
 import { DockerizeError } from '../errors';
 import { NODE_FACTS } from '../templates';
 import type { BuildContext, TransformOptions } from '../types';
@@ -11,6 +12,7 @@ import {
   PackageManagerFacts,
 } from './package-manager';
 import { commandCwds, RunStep, StageFacts } from './stage';
+import { findAppRoot, rootedContext } from './app-root';
 import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './node-sources';
 import { ProgramNeed, programNeeds } from './node-programs';
@@ -59,6 +61,10 @@ export interface NodeFacts {
   contextPaths: readonly string[];
   /** The context's .dockerignore text, if it has one. */
   dockerignore: string | null;
+  /** The context folder holding the app's package.json ('' for the root, else with a trailing /). */
+  appRoot: string;
+  /** The build context seen from that folder (manifests, configs). */
+  appContext: BuildContext;
 }
 
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);
@@ -85,16 +91,25 @@ export function readPackageJson(context: BuildContext): PackageJson | null {
 
 export function analyzeNode(
   stage: StageFacts,
-  context: BuildContext,
+  fullContext: BuildContext,
   options: TransformOptions = {},
 ): NodeFacts {
   if (!stage.baseImage) throw new Error('analyzeNode needs a resolved base image');
   const base = analyzeNodeBase(stage.baseImage);
-  const packageJson = readPackageJson(context);
   const runs: ClassifiedRun[] = stage.runs.map((run) => ({
     run,
     classes: run.commands.map(classifyCommand),
   }));
+  const appRoot = findAppRoot(
+    stage,
+    fullContext,
+    runs
+      .map(({ run, classes }) => ({ run, index: classes.findIndex((c) => c.kind === 'install') }))
+      .filter((r) => r.index >= 0),
+  );
+  // Manifests, lockfiles and configs are read where the app's package.json is.
+  const context = rootedContext(fullContext, appRoot);
+  const packageJson = readPackageJson(context);
   const classes = runs.flatMap((r) => r.classes);
   const installer = classes.find((c) => c.kind === 'install')?.manager ?? null;
   const pm = detectPackageManager(context.paths, context.files, installer as PackageManager | null);
@@ -118,7 +133,9 @@ export function analyzeNode(
     }
   }
   const deps = { ...(packageJson?.dependencies ?? {}) };
-  const sources = scanNodeSources(context.files);
+  const sources = scanNodeSources(
+    Object.fromEntries(Object.entries(fullContext.files).filter(([p]) => p.startsWith(appRoot))),
+  );
   const programs = programNeeds(sources.programs, deps, installedOsPackages, base);
   // A build-only package (python3, git) becomes a runtime one when the app starts its program.
   for (const need of programs)
@@ -140,6 +157,7 @@ export function analyzeNode(
           packageJson,
           paths: context.paths,
           devToProduction: options.devToProduction,
+          files: context.files,
         });
   const lockName =
     pm.manager === null
@@ -155,7 +173,7 @@ export function analyzeNode(
         frozen: /\bnpm\s+ci\b|--frozen-lockfile|--immutable\b/.test(run.commands[index]),
         present:
           lockName !== null &&
-          lockfileAtInstall(stage, run, commandCwds(run)[index], lockName, context),
+          lockfileAtInstall(stage, run, commandCwds(run)[index], appRoot + lockName, fullContext),
         agreement:
           lockName !== null && context.files[lockName] !== undefined && packageJson
             ? lockfileAgrees(packageJson, lockName, context.files[lockName])
@@ -163,12 +181,11 @@ export function analyzeNode(
       };
     });
   const npmEnv =
-    start.ok && start.packageScript && packageJson && sources.npmEnv.length > 0
+    start.ok && start.packageScript && sources.npmEnv.length > 0
       ? npmEnvironment(
           sources.npmEnv,
-          packageJson,
           start.packageScript,
-          stage.workdir ?? '/',
+          posix.resolve(stage.workdir ?? '/', start.cwd ?? '.'),
           base.major,
         )
       : null;
@@ -177,8 +194,10 @@ export function analyzeNode(
     base,
     packageJson,
     npmEnv,
-    contextPaths: context.paths,
-    dockerignore: context.files['.dockerignore'] ?? null,
+    contextPaths: fullContext.paths,
+    dockerignore: fullContext.files['.dockerignore'] ?? null,
+    appRoot,
+    appContext: context,
     pm,
     installLocks,
     sources,

@@ -5,6 +5,8 @@ export interface ScriptRun {
   manager: 'npm' | 'yarn' | 'pnpm';
   name: string;
   body: string;
+  /** The package.json the script is in (a workspace's, in a monorepo). */
+  pkg: PackageJson;
 }
 
 export interface NpmEnvironment {
@@ -22,7 +24,6 @@ export interface NpmEnvironment {
  */
 export function npmEnvironment(
   names: readonly string[],
-  pkg: PackageJson,
   script: ScriptRun,
   appDir: string,
   nodeMajor: number | null,
@@ -38,7 +39,7 @@ export function npmEnvironment(
       script.name === 'start' || script.name === 'test' ? script.name : 'run-script';
     known.npm_package_json = `${appDir.replace(/\/$/, '')}/package.json`;
   }
-  const fields = pkg as Record<string, unknown>;
+  const fields = script.pkg as Record<string, unknown>;
   const flat = flatten('npm_package', fields);
   for (const [name, value] of Object.entries(flat)) {
     const top = name.slice('npm_package_'.length);

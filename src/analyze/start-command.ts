@@ -1,7 +1,9 @@
-import { splitShellWords } from '../shell-words';
+import posix from 'path/posix';
+import { CommandPrefix, parseCommandPrefix, splitShellWords } from '../shell-words';
 import { NODE_FACTS } from '../templates';
 import type { RuleId } from '../types';
 import type { ScriptRun } from './npm-env';
+import { AppFacts, FRAMEWORKS, Production } from './frameworks';
 
 export interface PackageJson {
   name?: string;
@@ -33,6 +35,12 @@ export type StartCommand =
       devServer?: string;
       /** The package.json script that ran node, innermost first: its npm_* values are the app's. */
       packageScript?: ScriptRun;
+      /** How the framework the start belongs to runs in production (frameworks/). */
+      production?: Production;
+      /** Environment a start line sets for node (`NODE_ENV=production node app.js`, cross-env). */
+      env?: Record<string, string>;
+      /** The folder a start line moves to (`cd server && node index.js`), relative to WORKDIR. */
+      cwd?: string;
     }
   | { ok: false; rule: RuleId; reason: string; suggestion?: string };
 
@@ -45,6 +53,8 @@ export interface StartInput {
   appPrefix?: string;
   /** --dev-to-production: a file watcher around node (nodemon, node --watch) becomes plain node. */
   devToProduction?: boolean;
+  /** Config files and manifests the framework adapters read. */
+  files?: Record<string, string>;
 }
 
 const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
@@ -71,10 +81,15 @@ function fail(rule: RuleId, reason: string, suggestion?: string): StartCommand {
 
 export function resolveStartCommand(input: StartInput): StartCommand {
   let words: string[];
+  let prefix: CommandPrefix | null = null;
   if (Array.isArray(input.command)) {
     words = input.command;
   } else {
-    const split = splitShellWords(input.command.shell);
+    let split = splitShellWords(input.command.shell);
+    if (!split.plain) {
+      prefix = parseCommandPrefix(input.command.shell);
+      if (prefix) split = splitShellWords(prefix.rest);
+    }
     if (!split.plain) {
       if (isBuildAtStart(input.command.shell)) {
         return fail(
@@ -110,7 +125,7 @@ export function resolveStartCommand(input: StartInput): StartCommand {
     if (words.length === 0)
       return fail('node/resolve-start-command', `${base} is given no command to run`);
   }
-  const resolved = resolveWords(words, input, [], 0);
+  const resolved = withPrefix(resolveWords(words, input, [], 0), prefix);
   if (!resolved.ok) return resolved;
   return { ...resolved, init };
 }
@@ -144,8 +159,10 @@ function resolveWords(
       const plain = nodeInvocation(kept, [...trail, shown, `node ${kept.join(' ')}`]);
       return plain.ok ? { ...plain, devServer: 'node --watch' } : plain;
     }
-    return nodeInvocation(args, [...trail, shown]);
+    return withFramework(nodeInvocation(args, [...trail, shown]), input);
   }
+  const framework = askFrameworks(words, input, [...trail, shown]);
+  if (framework) return framework;
   if (name === 'nodemon' && input.devToProduction) {
     const script = nodemonScript(args);
     if (script) {
@@ -164,14 +181,49 @@ function resolveWords(
     (name === 'pnpm' && args[0] === 'exec') ||
     (name === 'yarn' && args[0] === 'dlx')
   ) {
-    const tool = (name === 'npx' ? args : args.slice(1)).find((a) => !a.startsWith('-'));
-    if (tool && (DEV_TOOLS.has(tool) || tool === 'ts-node' || tool === 'tsx'))
-      return resolveWords([tool], input, trail, depth);
+    const rest = name === 'npx' ? args : args.slice(1);
+    const at = rest.findIndex((a) => !a.startsWith('-'));
+    const tool = at >= 0 ? rest[at] : undefined;
+    if (
+      tool &&
+      (DEV_TOOLS.has(tool) ||
+        tool === 'ts-node' ||
+        tool === 'tsx' ||
+        askFrameworks(rest.slice(at), input, trail))
+    )
+      return resolveWords(rest.slice(at), input, [...trail, shown], depth);
     return fail(
       'node/resolve-start-command',
       `${shown} needs npx, which the slim runtime does not have`,
       'start the program with node directly',
     );
+  }
+  if (name === 'cross-env' || name === 'env') {
+    // cross-env A=b node x.js: the variables for node, then the command.
+    const env: Record<string, string> = {};
+    let i = 0;
+    for (; i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]); i++) {
+      const eq = args[i].indexOf('=');
+      env[args[i].slice(0, eq)] = args[i].slice(eq + 1);
+    }
+    if (i > 0 && i < args.length)
+      return withPrefix(resolveWords(args.slice(i), input, [...trail, shown], depth + 1), {
+        env,
+        cwd: null,
+        rest: '',
+      });
+  }
+  if (
+    (name === 'sh' || name === 'bash' || name === 'ash') &&
+    args[0] === '-c' &&
+    args.length === 2
+  ) {
+    // sh -c "node x.js": a shell that adds nothing when its line is a plain command.
+    let inner = splitShellWords(args[1]);
+    const prefix = inner.plain ? null : parseCommandPrefix(args[1]);
+    if (prefix) inner = splitShellWords(prefix.rest);
+    if (inner.plain && inner.words.length > 0)
+      return withPrefix(resolveWords(inner.words, input, [...trail, shown], depth + 1), prefix);
   }
   if (name === 'sh' || name === 'bash' || name === 'ash' || /\.sh$/.test(name)) {
     return fail(
@@ -187,13 +239,7 @@ function resolveWords(
       'compile with tsc in a RUN step and start the built .js with node',
     );
   }
-  if (
-    name === 'pm2-runtime' ||
-    name === 'pm2' ||
-    name === 'forever' ||
-    name === 'serve' ||
-    name === 'nest'
-  ) {
+  if (name === 'pm2-runtime' || name === 'pm2' || name === 'forever' || name === 'serve') {
     const devDep = input.packageJson?.devDependencies?.[name === 'pm2-runtime' ? 'pm2' : name];
     return fail(
       'node/global-cli-start',
@@ -206,17 +252,6 @@ function resolveWords(
       'node/devdependency-start',
       `${shown} runs the ${name} CLI at start-up; its binary usually comes from a devDependency that is pruned`,
       'run migrations in a separate job, and start the app with node',
-    );
-  }
-  if (
-    (['next', 'nuxt', 'remix-serve', 'react-router-serve'].includes(name) &&
-      ['start', undefined].includes(args[0])) ||
-    name === 'remix-serve'
-  ) {
-    return fail(
-      'node/package-bin-start',
-      `${shown} starts the ${name} CLI from node_modules/.bin, not a node script this tool can point CMD at`,
-      `use the framework's standalone server output and CMD ["node", "<its server.js>"]`,
     );
   }
   if (DEV_TOOLS.has(name)) {
@@ -315,6 +350,23 @@ function packageScript(
   trail: string[],
   depth: number,
 ): StartCommand {
+  const target = workspaceTarget(manager, args);
+  if (target) {
+    const found = workspacePackage(input, target.selector);
+    if (!found)
+      return fail(
+        'node/resolve-start-command',
+        `${trail[trail.length - 1]} runs in the workspace ${target.selector}, which no package.json of the build context is`,
+      );
+    const inner = packageScript(
+      manager,
+      target.args,
+      { ...input, packageJson: found.pkg, appPrefix: (input.appPrefix ?? '') + found.dir + '/' },
+      [...trail, `workspace ${found.dir}`],
+      depth + 1,
+    );
+    return withPrefix(inner, { env: {}, cwd: found.dir, rest: '' });
+  }
   let scriptName: string | undefined;
   let extra: string[] = [];
   const [verb, ...rest] = args;
@@ -369,7 +421,8 @@ function packageScript(
         ['server.js', ...extra],
         [...trail, 'no scripts.start: npm runs node server.js'],
       );
-      if (implicit.ok) implicit.packageScript = { manager, name: 'start', body: 'node server.js' };
+      if (implicit.ok)
+        implicit.packageScript = { manager, name: 'start', body: 'node server.js', pkg };
       return implicit;
     }
     return fail('node/resolve-start-command', `package.json has no "${scriptName}" script`);
@@ -383,7 +436,12 @@ function packageScript(
       );
     }
   }
-  const split = splitShellWords(body);
+  let split = splitShellWords(body);
+  let prefix: CommandPrefix | null = null;
+  if (!split.plain) {
+    prefix = parseCommandPrefix(body);
+    if (prefix) split = splitShellWords(prefix.rest);
+  }
   if (!split.plain) {
     if (isBuildAtStart(body)) {
       return fail(
@@ -406,13 +464,126 @@ function packageScript(
       'make the script a single node command',
     );
   }
-  const resolved = resolveWords(
-    [...split.words, ...extra],
-    input,
-    [...trail, `scripts.${scriptName}`],
-    depth + 1,
+  const resolved = withPrefix(
+    resolveWords([...split.words, ...extra], input, [...trail, `scripts.${scriptName}`], depth + 1),
+    prefix,
   );
   if (resolved.ok && !resolved.packageScript)
-    resolved.packageScript = { manager, name: scriptName, body };
+    resolved.packageScript = { manager, name: scriptName, body, pkg };
   return resolved;
+}
+
+/** What the adapters read, seen from the package the script runs in (a workspace's folder). */
+function appFacts(input: StartInput): AppFacts {
+  const prefix = input.appPrefix ?? '';
+  const under = (p: string) => p.startsWith(prefix);
+  return {
+    packageJson: input.packageJson,
+    paths: input.paths.filter(under).map((p) => p.slice(prefix.length)),
+    files: Object.fromEntries(
+      Object.entries(input.files ?? {})
+        .filter(([p]) => under(p))
+        .map(([p, t]) => [p.slice(prefix.length), t]),
+    ),
+  };
+}
+
+/** A start through a framework's CLI (next start), resolved by its adapter; null when none claims it. */
+function askFrameworks(words: string[], input: StartInput, trail: string[]): StartCommand | null {
+  for (const f of FRAMEWORKS) {
+    const answer = f.fromCli?.(words, appFacts(input));
+    if (!answer) continue;
+    if ('skip' in answer) return fail(answer.skip.rule, answer.skip.reason, answer.skip.suggestion);
+    const p = answer.production;
+    return {
+      ok: true,
+      nodeArgs: p.nodeArgs,
+      script: p.nodeArgs[0] ?? null,
+      trail: [...trail, `node ${p.nodeArgs.join(' ')}`],
+      init: null,
+      production: p,
+    };
+  }
+  return null;
+}
+
+/** A node start that runs a framework's build output (node .output/server/index.mjs). */
+function withFramework(start: StartCommand, input: StartInput): StartCommand {
+  if (!start.ok) return start;
+  for (const f of FRAMEWORKS) {
+    const answer = f.fromNode?.(start.nodeArgs, appFacts(input));
+    if (!answer) continue;
+    if ('skip' in answer) return fail(answer.skip.rule, answer.skip.reason, answer.skip.suggestion);
+    return { ...start, production: answer.production };
+  }
+  return start;
+}
+
+/** Carries a start line's `cd` and variables into what it resolved to (inner ones win). */
+function withPrefix(start: StartCommand, prefix: CommandPrefix | null): StartCommand {
+  if (!start.ok || prefix === null) return start;
+  const env = { ...prefix.env, ...(start.env ?? {}) };
+  const cwd =
+    prefix.cwd === null
+      ? start.cwd
+      : start.cwd === undefined
+        ? prefix.cwd
+        : posix.join(prefix.cwd, start.cwd);
+  return {
+    ...start,
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+    ...(cwd !== undefined ? { cwd } : {}),
+  };
+}
+
+/**
+ * A script run in another package of the repository: `npm start -w server`, `npm run x
+ * --workspace=server`, `npm start --prefix packages/server`, `yarn workspace server start`,
+ * `pnpm --filter server start`, `pnpm -C packages/server start`.
+ */
+function workspaceTarget(
+  manager: 'npm' | 'yarn' | 'pnpm',
+  args: string[],
+): { selector: string; args: string[] } | null {
+  if (manager === 'yarn' && args[0] === 'workspace' && args[1])
+    return { selector: args[1], args: args.slice(2) };
+  const flags =
+    manager === 'npm'
+      ? ['-w', '--workspace', '--prefix']
+      : manager === 'pnpm'
+        ? ['--filter', '-F', '-C', '--dir']
+        : [];
+  for (let i = 0; i < args.length; i++) {
+    for (const f of flags) {
+      if (args[i] === f && args[i + 1])
+        return { selector: args[i + 1], args: [...args.slice(0, i), ...args.slice(i + 2)] };
+      if (args[i].startsWith(f + '='))
+        return {
+          selector: args[i].slice(f.length + 1),
+          args: [...args.slice(0, i), ...args.slice(i + 1)],
+        };
+    }
+  }
+  return null;
+}
+
+/** The package a workspace selector names: by package name, or by folder. */
+function workspacePackage(
+  input: StartInput,
+  selector: string,
+): { dir: string; pkg: PackageJson } | null {
+  const prefix = input.appPrefix ?? '';
+  const wanted = selector.replace(/^\.\//, '').replace(/\/$/, '');
+  for (const [path, text] of Object.entries(input.files ?? {})) {
+    if (!path.endsWith('/package.json') || !path.startsWith(prefix)) continue;
+    const dir = path.slice(prefix.length, -'/package.json'.length);
+    let pkg: PackageJson;
+    try {
+      pkg = JSON.parse(text) as PackageJson;
+    } catch {
+      continue;
+    }
+    if (pkg.name === selector || dir === wanted) return { dir, pkg };
+  }
+  return null;
 }

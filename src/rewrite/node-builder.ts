@@ -124,8 +124,28 @@ function restOfCommand(text: string, from: number, escape: string): string {
 }
 
 /** Adds a prune of devDependencies after the builder's last RUN, when there are any to prune. */
-export function pruneDevDependencies(facts: NodeFacts, writer: LineWriter): Change[] {
+export function pruneDevDependencies(
+  facts: NodeFacts,
+  writer: LineWriter,
+  keep: string[] = [],
+): { changes: Change[]; warnings: Note[] } {
   const devDeps = Object.keys(facts.packageJson?.devDependencies ?? {});
+  const needed = keep.filter(
+    (p) =>
+      facts.packageJson?.devDependencies?.[p] !== undefined &&
+      facts.packageJson?.dependencies?.[p] === undefined,
+  );
+  if (needed.length > 0) {
+    return {
+      changes: [],
+      warnings: [
+        {
+          rule: 'node/prune-dev-dependencies',
+          reason: `devDependencies are not pruned: the start needs ${needed.join(', ')}, which package.json lists as a devDependency (move it to dependencies to slim the image)`,
+        },
+      ],
+    };
+  }
   const lastRun = facts.stage.runs[facts.stage.runs.length - 1];
   const installs = facts.runs.some((r) => r.classes.some((c) => c.kind === 'install'));
   if (
@@ -135,21 +155,28 @@ export function pruneDevDependencies(facts: NodeFacts, writer: LineWriter): Chan
     facts.pm.flavor === null ||
     !lastRun
   )
-    return [];
+    return { changes: [], warnings: [] };
   const command = NODE_FACTS.installCommands[facts.pm.flavor].prune;
   const { doc } = facts.stage;
   // Inserted at the end of the RUN's own text (before its line break), so deletions of the lines
   // after it never swallow the insertion.
   const [, end] = rangeOffsets(doc, lastRun.ins.getRange());
-  return [
-    {
-      note: {
-        rule: 'node/prune-dev-dependencies',
-        reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image`,
+  return {
+    warnings: [],
+    changes: [
+      {
+        note: {
+          rule: 'node/prune-dev-dependencies',
+          reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image`,
+        },
+        edits: [
+          {
+            start: end,
+            end,
+            text: writer.eol + writer.line('RUN', command).replace(/(\r?\n)$/, ''),
+          },
+        ],
       },
-      edits: [
-        { start: end, end, text: writer.eol + writer.line('RUN', command).replace(/(\r?\n)$/, '') },
-      ],
-    },
-  ];
+    ],
+  };
 }

@@ -5,6 +5,7 @@ import { NodeFacts } from '../analyze/node';
 import { NODE_FACTS } from '../templates';
 import type { NewFile, Note } from '../types';
 import { AppPaths } from './app-paths';
+import type { Production } from '../analyze/frameworks';
 
 export interface NodeWritablePlan {
   /** The app writes files directly into its folder: the folder itself must belong to the user. */
@@ -109,4 +110,20 @@ export function dockerignoreNeed(facts: NodeFacts): {
       reason: `new file .dockerignore (${entries.join(', ')}): the COPY on line ${line} copies the whole context after the install, and without it the host's node_modules would replace the image's`,
     },
   };
+}
+
+/**
+ * The builder folders to create so a framework's writable folders exist, owned, in the final
+ * stage: inside the app folder, or inside the bundle a copy takes (.next/standalone/.next/cache).
+ */
+export function productionDirs(production: Production | null, appDir: string): string[] {
+  if (!production) return [];
+  return production.writable.map((w) => {
+    const copy = production.copy?.find(
+      (c) => c.to === '.' || w === c.to || w.startsWith(c.to + '/'),
+    );
+    if (!copy) return posix.join(appDir, w);
+    const rest = copy.to === '.' ? w : posix.relative(copy.to, w);
+    return posix.join(appDir, copy.from, rest);
+  });
 }

@@ -11,7 +11,9 @@ import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
 import { programBlocker } from '../analyze/node-programs';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
-import { dockerignoreNeed, envValue, nodeWritablePlan } from './node-runtime-needs';
+import { dockerignoreNeed, envValue, nodeWritablePlan, productionDirs } from './node-runtime-needs';
+import { contextHas } from '../analyze/copies';
+import posix from 'path/posix';
 import { effectiveCommand } from '../analyze/command';
 import { splitShellWords } from '../shell-words';
 import { StageFacts } from '../analyze/stage';
@@ -81,6 +83,32 @@ export function planNodeRewrite(
       },
     };
   }
+  const production = start.production ?? null;
+  if (production?.copy && start.cwd !== undefined) {
+    return {
+      ok: false,
+      skip: {
+        rule: production.rule,
+        reason: `${production.framework} runs in the subfolder ${start.cwd}, and its bundled output keeps that relative path; this shape is not handled yet`,
+        suggestion: 'start the bundle with node from its own folder in the original Dockerfile',
+      },
+    };
+  }
+  if (
+    production?.builtOutput &&
+    !facts.hasBuildStep &&
+    contextHas(facts.contextPaths, production.builtOutput) === null
+  ) {
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/build-output-missing',
+        reason: `${production.framework} starts from ${production.builtOutput}, which the Dockerfile never builds and the repository does not have, so the original fails at start too`,
+        suggestion: `build before the start: RUN ${facts.pm.manager ?? 'npm'} run build`,
+        line: startLine(stage),
+      },
+    };
+  }
   const split = splitStage(stage, {
     swap: profile.builderImage
       ? {
@@ -116,7 +144,7 @@ export function planNodeRewrite(
   if (low) warnings.push(low);
   const changes: Change[] = [...split.changes];
   const writable = nodeWritablePlan(facts, app);
-  const made = [...writable.mkdirs, ...writable.outside];
+  const made = [...writable.mkdirs, ...writable.outside, ...productionDirs(production, app.appDir)];
   if (made.length > 0 || writable.appRootWritable) {
     changes.push({
       note: {
@@ -141,7 +169,14 @@ export function planNodeRewrite(
   const install = lockfileInstall(facts);
   changes.push(...install.changes);
   warnings.push(...install.warnings);
-  changes.push(...pruneDevDependencies(facts, w));
+  if (production)
+    changes.push({ note: { rule: production.rule, reason: production.reason }, edits: [] });
+  // A framework that copies its own bundle (Next standalone, Nuxt .output) needs no pruned node_modules.
+  if (!production?.copy) {
+    const prune = pruneDevDependencies(facts, w, production?.needsPackages ?? []);
+    changes.push(...prune.changes);
+    warnings.push(...prune.warnings);
+  }
 
   const carried = carriedRuntimeLines(stage, split);
   const chown = `--chown=${user.uid}:${user.gid}`;
@@ -175,10 +210,55 @@ export function planNodeRewrite(
     'COPY',
     `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`,
   );
+  if (production && Object.keys(production.env).length > 0) {
+    lines.push(
+      w.line(
+        'ENV',
+        Object.entries(production.env)
+          .map(([k, v]) => `${k}=${envValue(v, doc.escape)}`)
+          .join(' '),
+      ),
+    );
+  }
+  if (start.env) {
+    lines.push(
+      w.line(
+        'ENV',
+        Object.entries(start.env)
+          .map(([k, v]) => `${k}=${envValue(v, doc.escape)}`)
+          .join(' '),
+      ),
+    );
+    changes.push({
+      note: {
+        rule: 'node/start-env',
+        reason: `the start line set ${Object.keys(start.env).join(', ')} for node: kept as ENV, since exec form has no shell to set it`,
+      },
+      edits: [],
+    });
+  }
   // COPY --chown onto an existing folder leaves the folder itself root-owned; a COPY that
   // creates it makes it the user's, so it comes before WORKDIR when the app writes there.
-  if (writable.appRootWritable) lines.push(appCopy);
-  lines.push(w.line('WORKDIR', app.workdir));
+  const copies = production?.copy
+    ? production.copy.map((c) =>
+        w.line(
+          'COPY',
+          `--from=${split.builderName} ${chown} ${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
+        ),
+      )
+    : [appCopy];
+  const copiesFirst = writable.appRootWritable || production?.copy;
+  if (copiesFirst) lines.push(...copies);
+  const runDir = start.cwd !== undefined ? posix.resolve(app.workdir, start.cwd) : app.workdir;
+  lines.push(w.line('WORKDIR', runDir));
+  if (runDir !== app.workdir)
+    changes.push({
+      note: {
+        rule: 'node/start-cwd',
+        reason: `the start line ran cd ${start.cwd} first: WORKDIR ${runDir} in the final stage, and node starts there in exec form`,
+      },
+      edits: [],
+    });
   if (profile.replicateOsPackageRuns) {
     for (const r of facts.runs) {
       const runtime = r.classes.some(
@@ -189,7 +269,7 @@ export function planNodeRewrite(
       if (runtime) lines.push(instructionText(doc, r.run.ins) + w.eol);
     }
   }
-  if (!writable.appRootWritable) lines.push(appCopy);
+  if (!copiesFirst) lines.push(...copies);
   for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
 

@@ -1,0 +1,80 @@
+import type { RuleId } from '../../types';
+import type { PackageJson } from '../start-command';
+
+/** What an adapter reads to recognise its framework: manifests and config files, as text. */
+export interface AppFacts {
+  packageJson: PackageJson | null;
+  /** The build context listing, relative to the app's folder in the context. */
+  paths: readonly string[];
+  /** Context files read for analysis (config files among them), relative to the same folder. */
+  files: Record<string, string>;
+}
+
+/**
+ * How a framework's app runs in production, as facts the transforms turn into edits: what node
+ * runs, which built paths the final stage needs (all of the app folder when null), folders it
+ * writes, environment it needs, and the packages the dev-dependency prune must keep.
+ */
+export interface Production {
+  framework: string;
+  rule: RuleId;
+  reason: string;
+  /** Arguments to node, the script first, relative to the app folder. */
+  nodeArgs: string[];
+  copy: Array<{ from: string; to: string }> | null;
+  writable: string[];
+  env: Record<string, string>;
+  needsPackages: string[];
+  /** The build output the start needs (`.next`), which the Dockerfile must build or bring. */
+  builtOutput: string | null;
+}
+
+export type AdapterAnswer =
+  { production: Production } | { skip: { rule: RuleId; reason: string; suggestion?: string } };
+
+/** One framework: does this start command belong to it, and how does it run in production? */
+export interface FrameworkAdapter {
+  id: string;
+  /** A start through the framework's CLI (`next start -p 4000`), or null when not its own. */
+  fromCli?(words: string[], app: AppFacts): AdapterAnswer | null;
+  /** A start that runs node on the framework's build output (`node .output/server/index.mjs`). */
+  fromNode?(nodeArgs: string[], app: AppFacts): AdapterAnswer | null;
+}
+
+/** The config file's text (`next.config.mjs`), read as text and never evaluated. */
+export function configText(app: AppFacts, base: string): string | null {
+  for (const ext of ['js', 'mjs', 'cjs', 'ts', 'mts']) {
+    const t = app.files[`${base}.${ext}`];
+    if (t !== undefined) return t;
+  }
+  return null;
+}
+
+/** The lowest version a range allows (`^15.2.1` -> [15, 2, 1]), or null for tags and URLs. */
+export function minVersion(range: string | undefined): number[] | null {
+  const m = range ? /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(range) : null;
+  if (!m || /^(latest|next|canary|\*|x)$/.test(range ?? '')) return null;
+  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+}
+
+export function atLeast(v: number[] | null, min: string): boolean {
+  if (v === null) return false;
+  const w = min.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (v[i] !== w[i]) return v[i] > w[i];
+  return true;
+}
+
+export function dependencyRange(app: AppFacts, name: string): string | undefined {
+  return app.packageJson?.dependencies?.[name] ?? app.packageJson?.devDependencies?.[name];
+}
+
+/** The value of `--flag value`, `--flag=value` or `-f value` among CLI words. */
+export function flagValue(words: string[], names: string[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    for (const n of names) {
+      if (words[i] === n) return words[i + 1] ?? null;
+      if (words[i].startsWith(n + '=')) return words[i].slice(n.length + 1);
+    }
+  }
+  return null;
+}
