@@ -158,6 +158,7 @@ export function analyzeNode(
           paths: context.paths,
           devToProduction: options.devToProduction,
           files: context.files,
+          globalPackages: globalClis.map((p) => p.replace(/(?<=.)@.*$/, '')),
         });
   const lockName =
     pm.manager === null

@@ -37,6 +37,11 @@ export type StartCommand =
       packageScript?: ScriptRun;
       /** How the framework the start belongs to runs in production (frameworks/). */
       production?: Production;
+      /**
+       * A process manager installed globally (pm2-runtime): the command runs as it is, on a
+       * final image where the package is installed the same way.
+       */
+      globalCli?: { package: string; command: string[] };
       /** Environment a start line sets for node (`NODE_ENV=production node app.js`, cross-env). */
       env?: Record<string, string>;
       /** The folder a start line moves to (`cd server && node index.js`), relative to WORKDIR. */
@@ -55,9 +60,12 @@ export interface StartInput {
   devToProduction?: boolean;
   /** Config files and manifests the framework adapters read. */
   files?: Record<string, string>;
+  /** Packages the Dockerfile installs globally (npm install -g pm2). */
+  globalPackages?: string[];
 }
 
 const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
+const GLOBAL_CLIS = NODE_FACTS.globalCliBins as Record<string, string>;
 const DEV_SCRIPTS = new Set(NODE_FACTS.devScriptNames);
 const MAX_DEPTH = 6;
 // dumb-init --rewrite s:r, tini -p SIGNAL / -e CODE: these flags take the next word as their value.
@@ -238,6 +246,22 @@ function resolveWords(
       `${shown} compiles TypeScript at start-up with ${name}, a development tool that is not runnable in a slim runtime`,
       'compile with tsc in a RUN step and start the built .js with node',
     );
+  }
+  const cli = GLOBAL_CLIS[name];
+  const foreground =
+    name === 'pm2'
+      ? args.includes('--no-daemon') && args.includes('start')
+      : name !== 'forever' ||
+        (args[0] !== undefined && !['start', 'stop', 'list'].includes(args[0]));
+  if (cli && foreground && input.globalPackages?.includes(cli)) {
+    return {
+      ok: true,
+      nodeArgs: [],
+      script: null,
+      trail: [...trail, shown],
+      init: null,
+      globalCli: { package: cli, command: words },
+    };
   }
   if (name === 'pm2-runtime' || name === 'pm2' || name === 'forever' || name === 'serve') {
     const devDep = input.packageJson?.devDependencies?.[name === 'pm2-runtime' ? 'pm2' : name];

@@ -269,6 +269,44 @@ export function planNodeRewrite(
       if (runtime) lines.push(instructionText(doc, r.run.ins) + w.eol);
     }
   }
+  const globalCli = start.globalCli ?? null;
+  if (globalCli) {
+    if (profile.target !== 'slim') {
+      return {
+        ok: false,
+        skip: {
+          rule: 'node/global-cli-start',
+          reason: `${globalCli.command[0]} comes from ${globalCli.package}, installed globally with a package manager that ${profile.finalImage} does not have`,
+          suggestion: '--target slim installs it in the final stage the same way',
+        },
+      };
+    }
+    const install = facts.runs
+      .flatMap((r) => r.classes)
+      .find(
+        (c) =>
+          c.kind === 'global-install' &&
+          (c.packages ?? []).some((p) => p.replace(/(?<=.)@.*$/, '') === globalCli.package),
+      )!;
+    const spec = install.packages!.find((p) => p.replace(/(?<=.)@.*$/, '') === globalCli.package)!;
+    const command =
+      install.manager === 'yarn'
+        ? `yarn global add ${spec}`
+        : `${install.manager ?? 'npm'} install -g ${spec}`;
+    lines.push(w.line('RUN', command));
+    changes.push({
+      note: {
+        rule: 'node/global-cli-start',
+        reason: `${globalCli.command.join(' ')} runs as in the original; ${globalCli.package} is installed in the final stage as the original did (${command})${user.uid === 1000 ? ', and runs as node (1000), whose home keeps its state' : ''}`,
+      },
+      edits: [],
+    });
+    if (user.uid !== 1000)
+      warnings.push({
+        rule: 'node/global-cli-start',
+        reason: `${globalCli.package} keeps state in the home folder, and uid ${user.uid} has none in ${profile.finalImage}; set PM2_HOME (or HOME) to a writable folder`,
+      });
+  }
   if (!copiesFirst) lines.push(...copies);
   for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
@@ -318,7 +356,7 @@ export function planNodeRewrite(
       });
   }
   const original = keepPackageManager ? packageManagerWords(stage) : null;
-  const cmd = original ?? profile.cmdFor(start.nodeArgs);
+  const cmd = original ?? globalCli?.command ?? profile.cmdFor(start.nodeArgs);
   if (original) {
     changes.push({
       note: {
