@@ -1,6 +1,5 @@
 import { Keyword } from 'dockerfile-ast';
 import { analyzeNode } from './analyze/node';
-import { isNodeImage } from './analyze/node-image';
 import { analyzeStages, StageFacts } from './analyze/stage';
 import { applyChanges } from './edit';
 import { DockerizeError } from './errors';
@@ -14,7 +13,8 @@ import nodeSlim from '../transforms/node/slim';
 import goDistroless from '../transforms/go/distroless';
 import goScratch from '../transforms/go/scratch';
 import goCgr from '../transforms/go/cgr';
-import { analyzeGo, isGolangImage } from './analyze/go';
+import { analyzeGo } from './analyze/go';
+import { builderOf, BuilderProfile } from './analyze/builder';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
@@ -22,9 +22,7 @@ import { BuildProblem, checkBuildability } from './analyze/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './analyze/command';
 import { checkContract, contractOf, ImageDefaults } from './contract';
-import { officialOrMirrored } from './image-ref';
 import { stagesOf } from './parse';
-import { BUILDERS } from './templates';
 
 const BOM = '\uFEFF';
 const KEYWORDS = new Set(Object.values(Keyword) as string[]);
@@ -113,8 +111,8 @@ function transformText(
       suggestion: 'give the variable a default (ARG NAME=value) or write the path',
     });
   }
-  const isNode = isNodeImage(facts.baseImage);
-  if (!isNode && !isGolangImage(facts.baseImage)) {
+  const builder = builderOf(facts);
+  if (builder === null) {
     return unchanged(source, {
       rule: 'common/unsupported-base',
       reason: `the base image ${facts.baseImage.raw} is not an official node or golang image`,
@@ -122,7 +120,10 @@ function transformText(
   }
   const buildability = checkBuildability(facts, context);
   if (buildability.problems.length > 0) return cannotBuild(source, buildability.problems[0]);
-  const result = isNode ? rewriteNode(facts, options, context) : rewriteGo(facts, options, context);
+  const result =
+    builder.kind === 'node'
+      ? rewriteNode(facts, options, context)
+      : rewriteGo(facts, options, context, builder);
   if (result.changed) result.warnings.push(...buildability.hostBuilt);
   return result;
 }
@@ -231,8 +232,9 @@ function rewriteGo(
   facts: StageFacts,
   options: TransformOptions,
   context: BuildContext,
+  builder: BuilderProfile,
 ): TransformResult {
-  const go = analyzeGo(facts, context);
+  const go = analyzeGo(facts, context, builder);
   if (go.buildProblems.length > 0) return cannotBuild(facts.doc.source, go.buildProblems[0]);
   const goArgv =
     'skip' in go.start ? null : [...(go.start.entrypoint ?? []), ...(go.start.cmd ?? [])];
@@ -318,13 +320,12 @@ function finish(
 const NEUTRAL: ImageDefaults = { entrypoint: null, cmd: null, workdir: '/', user: '' };
 
 function builderDefaults(facts: StageFacts): ImageDefaults {
-  const name = facts.baseImage ? officialOrMirrored(facts.baseImage) : null;
-  const b = name === 'golang' ? BUILDERS.golang : BUILDERS.node;
+  const b = builderOf(facts);
   return {
-    entrypoint: b.entrypoint,
-    cmd: b.cmd,
-    workdir: b.workdir,
+    entrypoint: b?.entrypoint ?? null,
+    cmd: b?.cmd ?? null,
+    workdir: b?.workdir ?? '/',
     user: '',
-    env: name === 'golang' ? BUILDERS.golang.env : {},
+    env: b?.env ?? {},
   };
 }

@@ -23,6 +23,8 @@ export interface GoCommand {
   programArgs: string[];
   /** The working directory the command runs in (WORKDIR, changed by `cd` earlier in the RUN). */
   cwd: string;
+  /** Written as `go-wrapper install` rather than `go install`. */
+  viaWrapper: boolean;
 }
 
 const VALUE_FLAGS = new Set([
@@ -75,8 +77,10 @@ export function parseGoWords(words: string[], cwd: string): GoCommand | null {
     env[words[i].slice(0, eq)] = words[i].slice(eq + 1);
     i++;
   }
-  if (words[i] !== 'go' && !/\/go$/.test(words[i] ?? '')) return null;
-  const sub = words[i + 1] ?? '';
+  // go-wrapper (the retired golang:onbuild helper) runs `go install -v` in the current folder.
+  const wrapper = words[i] === 'go-wrapper';
+  if (!wrapper && words[i] !== 'go' && !/\/go$/.test(words[i] ?? '')) return null;
+  const sub = wrapper ? (words[i + 1] === 'install' ? 'install' : 'other') : (words[i + 1] ?? '');
   const subcommand: GoSubcommand =
     (['build', 'install', 'run', 'get', 'mod', 'generate', 'test', 'vet'] as const).find(
       (s) => s === sub,
@@ -94,6 +98,7 @@ export function parseGoWords(words: string[], cwd: string): GoCommand | null {
     packages: [],
     programArgs: [],
     cwd,
+    viaWrapper: wrapper,
   };
   const rest = words.slice(i + 2);
   for (let j = 0; j < rest.length; j++) {

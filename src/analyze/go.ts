@@ -1,10 +1,9 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { ImageRef, officialOrMirrored } from '../image-ref';
+import { ImageRef } from '../image-ref';
 import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../parse';
 import { splitShellWords } from '../shell-words';
-import { BUILDERS } from '../templates';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from './command';
 import {
@@ -18,6 +17,10 @@ import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from
 import { RunStep, StageFacts } from './stage';
 import { BuildProblem } from './buildability';
 import { goBuildProblems } from './go-buildability';
+import type { BuilderProfile } from './builder';
+import { BUILDERS } from '../templates';
+
+const DISTRO_GO = BUILDERS.distroGo;
 
 export interface GolangBase {
   tag: string;
@@ -58,6 +61,8 @@ export interface GoFacts {
   contextPaths: readonly string[];
   /** Why the original's Go build fails for certain with its own toolchain. */
   buildProblems: BuildProblem[];
+  /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
+  defaultWorkdir: string;
   start:
     | GoStart
     | {
@@ -90,8 +95,13 @@ const BUILD_ONLY_OS = new Set([
   'gcc-multilib',
 ]);
 
-export function isGolangImage(ref: ImageRef | null): boolean {
-  return ref !== null && officialOrMirrored(ref) === 'golang';
+/** Build tools and the Go toolchain itself (golang-go from the distribution) stay in the builder. */
+function isBuildOnlyOsPackage(name: string): boolean {
+  return (
+    BUILD_ONLY_OS.has(name) ||
+    DISTRO_GO.packages.includes(name) ||
+    new RegExp(DISTRO_GO.versionedPackage).test(name)
+  );
 }
 
 export function analyzeGolangBase(ref: ImageRef): GolangBase {
@@ -110,8 +120,15 @@ export function analyzeGolangBase(ref: ImageRef): GolangBase {
   };
 }
 
-export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
-  const base = analyzeGolangBase(stage.baseImage as ImageRef);
+export function analyzeGo(
+  stage: StageFacts,
+  context: BuildContext,
+  builder: BuilderProfile,
+): GoFacts {
+  // Go from the distribution: its version is the distribution's, and gcc comes with it.
+  const base: GolangBase = builder.fromDistro
+    ? { tag: '', version: null, variant: null, libc: 'glibc', cgoDefault: true, isOnbuild: false }
+    : analyzeGolangBase(stage.baseImage as ImageRef);
   let mod: GoMod | null = null;
   const modText = context.files['go.mod'];
   if (modText !== undefined) {
@@ -120,7 +137,7 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
       throw new DockerizeError('E_CONTEXT', 'go.mod does not parse: it has no module line');
   }
   const sources = scanGoSources(context.files);
-  const gopath = stage.envValues.GOPATH ?? BUILDERS.golang.gopath;
+  const gopath = stage.envValues.GOPATH ?? builder.gopath;
   const builds: GoBuildStep[] = [];
   const commands: Array<{ run: RunStep; cmd: GoCommand }> = [];
   const runtimeOsPackages: string[] = [];
@@ -131,7 +148,7 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
       const words = c.trim().split(/\s+/);
       if (/^(apt-get|apt|apk)$/.test(words[0]) && /^(install|add)$/.test(words[1] ?? '')) {
         for (const p of words.slice(2))
-          if (!p.startsWith('-') && !BUILD_ONLY_OS.has(p.replace(/[=<>~].*$/, '')))
+          if (!p.startsWith('-') && !isBuildOnlyOsPackage(p.replace(/[=<>~].*$/, '')))
             runtimeOsPackages.push(p);
       }
     }
@@ -165,7 +182,15 @@ export function analyzeGo(stage: StageFacts, context: BuildContext): GoFacts {
     runtimeOsPackages,
     contextPaths: context.paths,
     buildProblems: goBuildProblems(stage, base.version, base.tag, mod, commands, context),
-    start: resolveGoStart(stage, builds, mod, gopath, mainPackageDirs(context.files)),
+    defaultWorkdir: builder.workdir,
+    start: resolveGoStart(
+      stage,
+      builds,
+      mod,
+      gopath,
+      mainPackageDirs(context.files),
+      builder.workdir,
+    ),
   };
 }
 
@@ -175,6 +200,7 @@ function resolveGoStart(
   mod: GoMod | null,
   gopath: string,
   mainDirs: string[],
+  defaultWorkdir: string,
 ): GoFacts['start'] {
   const { doc } = stage;
   const command = effectiveCommand(stage);
@@ -192,8 +218,18 @@ function resolveGoStart(
       };
     words = split.words;
   }
-  const workdir = stage.workdir ?? BUILDERS.golang.workdir;
+  const workdir = stage.workdir ?? defaultWorkdir;
   const program = words[0];
+  if (program === 'go-wrapper' && words[1] === 'run') {
+    // go-wrapper run execs $GOPATH/bin/<folder name> with the remaining arguments.
+    const installed = builds.find((b) => b.cmd.viaWrapper && !b.binary.startsWith('?'));
+    if (installed)
+      return {
+        entrypoint: null,
+        cmd: [installed.binary, ...words.slice(2)],
+        binary: installed.binary,
+      };
+  }
   if (program === 'go' || program === 'go-wrapper') {
     const run = program === 'go' ? parseGoWords(words, workdir) : null;
     if (run && run.subcommand === 'run') {

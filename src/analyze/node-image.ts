@@ -1,4 +1,4 @@
-import { ImageRef, officialOrMirrored } from '../image-ref';
+import { ImageRef } from '../image-ref';
 import { BUILDERS } from '../templates';
 
 export interface NodeBase {
@@ -19,10 +19,6 @@ const CODENAMES: Record<string, number> = {
   jod: 22,
   krypton: 24,
 };
-
-export function isNodeImage(ref: ImageRef | null): boolean {
-  return ref !== null && officialOrMirrored(ref) === 'node';
-}
 
 export function analyzeNodeBase(ref: ImageRef): NodeBase {
   const tag = ref.tag ?? 'latest';

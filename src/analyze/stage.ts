@@ -83,7 +83,7 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
     stageCount: stages.length,
     globalArgs,
     baseImageText: imageText,
-    baseImage: expanded === null ? null : parseImageRef(expanded),
+    baseImage: expanded === null ? templatedTagRef(imageText) : parseImageRef(expanded),
     isTemplatedBase: imageText.includes('$'),
     platform: stage.from.getPlatformFlag()?.getValue() ?? null,
     workdir: null,
@@ -109,7 +109,13 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
   let hasWorkdir = false;
   // ENV the base image itself sets (golang: GOPATH), which Dockerfiles reference as $GOPATH.
   const imageEnv: Record<string, string> =
-    facts.baseImage && officialOrMirrored(facts.baseImage) === 'golang' ? BUILDERS.golang.env : {};
+    facts.baseImage && officialOrMirrored(facts.baseImage) === 'golang'
+      ? BUILDERS.golang.env
+      : facts.baseImage?.registry === null
+        ? ((BUILDERS.golangAliases as Record<string, { env: Record<string, string> }>)[
+            facts.baseImage.repository
+          ]?.env ?? {})
+        : {};
   const stageArgs: Record<string, string | undefined> = {};
   let user: string | null = null;
   for (const ins of stage.instructions) {
@@ -188,6 +194,21 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
   }
   facts.workdir = hasWorkdir ? workdir : null;
   return facts;
+}
+
+/**
+ * `golang:${GO_VERSION}` with no default for the ARG: the image is known, only its tag is not. The
+ * reference keeps the tag as written, so a final stage can follow the same build argument.
+ */
+function templatedTagRef(text: string): ImageRef | null {
+  const variable = /\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/g;
+  const colon = text.lastIndexOf(':');
+  const slash = text.lastIndexOf('/');
+  if (colon < 0 || colon < slash || variable.test(text.slice(0, colon))) return null;
+  const ref = parseImageRef(
+    text.slice(0, colon + 1) + text.slice(colon + 1).replace(variable, 'x'),
+  );
+  return ref && { ...ref, raw: text, tag: text.slice(colon + 1) };
 }
 
 function imageArgument(stage: Stage): string {

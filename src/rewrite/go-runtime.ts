@@ -56,7 +56,7 @@ export function planGoRewrite(
       skip: { rule: facts.start.rule, reason: facts.start.skip, line: startLine(stage) },
     };
   const start: GoStart = facts.start;
-  const workdir = stage.workdir ?? BUILDERS.golang.workdir;
+  const workdir = stage.workdir ?? facts.defaultWorkdir;
   const build = facts.builds.find((b) => b.binary === start.binary);
   if (build && stage.workdir !== null && build.binary === stage.workdir) {
     return fail(
@@ -291,8 +291,12 @@ function buildFlagEdits(
   const [start, end] = rangeOffsets(doc, build.run.ins.getRange());
   const text = doc.source.slice(start, end);
   const sub = build.cmd.subcommand;
-  const sameSub = facts.builds.filter((b) => b.run === build.run && b.cmd.subcommand === sub);
-  const matches = [...text.matchAll(new RegExp(`\\bgo\\s+${sub}\\b`, 'g'))];
+  const sameSub = facts.builds.filter(
+    (b) =>
+      b.run === build.run && b.cmd.subcommand === sub && b.cmd.viaWrapper === build.cmd.viaWrapper,
+  );
+  const verb = build.cmd.viaWrapper ? 'go-wrapper' : 'go';
+  const matches = [...text.matchAll(new RegExp(`\\b${verb}\\s+${sub}\\b`, 'g'))];
   const match = matches[sameSub.indexOf(build)];
   if (!match) return [];
   const goAt = start + match.index!;

@@ -14,7 +14,9 @@ export function distrolessBlocker(facts: NodeFacts): string | null {
   const t = getTemplate('node-distroless');
   const { base } = facts;
   if (base.major === null)
-    return `the tag "${base.tag}" floats, so the Node major (which must match the runtime's) is unknown`;
+    return base.tag.includes('$')
+      ? `the tag "${base.tag}" comes from a build argument, so the Node major (which must match the runtime's) is unknown; the slim image follows the same argument`
+      : `the tag "${base.tag}" floats, so the Node major (which must match the runtime's) is unknown`;
   if (!(t.nodeMajors ?? []).includes(base.major)) {
     return `distroless builds Node ${(t.nodeMajors ?? []).join('/')} only, and this app is on Node ${base.major}; the major is never changed silently`;
   }
