@@ -8,6 +8,7 @@ import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, defaultsOf, PlanResult } from './plan';
 import { goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
+import { parseGoVersion } from '../analyze/go-buildability';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
@@ -100,7 +101,7 @@ export function planGoRewrite(
       ...(profile.cgo ? [] : ['CGO_ENABLED=0']),
       'go',
       'build',
-      '-trimpath',
+      ...(hasTrimpath(facts) ? ['-trimpath'] : []),
       '-ldflags="-s -w"',
     ];
     if (gap.tzdata) flags.push('-tags', 'timetzdata');
@@ -320,7 +321,7 @@ function buildFlagEdits(
   }
   const added: string[] = [];
   const edits: TextEdit[] = [];
-  if (!build.cmd.trimpath) added.push('-trimpath');
+  if (!build.cmd.trimpath && hasTrimpath(facts)) added.push('-trimpath');
   const ld = /-ldflags(=|\s+)(["'])([^"']*)\2/.exec(segment);
   if (build.cmd.ldflags === null) added.push('-ldflags="-s -w"');
   else if (ld && !/(^|\s)-[sw](\s|$)/.test(ld[3])) {
@@ -391,6 +392,19 @@ function planWritable(
     for (const r of runtime.reads) if (r.imagePath.startsWith(d + '/')) chown.add(r.imagePath);
   }
   return { chown, create, workdir: ownWorkdir };
+}
+
+/**
+ * -trimpath came with Go 1.13; older toolchains stop at it. Floating tags (latest) are new enough;
+ * a distribution's Go or an unknown version is not assumed to be.
+ */
+function hasTrimpath(facts: GoFacts): boolean {
+  const v = parseGoVersion(facts.base.version);
+  if (v) return v.minor >= 13;
+  return (
+    facts.base.tag !== '' &&
+    /^(latest|alpine[\d.]*|bookworm|bullseye|trixie)?$/.test(facts.base.tag)
+  );
 }
 
 /** Skip for a cgo binary built against musl (alpine) when the final image is glibc. */
