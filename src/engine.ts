@@ -14,6 +14,7 @@ import goDistroless from '../transforms/go/distroless';
 import goScratch from '../transforms/go/scratch';
 import goCgr from '../transforms/go/cgr';
 import { analyzeGo } from './analyze/go';
+import { analyzeNodeBase } from './analyze/node-image';
 import { builderOf, BuilderProfile } from './analyze/builder';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';
@@ -133,7 +134,10 @@ function rewriteNode(
   options: TransformOptions,
   context: BuildContext,
 ): TransformResult {
-  const node = analyzeNode(facts, context, options);
+  const upgrade = options.node !== undefined ? nodeUpgrade(facts, options.node) : null;
+  if (upgrade && 'skip' in upgrade) return unchanged(facts.doc.source, upgrade.skip);
+  const node = analyzeNode(upgrade ? upgrade.facts : facts, context, options);
+  if (upgrade) node.upgrade = upgrade.note;
   const lockless = node.installLocks.find((l) => l.frozen && !l.present);
   if (lockless) {
     const line = lockless.run.ins.getRange().start.line + 1;
@@ -327,5 +331,34 @@ function builderDefaults(facts: StageFacts): ImageDefaults {
     workdir: b?.workdir ?? '/',
     user: '',
     env: b?.env ?? {},
+  };
+}
+
+/**
+ * --node MAJOR: the builder's image moves to that major in the same tag family (alpine stays
+ * alpine), so the final stage follows; refused for a lower major than the app's.
+ */
+function nodeUpgrade(
+  facts: StageFacts,
+  major: number,
+): { facts: StageFacts; note: { image: string; from: string } } | { skip: Skip } {
+  const ref = facts.baseImage!;
+  const base = analyzeNodeBase(ref);
+  if (base.major !== null && major < base.major) {
+    return {
+      skip: {
+        rule: 'node/upgrade-node',
+        reason: `--node ${major} is lower than the app's Node ${base.major}; the tool never moves an app to an older Node`,
+        suggestion: `--node ${base.major} or higher`,
+      },
+    };
+  }
+  if (base.major === major) return { facts, note: { image: ref.raw, from: base.tag } };
+  const family = /alpine/.test(base.tag) ? '-alpine' : /slim/.test(base.tag) ? '-slim' : '';
+  const tag = `${major}${family}`;
+  const raw = `${ref.registry ? ref.registry + '/' : ''}${ref.raw.replace(/^[^/]*\//, (m) => (ref.registry ? '' : m)).replace(/:[^:@/]+(@.*)?$/, '')}:${tag}`;
+  return {
+    facts: { ...facts, baseImage: { ...ref, tag, digest: null, raw } },
+    note: { image: raw, from: base.tag },
   };
 }

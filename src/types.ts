@@ -41,6 +41,8 @@ export interface TransformOptions {
   harden?: boolean;
   /** Rewrite development containers (a dev server as the start command) into a production build. */
   devToProduction?: boolean;
+  /** Move a Node app to this major (builder and final); never lower than the app's own. */
+  node?: number;
 }
 
 /**

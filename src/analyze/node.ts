@@ -65,6 +65,8 @@ export interface NodeFacts {
   appRoot: string;
   /** The build context seen from that folder (manifests, configs). */
   appContext: BuildContext;
+  /** --node MAJOR: the builder image the stage moves to, and the tag it had. */
+  upgrade?: { image: string; from: string };
 }
 
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);

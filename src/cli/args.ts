@@ -15,6 +15,7 @@ export interface CliOptions {
   nginx?: NginxVariant;
   harden: boolean;
   devToProduction: boolean;
+  node?: number;
   format: 'text' | 'diff' | 'json';
   report?: string;
   color?: boolean;
@@ -130,6 +131,9 @@ export function parseArgs(
   const jobs = parsed.jobs as number | undefined;
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
     throw new DockerizeError('E_USAGE', '--jobs must be a whole number of at least 1');
+  const node = parsed.node as number | undefined;
+  if (node !== undefined && (!Number.isInteger(node) || node < 4 || node > 99))
+    throw new DockerizeError('E_USAGE', '--node must be a Node major version, such as 22');
   return {
     command,
     paths: paths.length > 0 ? paths : ['.'],
@@ -142,6 +146,7 @@ export function parseArgs(
     nginx: parsed.nginx as NginxVariant | undefined,
     harden: Boolean(parsed.harden),
     devToProduction: Boolean(parsed.devToProduction),
+    node: parsed.node as number | undefined,
     format: parsed.format as CliOptions['format'],
     report: parsed.report as string | undefined,
     color: parsed.color as boolean | undefined,

@@ -14,6 +14,7 @@ export interface JobSettings {
   nginx?: NginxVariant;
   harden: boolean;
   devToProduction: boolean;
+  node?: number;
   context?: string;
   /** A --config file, already read and checked; otherwise each file's nearest config applies. */
   explicitConfig: RepoConfig | null;
@@ -32,6 +33,7 @@ export function effectiveOptions(
     nginx: settings.nginx ?? config?.nginx ?? 'alpine',
     harden: settings.harden,
     devToProduction: settings.devToProduction,
+    node: settings.node,
   };
 }
 

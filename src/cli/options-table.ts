@@ -66,6 +66,12 @@ export const OPTIONS: OptionSpec[] = [
       'on multi-stage files, add a numeric non-root USER (and numeric --chown) to a final stage that runs as root',
   },
   {
+    name: 'node',
+    type: 'number',
+    describe:
+      "move Node apps to this major (builder and final stage), e.g. 22 for distroless; never lower than the app's own",
+  },
+  {
     name: 'dev-to-production',
     type: 'boolean',
     default: false,

@@ -76,6 +76,7 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     nginx: options.nginx,
     harden: options.harden,
     devToProduction: options.devToProduction,
+    node: options.node,
     context: options.context,
     explicitConfig: explicit,
     lean: !options.write && !options.interactive,

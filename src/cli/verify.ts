@@ -39,6 +39,7 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
         user: options.user,
         nginx: options.nginx,
         devToProduction: options.devToProduction,
+        node: options.node,
       },
       options.context,
       io,

@@ -109,6 +109,8 @@ export function planNodeRewrite(
       },
     };
   }
+  const upgrade =
+    facts.upgrade && facts.upgrade.image !== stage.stage.from.getArguments()[0].getValue();
   const split = splitStage(stage, {
     swap: profile.builderImage
       ? {
@@ -119,10 +121,23 @@ export function planNodeRewrite(
           },
           after: new LineWriter(doc).line('USER', 'root'),
         }
-      : undefined,
+      : upgrade
+        ? {
+            image: facts.upgrade!.image,
+            note: {
+              rule: 'node/upgrade-node',
+              reason: `--node ${facts.base.major}: the build stage moves from node:${facts.upgrade!.from} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
+            },
+          }
+        : undefined,
   });
   const w = split.writer;
   const warnings: Note[] = [...profile.warnings, ...user.warnings];
+  if (upgrade)
+    warnings.push({
+      rule: 'node/upgrade-node',
+      reason: `the app moves from Node ${facts.upgrade!.from} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
+    });
   if (start.devServer) {
     warnings.push({
       rule: 'node/dev-server-start',
