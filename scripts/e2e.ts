@@ -16,6 +16,31 @@ interface AppConfig {
   port: number;
   paths: string[];
   env?: Record<string, string>;
+  /** Seconds to wait for both images to answer (dev servers compile first). */
+  startTimeoutS?: number;
+  /**
+   * Base images the original names that no offline stand-in provides (node:12, ubuntu): tagged
+   * from the image given, for this app's run only, and said so in the output.
+   */
+  standIns?: Record<string, string>;
+}
+
+/** Tags each missing base image from its stand-in; returns the tags it made, to remove after. */
+async function tagStandIns(
+  docker: Docker,
+  app: string,
+  standIns: Record<string, string>,
+): Promise<string[]> {
+  const made: string[] = [];
+  for (const [name, from] of Object.entries(standIns)) {
+    if ((await docker.run(['image', 'inspect', name])).code === 0) continue;
+    const tagged = await docker.run(['tag', from, name]);
+    if (tagged.code !== 0)
+      throw new Error(`cannot tag ${from} as ${name}: ${tagged.stderr.trim()}`);
+    console.log(`  ${app}: stand-in: ${name} is ${from} for this run (no ${name} image offline)`);
+    made.push(name);
+  }
+  return made;
 }
 
 const ROOT = path.resolve(__dirname, '..');
@@ -139,6 +164,7 @@ async function main(): Promise<number> {
     }
     const r = outcome.result!;
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `dockerize-slim-e2e-${app}-`));
+    const standIns = await tagStandIns(docker, app, config.standIns ?? {});
     const report = await verifyRewrite(
       docker,
       {
@@ -154,10 +180,12 @@ async function main(): Promise<number> {
         network: 'host',
         keep: process.env.E2E_KEEP === '1',
         workDir,
+        startTimeoutS: config.startTimeoutS,
       },
       (line) => console.log(`  ${app}: ${line}`),
     );
     fs.rmSync(workDir, { recursive: true, force: true });
+    if (standIns.length > 0) await docker.run(['rmi', ...standIns]);
     const passed = !report.error && report.checks.every((c) => c.pass);
     if (!passed) failed = true;
     for (const c of report.checks)

@@ -159,12 +159,17 @@ export function planNodeRewrite(
   if (low) warnings.push(low);
   const changes: Change[] = [...split.changes];
   const writable = nodeWritablePlan(facts, app);
-  const made = [...writable.mkdirs, ...writable.outside, ...productionDirs(production, app.appDir)];
+  const frameworkDirs = productionDirs(production, app.appDir);
+  const made = [...writable.mkdirs, ...writable.outside, ...frameworkDirs];
+  const found = [
+    ...writable.found,
+    ...(production?.writable ?? []).map((w) => `${w} (${production!.framework} caches there)`),
+  ];
   if (made.length > 0 || writable.appRootWritable) {
     changes.push({
       note: {
         rule: 'node/writable-paths',
-        reason: `the app writes into ${writable.found.join('; ')}: ${made.length > 0 ? `${made.join(', ')} made in the builder and ` : ''}copied owned by ${user.uid}:${user.gid}${writable.appRootWritable ? `, and ${app.appDir} is created by that COPY so the app can add files to it` : ''}`,
+        reason: `the app writes into ${found.join('; ')}: ${made.length > 0 ? `${made.join(', ')} made in the builder and ` : ''}copied owned by ${user.uid}:${user.gid}${writable.appRootWritable ? `, and ${app.appDir} is created by that COPY so the app can add files to it` : ''}`,
       },
       edits:
         made.length > 0
