@@ -2,6 +2,7 @@ import posix from 'path/posix';
 import { StageFacts } from '../analyze/stage';
 import { roughWords } from '../shell-words';
 import type { Skip } from '../types';
+import { parseDockerIgnore } from '../analyze/dockerignore';
 
 export interface AppPaths {
   /** The folder holding the app in the builder; copied whole to the final stage. */
@@ -10,10 +11,54 @@ export interface AppPaths {
   workdir: string;
   /** Paths outside appDir that the build put files into (COPY destinations, mkdir targets). */
   extra: string[];
+  /**
+   * When the app was copied into / itself: the top-level files and folders it consists of (the
+   * context's, after .dockerignore, and node_modules), each copied on its own.
+   */
+  rootEntries?: string[];
 }
 
+/** What an app copied into / may consist of besides the context: only what its install made. */
+export interface RootAppFacts {
+  dockerignore: string | null;
+  hasBuildStep: boolean;
+  /** Folders installs ran in (node_modules appears there). */
+  installCwds: string[];
+}
+
+// Folders of the OS: an app entry of that name merges into the builder's own, which must not
+// travel to the final image.
+const SYSTEM_DIRS = new Set([
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'home',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'media',
+  'mnt',
+  'opt',
+  'proc',
+  'root',
+  'run',
+  'sbin',
+  'srv',
+  'sys',
+  'tmp',
+  'usr',
+  'var',
+  'nodejs',
+]);
+
 /** Where the app lives, and what else outside it must come along to the final stage. */
-export function findAppPaths(facts: StageFacts, paths: readonly string[]): AppPaths | Skip {
+export function findAppPaths(
+  facts: StageFacts,
+  paths: readonly string[],
+  root?: RootAppFacts,
+): AppPaths | Skip {
   const workdir = facts.workdir ?? '/';
   let appDir = facts.workdir;
   if (appDir === null || appDir === '/') {
@@ -22,13 +67,7 @@ export function findAppPaths(facts: StageFacts, paths: readonly string[]): AppPa
     );
     appDir = dotCopy ? dotCopy.dest.replace(/\/$/, '') : null;
   }
-  if (appDir === null || appDir === '/') {
-    return {
-      rule: 'common/app-directory',
-      reason: 'the app is copied into / (no WORKDIR), so it cannot be copied apart from the OS',
-      suggestion: 'add WORKDIR /app before the COPY steps',
-    };
-  }
+  if (appDir === null || appDir === '/') return rootApp(facts, paths, root);
   const inApp = (p: string) => p === appDir || p.startsWith(appDir + '/');
   const extra = new Set<string>();
   for (const c of facts.copies) {
@@ -66,4 +105,37 @@ export function findAppPaths(facts: StageFacts, paths: readonly string[]): AppPa
   const sorted = [...extra].filter((p) => p !== '/').sort();
   const minimal = sorted.filter((p) => !sorted.some((q) => q !== p && p.startsWith(q + '/')));
   return { appDir, workdir, extra: minimal };
+}
+
+/**
+ * An app copied into / (no WORKDIR): its files are the context's top-level entries (what
+ * .dockerignore lets in) plus node_modules from an install there, each copied to the same path.
+ * Not when a build adds outputs the tool cannot list, or an entry merges into an OS folder.
+ */
+function rootApp(
+  facts: StageFacts,
+  paths: readonly string[],
+  root?: RootAppFacts,
+): AppPaths | Skip {
+  const refuse = (why: string): Skip => ({
+    rule: 'common/app-directory',
+    reason: `the app is copied into / (no WORKDIR) and ${why}, so it cannot be copied apart from the OS`,
+    suggestion: 'add WORKDIR /app before the COPY steps',
+  });
+  const whole = facts.copies.some(
+    (c) => c.fromStage === null && c.dest === '/' && c.sources.some((s) => s === '.' || s === './'),
+  );
+  if (!root || !whole || paths.length === 0) return refuse('not as the whole context');
+  if (root.hasBuildStep) return refuse('a build step adds files whose names are not known');
+  const ignore = root.dockerignore !== null ? parseDockerIgnore(root.dockerignore) : null;
+  const entries = new Set(
+    paths
+      .filter((p) => !p.slice(0, -1).includes('/'))
+      .map((p) => p.replace(/\/$/, ''))
+      .filter((p) => !ignore?.isExcluded(p)),
+  );
+  if (root.installCwds.includes('/')) entries.add('node_modules');
+  const clash = [...entries].find((e) => SYSTEM_DIRS.has(e));
+  if (clash) return refuse(`its ${clash}/ merges into the OS folder of that name`);
+  return { appDir: '/', workdir: '/', extra: [], rootEntries: [...entries].sort() };
 }

@@ -16,7 +16,7 @@ import { contextHas } from '../analyze/copies';
 import posix from 'path/posix';
 import { effectiveCommand } from '../analyze/command';
 import { splitShellWords } from '../shell-words';
-import { StageFacts } from '../analyze/stage';
+import { commandCwds, StageFacts } from '../analyze/stage';
 
 export interface NodeRuntimeProfile {
   target: 'distroless' | 'cgr' | 'slim';
@@ -53,7 +53,13 @@ export function planNodeRewrite(
     };
   }
   const start = facts.start;
-  const app = findAppPaths(stage, []);
+  const app = findAppPaths(stage, facts.contextPaths, {
+    dockerignore: facts.dockerignore,
+    hasBuildStep: facts.hasBuildStep,
+    installCwds: facts.runs.flatMap(({ run, classes }) =>
+      classes.flatMap((c, i) => (c.kind === 'install' ? [commandCwds(run)[i]] : [])),
+    ),
+  });
   if ('rule' in app) return { ok: false, skip: app };
   const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
   if (isSkip(user)) return { ok: false, skip: user };
@@ -183,6 +189,14 @@ export function planNodeRewrite(
           : [],
     });
   }
+  if (app.rootEntries)
+    changes.push({
+      note: {
+        rule: 'common/app-directory',
+        reason: `the app was copied into / (no WORKDIR): its ${app.rootEntries.length} top-level files and folders (${app.rootEntries.join(', ')}) are copied to the same paths, apart from the OS`,
+      },
+      edits: [],
+    });
   const ignore = dockerignoreNeed(facts);
   if (ignore.note) changes.push({ note: ignore.note, edits: [] });
   if (ignore.warning) warnings.push(ignore.warning);
@@ -259,14 +273,16 @@ export function planNodeRewrite(
   }
   // COPY --chown onto an existing folder leaves the folder itself root-owned; a COPY that
   // creates it makes it the user's, so it comes before WORKDIR when the app writes there.
-  const copies = production?.copy
-    ? production.copy.map((c) =>
-        w.line(
-          'COPY',
-          `--from=${split.builderName} ${chown} ${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
-        ),
-      )
-    : [appCopy];
+  const copies = app.rootEntries
+    ? app.rootEntries.map((e) => w.line('COPY', `--from=${split.builderName} ${chown} /${e} /${e}`))
+    : production?.copy
+      ? production.copy.map((c) =>
+          w.line(
+            'COPY',
+            `--from=${split.builderName} ${chown} ${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
+          ),
+        )
+      : [appCopy];
   const copiesFirst = writable.appRootWritable || production?.copy;
   if (copiesFirst) lines.push(...copies);
   const runDir = start.cwd !== undefined ? posix.resolve(app.workdir, start.cwd) : app.workdir;
