@@ -123,7 +123,7 @@ function transformText(
   if (buildability.problems.length > 0) return cannotBuild(source, buildability.problems[0]);
   const result =
     builder.kind === 'node'
-      ? rewriteNode(facts, options, context)
+      ? rewriteNode(facts, options, context, builder)
       : rewriteGo(facts, options, context, builder);
   if (result.changed) result.warnings.push(...buildability.hostBuilt);
   return result;
@@ -133,11 +133,25 @@ function rewriteNode(
   facts: StageFacts,
   options: TransformOptions,
   context: BuildContext,
+  builder: BuilderProfile,
 ): TransformResult {
   const upgrade = options.node !== undefined ? nodeUpgrade(facts, options.node) : null;
   if (upgrade && 'skip' in upgrade) return unchanged(facts.doc.source, upgrade.skip);
-  const node = analyzeNode(upgrade ? upgrade.facts : facts, context, options);
+  const node = analyzeNode(
+    upgrade ? upgrade.facts : facts,
+    context,
+    options,
+    builder.nodeMajor ?? null,
+  );
   if (upgrade) node.upgrade = upgrade.note;
+  if (builder.fromDistro && node.nativeAddons.length > 0) {
+    return unchanged(facts.doc.source, {
+      rule: 'node/distro-builder',
+      reason: `Node comes from NodeSource on ${facts.baseImage!.raw}, and the native addons (${node.nativeAddons.join(', ')}) are built against its glibc, which may be newer than the final image's`,
+      suggestion: `build on node:${node.base.major} instead of ${facts.baseImage!.raw}`,
+      class: 'unsafe',
+    });
+  }
   const lockless = node.installLocks.find((l) => l.frozen && !l.present);
   if (lockless) {
     const line = lockless.run.ins.getRange().start.line + 1;

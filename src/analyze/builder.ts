@@ -14,9 +14,12 @@ export interface BuilderProfile {
   gopath: string;
   entrypoint: string[] | null;
   cmd: string[] | null;
+  /** For Node from NodeSource on ubuntu/debian: the major its setup script pins. */
+  nodeMajor?: number;
 }
 
 const DISTRO = BUILDERS.distroGo;
+const NODE_DISTRO = BUILDERS.distroNode;
 const ALIASES = BUILDERS.golangAliases as Record<
   string,
   { gopath: string; workdir: string; env: Record<string, string> }
@@ -62,6 +65,18 @@ export function builderOf(facts: StageFacts): BuilderProfile | null {
       entrypoint: null,
       cmd: g.cmd,
     };
+  const nodeMajor = osFamilyOf(ref) === 'debian' ? nodesourceMajor(facts) : null;
+  if (nodeMajor !== null)
+    return {
+      kind: 'node',
+      fromDistro: true,
+      env: {},
+      workdir: NODE_DISTRO.workdir,
+      gopath: '',
+      entrypoint: NODE_DISTRO.entrypoint,
+      cmd: NODE_DISTRO.cmd,
+      nodeMajor,
+    };
   if (osFamilyOf(ref) === 'debian' && installsDistroGo(facts))
     return {
       kind: 'golang',
@@ -88,4 +103,24 @@ function installsDistroGo(facts: StageFacts): boolean {
       );
     }),
   );
+}
+
+/**
+ * The Node major a NodeSource setup script pins (curl .../setup_20.x | bash -, then apt-get
+ * install nodejs). A distribution's own nodejs has a version the Dockerfile does not say: null.
+ */
+function nodesourceMajor(facts: StageFacts): number | null {
+  const setup = new RegExp(NODE_DISTRO.nodesourceSetup);
+  let major: number | null = null;
+  let installs = false;
+  for (const r of facts.runs) {
+    const m = setup.exec(r.text);
+    if (m) major = Number(m[1]);
+    for (const cmd of splitCommandList(r.text)) {
+      const words = roughWords(cmd);
+      const i = words.findIndex((w) => w === 'apt-get' || w === 'apt');
+      if (i >= 0 && words[i + 1] === 'install' && words.includes('nodejs')) installs = true;
+    }
+  }
+  return installs ? major : null;
 }

@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { NODE_FACTS } from '../templates';
+import { BUILDERS, NODE_FACTS } from '../templates';
 import type { BuildContext, TransformOptions } from '../types';
 import { effectiveCommand } from './command';
 import { analyzeNodeBase, NodeBase } from './node-image';
@@ -72,6 +72,7 @@ export interface NodeFacts {
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);
 const INIT = new Set(NODE_FACTS.initPackages);
 const NATIVE = new Set(NODE_FACTS.nativeAddonPackages);
+const DISTRO_NODE = BUILDERS.distroNode.packages;
 const LOCKFILE_MANAGER = NODE_FACTS.lockfiles as Record<string, string>;
 
 export function readPackageJson(context: BuildContext): PackageJson | null {
@@ -95,9 +96,21 @@ export function analyzeNode(
   stage: StageFacts,
   fullContext: BuildContext,
   options: TransformOptions = {},
+  nodeFromDistro: number | null = null,
 ): NodeFacts {
   if (!stage.baseImage) throw new Error('analyzeNode needs a resolved base image');
-  const base = analyzeNodeBase(stage.baseImage);
+  // Node from NodeSource on ubuntu/debian: glibc, the pinned major, and the official image of
+  // that major as the slim family.
+  const base: NodeBase =
+    nodeFromDistro !== null
+      ? {
+          tag: String(nodeFromDistro),
+          major: nodeFromDistro,
+          variant: null,
+          libc: 'glibc',
+          slimTag: `${nodeFromDistro}-slim`,
+        }
+      : analyzeNodeBase(stage.baseImage);
   const runs: ClassifiedRun[] = stage.runs.map((run) => ({
     run,
     classes: run.commands.map(classifyCommand),
@@ -130,7 +143,8 @@ export function analyzeNode(
           : 'other';
       for (const p of c.packages ?? []) {
         installedOsPackages.push(p);
-        if (!BUILD_ONLY.has(p) && !INIT.has(p)) runtimeOsPackages.push(p);
+        const toolchain = nodeFromDistro !== null && DISTRO_NODE.includes(p);
+        if (!BUILD_ONLY.has(p) && !INIT.has(p) && !toolchain) runtimeOsPackages.push(p);
       }
     }
   }
