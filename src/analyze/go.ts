@@ -63,6 +63,8 @@ export interface GoFacts {
   buildProblems: BuildProblem[];
   /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
   defaultWorkdir: string;
+  /** Go came from the distribution's packages (ubuntu's golang-go). */
+  fromDistro: boolean;
   start:
     | GoStart
     | {
@@ -183,6 +185,7 @@ export function analyzeGo(
     contextPaths: context.paths,
     buildProblems: goBuildProblems(stage, base.version, base.tag, mod, commands, context),
     defaultWorkdir: builder.workdir,
+    fromDistro: builder.fromDistro,
     start: resolveGoStart(
       stage,
       builds,

@@ -91,6 +91,14 @@ export function planGoRewrite(
   const split = splitStage(stage);
   const w = split.writer;
   const changes: Change[] = [...split.changes];
+  if (facts.fromDistro)
+    changes.push({
+      note: {
+        rule: 'go/distro-builder',
+        reason: `Go comes from ${stage.baseImage!.raw}'s packages: that stage builds the binary, with its defaults (WORKDIR ${facts.defaultWorkdir}); -trimpath is left out, as its Go version is not known`,
+      },
+      edits: [],
+    });
   const warnings: Note[] = [...profile.warnings, ...user.warnings];
 
   if (build) {
