@@ -135,6 +135,19 @@ function rewriteNode(
   context: BuildContext,
   builder: BuilderProfile,
 ): TransformResult {
+  const ref = facts.baseImage!;
+  if (
+    ref.tag === null &&
+    ref.digest !== null &&
+    !builder.fromDistro &&
+    options.node === undefined
+  ) {
+    return unchanged(facts.doc.source, {
+      rule: 'common/base-image',
+      reason: `${ref.raw} is pinned by digest alone, so its Node major and variant (alpine or Debian), which the final image must match, cannot be known`,
+      suggestion: 'write the tag with the digest (node:22-alpine@sha256:...), or pass --node MAJOR',
+    });
+  }
   const upgrade = options.node !== undefined ? nodeUpgrade(facts, options.node) : null;
   if (upgrade && 'skip' in upgrade) return unchanged(facts.doc.source, upgrade.skip);
   const node = analyzeNode(

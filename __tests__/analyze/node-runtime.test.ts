@@ -1,4 +1,5 @@
 import { staticPath } from '../../src/analyze/js-expr';
+import { versionOf } from '../../src/analyze/frameworks/types';
 import { scanNodeSources } from '../../src/analyze/node-sources';
 import { npmEnvironment } from '../../src/analyze/npm-env';
 import { lockfileAgrees } from '../../src/analyze/lockfile';
@@ -210,5 +211,33 @@ describe('lockfileAgrees', () => {
     ],
   ])('%s', (_name, lockName, text, agrees) => {
     expect(lockfileAgrees(pkg, lockName, text).agrees).toBe(agrees);
+  });
+});
+
+describe('versionOf (framework adapters)', () => {
+  const app = (files: Record<string, string>) => ({
+    packageJson: { dependencies: { nuxt: '^2.0.0' } },
+    paths: [],
+    files,
+  });
+  it.each([
+    ['package.json range only', {}, [2, 0, 0]],
+    [
+      'package-lock.json v3',
+      {
+        'package-lock.json': JSON.stringify({
+          packages: { 'node_modules/nuxt': { version: '2.18.1' } },
+        }),
+      },
+      [2, 18, 1],
+    ],
+    ['yarn.lock v1', { 'yarn.lock': '# yarn\n\nnuxt@^2.0.0:\n  version "2.15.8"\n' }, [2, 15, 8]],
+    [
+      'yarn.lock berry',
+      { 'yarn.lock': '__metadata:\n\n"nuxt@npm:^2.0.0":\n  version: 2.17.3\n' },
+      [2, 17, 3],
+    ],
+  ])('%s', (_name, files, want) => {
+    expect(versionOf(app(files), 'nuxt')).toEqual(want);
   });
 });

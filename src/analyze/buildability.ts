@@ -29,6 +29,8 @@ const DEBIAN_IMAGES = new Set(['debian', 'ubuntu', 'buildpack-deps']);
 
 /** The distribution an image is built on, when its name and tag say so for certain. */
 export function osFamilyOf(ref: ImageRef): OsFamily | null {
+  // Pinned by digest alone: the variant (alpine or Debian) is not in the reference.
+  if (ref.tag === null && ref.digest !== null) return null;
   const name = officialOrMirrored(ref);
   const tag = ref.tag ?? 'latest';
   if (name === 'alpine') return 'alpine';

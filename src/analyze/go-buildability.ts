@@ -15,7 +15,9 @@ export function parseGoVersion(text: string | null): GoVersion | null {
   return m ? { minor: Number(m[1]), patch: m[2] === undefined ? null : Number(m[2]) } : null;
 }
 
-const FLOATING = /^(latest|alpine[\d.]*|bookworm|bullseye|trixie|buster)?$/;
+// Only these follow the newest Go; golang:alpine3.11 or golang:buster name the last Go built on an
+// old distribution release, whose version (and module-mode default) is not known.
+export const FLOATING_GO_TAG = /^(latest|alpine|bookworm|trixie)?$/;
 
 /**
  * Go builds that fail for certain with the image's toolchain: package-mode builds without a
@@ -33,7 +35,7 @@ export function goBuildProblems(
 ): BuildProblem[] {
   const problems: BuildProblem[] = [];
   const version = parseGoVersion(imageVersion);
-  const isLatest = imageVersion === null && FLOATING.test(imageTag);
+  const isLatest = imageVersion === null && FLOATING_GO_TAG.test(imageTag);
   const moduleModeByDefault = isLatest || (version !== null && version.minor >= 16);
   const contextKnown = !context.truncated && context.paths.length > 0;
   const hasGoMod =

@@ -105,7 +105,21 @@ export function classifyCommand(command: string): CommandClass {
   if (
     tool === 'npx' &&
     verb &&
-    ['vite', 'next', 'ng', 'webpack', 'nest', 'react-scripts'].includes(verb)
+    [
+      'vite',
+      'next',
+      'ng',
+      'webpack',
+      'nest',
+      'react-scripts',
+      'nuxt',
+      'nuxi',
+      'astro',
+      'gatsby',
+      'remix',
+      'vue-cli-service',
+      'svelte-kit',
+    ].includes(verb)
   ) {
     return { kind: 'build', script: [verb, ...rest].join(' ') };
   }

@@ -105,7 +105,8 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
     copies: [],
     cmds: [],
   };
-  let workdir = '/';
+  // The folder the base image itself starts in (golang: /go), where relative paths resolve.
+  let workdir = imageWorkdir(facts.baseImage);
   let hasWorkdir = false;
   // ENV the base image itself sets (golang: GOPATH), which Dockerfiles reference as $GOPATH.
   const imageEnv: Record<string, string> =
@@ -250,4 +251,11 @@ export function firstExposedPort(facts: StageFacts): number | null {
     if (m) return Number(m[1]);
   }
   return null;
+}
+
+function imageWorkdir(ref: ImageRef | null): string {
+  if (ref === null) return '/';
+  if (officialOrMirrored(ref) === 'golang') return BUILDERS.golang.workdir;
+  const alias = (BUILDERS.golangAliases as Record<string, { workdir: string }>)[ref.repository];
+  return ref.registry === null && alias ? alias.workdir : '/';
 }

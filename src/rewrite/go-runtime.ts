@@ -8,7 +8,7 @@ import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, defaultsOf, PlanResult } from './plan';
 import { goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
-import { parseGoVersion } from '../analyze/go-buildability';
+import { FLOATING_GO_TAG, parseGoVersion } from '../analyze/go-buildability';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
@@ -409,10 +409,7 @@ function planWritable(
 function hasTrimpath(facts: GoFacts): boolean {
   const v = parseGoVersion(facts.base.version);
   if (v) return v.minor >= 13;
-  return (
-    facts.base.tag !== '' &&
-    /^(latest|alpine[\d.]*|bookworm|bullseye|trixie)?$/.test(facts.base.tag)
-  );
+  return facts.base.tag !== '' && FLOATING_GO_TAG.test(facts.base.tag);
 }
 
 /** Skip for a cgo binary built against musl (alpine) when the final image is glibc. */

@@ -7,7 +7,7 @@ import {
   dependencyRange,
   FrameworkAdapter,
   flagValue,
-  minVersion,
+  versionOf,
 } from './types';
 
 const BIN = FRAMEWORK_FACTS.packageBins.next;
@@ -35,7 +35,7 @@ export const next: FrameworkAdapter = {
     }
     if (args[0] !== 'start' && args[0] !== undefined) return null;
     const range = dependencyRange(app, 'next');
-    if (!atLeast(minVersion(range), BIN.minVersion)) {
+    if (!atLeast(versionOf(app, 'next'), BIN.minVersion)) {
       return {
         skip: {
           rule: 'node/next-start',

@@ -6,7 +6,7 @@ import {
   dependencyRange,
   FrameworkAdapter,
   flagValue,
-  minVersion,
+  versionOf,
 } from './types';
 
 const OUTPUT_ENTRY = '.output/server/index.mjs';
@@ -55,7 +55,7 @@ export const nuxt: FrameworkAdapter = {
         },
       };
     }
-    const version = minVersion(dependencyRange(app, 'nuxt'));
+    const version = versionOf(app, 'nuxt');
     if (version !== null && version[0] >= 3) {
       if (verb === 'start' || verb === 'preview') return production(rest, `${program} ${verb}`);
       return null;

@@ -5,7 +5,7 @@ import {
   atLeast,
   dependencyRange,
   FrameworkAdapter,
-  minVersion,
+  versionOf,
 } from './types';
 
 const BINS = FRAMEWORK_FACTS.packageBins;
@@ -18,7 +18,7 @@ export const remix: FrameworkAdapter = {
     if (program !== 'remix-serve' && program !== 'react-router-serve') return null;
     const bin = BINS[program];
     const range = dependencyRange(app, bin.package);
-    if (!atLeast(minVersion(range), bin.minVersion)) {
+    if (!atLeast(versionOf(app, bin.package), bin.minVersion)) {
       return {
         skip: {
           rule: 'node/remix-serve',

@@ -78,3 +78,31 @@ export function flagValue(words: string[], names: string[]): string | null {
   }
   return null;
 }
+
+/**
+ * The version of a dependency the lockfile pins (package-lock.json or yarn.lock), else the lowest
+ * its range in package.json allows; null when neither says.
+ */
+export function versionOf(app: AppFacts, name: string): number[] | null {
+  const npm = app.files['package-lock.json'] ?? app.files['npm-shrinkwrap.json'];
+  if (npm !== undefined) {
+    try {
+      const lock = JSON.parse(npm) as {
+        packages?: Record<string, { version?: string }>;
+        dependencies?: Record<string, { version?: string }>;
+      };
+      const v =
+        lock.packages?.[`node_modules/${name}`]?.version ?? lock.dependencies?.[name]?.version;
+      if (v) return minVersion(v);
+    } catch {
+      // An unreadable lockfile says nothing; package.json's range still does.
+    }
+  }
+  const yarn = app.files['yarn.lock'];
+  if (yarn !== undefined) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const m = new RegExp(`^"?${escaped}@[^\\n]*:\\n\\s+version:? "?([\\d.]+)`, 'm').exec(yarn);
+    if (m) return minVersion(m[1]);
+  }
+  return minVersion(dependencyRange(app, name));
+}
