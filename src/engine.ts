@@ -15,6 +15,7 @@ import goScratch from '../transforms/go/scratch';
 import goCgr from '../transforms/go/cgr';
 import { analyzeGo } from './analyze/go';
 import { analyzeNodeBase } from './analyze/node-image';
+import { nodeBuildProblems } from './analyze/node-buildability';
 import { builderOf, BuilderProfile } from './analyze/builder';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';
@@ -165,6 +166,8 @@ function rewriteNode(
       class: 'unsafe',
     });
   }
+  const problems = nodeBuildProblems(node);
+  if (problems.length > 0) return cannotBuild(facts.doc.source, problems[0]);
   const lockless = node.installLocks.find((l) => l.frozen && !l.present);
   if (lockless) {
     const line = lockless.run.ins.getRange().start.line + 1;

@@ -5,7 +5,11 @@ import path from 'path';
 import { makeIo, makeTree, NODE_APP, runCli } from '../helpers/cli';
 import { run } from '../../src/cli/run';
 
-const GOOD = { 'ok/Dockerfile': NODE_APP.Dockerfile, 'ok/package.json': NODE_APP['package.json'] };
+const GOOD = {
+  'ok/Dockerfile': NODE_APP.Dockerfile,
+  'ok/package.json': NODE_APP['package.json'],
+  'ok/server.js': NODE_APP['server.js'],
+};
 
 /** Every bad input: one clear line naming the file, exit code 2, and the good file still processed. */
 async function expectBad(
@@ -109,6 +113,7 @@ describe('bad input', () => {
       ...GOOD,
       'ro/Dockerfile': NODE_APP.Dockerfile,
       'ro/package.json': NODE_APP['package.json'],
+      'ro/server.js': NODE_APP['server.js'],
     });
     fs.chmodSync(path.join(root, 'ro/Dockerfile'), 0o444);
     const r = await runCli(['--write', '.'], root);
@@ -122,6 +127,7 @@ describe('bad input', () => {
     const root = makeTree({
       'shared/base.Dockerfile': NODE_APP.Dockerfile,
       'app/package.json': NODE_APP['package.json'],
+      'app/server.js': NODE_APP['server.js'],
     });
     fs.symlinkSync('../shared/base.Dockerfile', path.join(root, 'app/Dockerfile'));
     const r = await runCli(['--write', '--context', 'app', 'app/Dockerfile'], root);
@@ -155,6 +161,7 @@ describe('faults during a bulk --write', () => {
       const pad = '#'.repeat(4000 - head.length - NODE_APP.Dockerfile.length - 1) + '\n';
       files[`svc${i}/Dockerfile`] = head + pad + NODE_APP.Dockerfile;
       files[`svc${i}/package.json`] = NODE_APP['package.json'];
+      files[`svc${i}/server.js`] = NODE_APP['server.js'];
     }
     let root: string;
     const io = (r: string) => makeIo(r);

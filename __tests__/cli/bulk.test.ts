@@ -5,8 +5,9 @@ import schema from '../../schema/result.schema.json';
 import { makeTree, NODE_APP, runCli } from '../helpers/cli';
 
 const DF = NODE_APP.Dockerfile;
-// Rewritable without a build context: it starts node directly.
-const PLAIN = 'FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
+// Rewritable without a build context: node runs inline code, so no file of the context is needed.
+const PLAIN =
+  'FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["node", "-e", "require(\'http\').createServer().listen(3000)"]\n';
 const PKG = NODE_APP['package.json'];
 const MULTI =
   'FROM node:22 AS b\nRUN true\nFROM node:22-slim\nCOPY --from=b /a /a\nCMD ["node","/a/x.js"]\n';
@@ -68,6 +69,7 @@ describe('build context', () => {
         'services:\n  api:\n    build:\n      context: ./services/api\n      dockerfile: ../../docker/api.Dockerfile\n  web: {image: nginx}\n',
       'docker/api.Dockerfile': DF,
       'services/api/package.json': PKG,
+      'services/api/server.js': NODE_APP['server.js'],
       'services/api/package-lock.json': '{}',
     });
     const r = await runCli(['--format', 'json', 'docker/api.Dockerfile'], root);
@@ -81,6 +83,7 @@ describe('build context', () => {
   it('--context wins over the Dockerfile folder', async () => {
     const root = makeTree({
       'ctx/package.json': PKG,
+      'ctx/server.js': NODE_APP['server.js'],
       'ctx/package-lock.json': '{}',
       'df/Dockerfile': DF,
     });
@@ -199,6 +202,7 @@ describe('exit codes and re-runs', () => {
       'bad/Dockerfile': 'NOT A DOCKERFILE\n',
       'svc/Dockerfile': DF,
       'svc/package.json': PKG,
+      'svc/server.js': NODE_APP['server.js'],
     });
     const first = await runCli(['--write', '.'], root);
     expect(first.code).toBe(2);

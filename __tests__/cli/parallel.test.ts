@@ -17,6 +17,7 @@ describe('--jobs (built CLI, worker threads)', () => {
         i % 3 === 0
           ? 'FROM node:22 AS a\nFROM node:22-slim\n'
           : `FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["node", "s${i}.js"]\n`;
+      if (i % 3 !== 0) files[`${dir}/s${i}.js`] = NODE_APP['server.js'];
     }
     const root = makeTree(files);
     const one = spawnSync('node', [BIN, '-l', '--jobs', '1', '.'], { cwd: root, encoding: 'utf8' });
@@ -41,8 +42,10 @@ describe('--interactive', () => {
     const root = makeTree({
       'a/Dockerfile': NODE_APP.Dockerfile,
       'a/package.json': NODE_APP['package.json'],
+      'a/server.js': NODE_APP['server.js'],
       'b/Dockerfile': NODE_APP.Dockerfile,
       'b/package.json': NODE_APP['package.json'],
+      'b/server.js': NODE_APP['server.js'],
     });
     const answers = ['d', 'y', 'n'];
     const io = { ...makeIo(root), stdinIsTTY: true, prompt: async () => answers.shift() ?? 'q' };

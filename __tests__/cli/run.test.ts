@@ -56,6 +56,7 @@ describe('dockerize-slim (dry run)', () => {
       ...NODE_APP,
       'svc/Dockerfile': NODE_APP.Dockerfile,
       'svc/package.json': NODE_APP['package.json'],
+      'svc/server.js': NODE_APP['server.js'],
       'old/Dockerfile': MULTI,
     });
     const r = await runCli(['-l', '.'], root);

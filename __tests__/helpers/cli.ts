@@ -58,5 +58,6 @@ export const NODE_APP = {
     dependencies: {},
   }),
   'package-lock.json': '{}',
+  'server.js': 'require("http").createServer((q, r) => r.end("ok")).listen(3000);\n',
   Dockerfile: 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD ["npm", "start"]\n',
 };

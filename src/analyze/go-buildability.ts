@@ -1,7 +1,9 @@
 import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from './buildability';
 import { GoCommand } from './go-build';
-import { GoMod } from './go-sources';
+import { GoMod, GoSourceFacts } from './go-sources';
+import { contextHas, contextPathOf } from './copies';
+import { parseDockerIgnore } from './dockerignore';
 import { RunStep, StageFacts } from './stage';
 
 export interface GoVersion {
@@ -32,16 +34,17 @@ export function goBuildProblems(
   mod: GoMod | null,
   commands: Array<{ run: RunStep; cmd: GoCommand }>,
   context: BuildContext,
+  sources: GoSourceFacts,
 ): BuildProblem[] {
-  const problems: BuildProblem[] = [];
+  const problems: BuildProblem[] = [...sourceProblems(stage, commands, context, sources, mod)];
+  if (problems.length > 0) return problems;
   const version = parseGoVersion(imageVersion);
   const isLatest = imageVersion === null && FLOATING_GO_TAG.test(imageTag);
   const moduleModeByDefault = isLatest || (version !== null && version.minor >= 16);
   const contextKnown = !context.truncated && context.paths.length > 0;
+  // A go.mod inside vendor/ or node_modules/ (not listed) cannot be a build's module root.
   const hasGoMod =
-    !contextKnown ||
-    (context.opaque ?? []).length > 0 ||
-    context.paths.some((p) => p === 'go.mod' || p.endsWith('/go.mod'));
+    !contextKnown || context.paths.some((p) => p === 'go.mod' || p.endsWith('/go.mod'));
   let modInit = false;
   for (const { run, cmd } of commands) {
     if (cmd.subcommand === 'mod' && cmd.packages[0] === 'init') modInit = true;
@@ -125,4 +128,83 @@ function isCopied(stage: StageFacts, name: string): boolean {
         return re.test(name);
       }),
   );
+}
+
+/**
+ * What the sources and the context say about the build: relative imports that module mode
+ * rejects, `go build` of a folder with no Go files, and -mod=vendor with no vendor folder.
+ */
+function sourceProblems(
+  stage: StageFacts,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  context: BuildContext,
+  sources: GoSourceFacts,
+  mod: GoMod | null,
+): BuildProblem[] {
+  const builds = commands.filter(
+    (c) => c.cmd.subcommand === 'build' || c.cmd.subcommand === 'install',
+  );
+  if (builds.length === 0 || context.truncated || context.paths.length === 0) return [];
+  const first = builds[0];
+  const line = lineOf(first.run.ins);
+  const moduleMode =
+    mod !== null && (first.cmd.env.GO111MODULE ?? stage.envValues.GO111MODULE ?? '') !== 'off';
+  const relative = sources.packages.find((p) => p.imports.some((i) => /^\.\.?\//.test(i)));
+  if (moduleMode && relative) {
+    const imp = relative.imports.find((i) => /^\.\.?\//.test(i))!;
+    return [
+      {
+        rule: 'go/relative-import',
+        reason: `${relative.dir === '.' ? 'the main package' : relative.dir} imports "${imp}", a relative import that module mode (go.mod is present) rejects, so go ${first.cmd.subcommand} fails`,
+        line,
+        suggestion: `import it by its module path (${mod!.module}/...)`,
+      },
+    ];
+  }
+  for (const { run, cmd } of builds) {
+    const pkgs = cmd.packages.length > 0 ? cmd.packages : ['.'];
+    if (pkgs.length !== 1 || pkgs[0] !== '.') continue;
+    const dir = contextPathOf(stage, context.paths, cmd.cwd);
+    if (dir === null || contextHas(context.paths, dir) !== 'dir') continue;
+    if ((context.opaque ?? []).some((o) => dir === o.replace(/\/$/, '') || dir.startsWith(o)))
+      continue;
+    const prefix = dir === '' ? '' : dir + '/';
+    const goFiles = context.paths.filter(
+      (p) =>
+        p.startsWith(prefix) &&
+        !p.slice(prefix.length).includes('/') &&
+        p.endsWith('.go') &&
+        !p.endsWith('_test.go'),
+    );
+    if (goFiles.length === 0) {
+      return [
+        {
+          rule: 'go/no-go-files',
+          reason: `go ${cmd.subcommand} builds the folder ${cmd.cwd}, where the build context (${dir === '' ? 'its root' : dir}) has no Go files, so it stops with "no Go files"`,
+          line: lineOf(run.ins),
+          suggestion: 'build the folder of the main package (go build ./cmd/app)',
+        },
+      ];
+    }
+  }
+  const vendored = builds.find(
+    (c) =>
+      c.cmd.otherFlags.includes('-mod=vendor') ||
+      /-mod=vendor/.test(c.cmd.env.GOFLAGS ?? stage.envValues.GOFLAGS ?? ''),
+  );
+  const ignore =
+    context.files['.dockerignore'] !== undefined
+      ? parseDockerIgnore(context.files['.dockerignore'])
+      : null;
+  if (vendored && (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))) {
+    return [
+      {
+        rule: 'go/vendor-missing',
+        reason: `go ${vendored.cmd.subcommand} -mod=vendor needs a vendor folder, and the build context has none${context.paths.includes('vendor/') ? ' (.dockerignore excludes it)' : ''}, so it fails`,
+        line: lineOf(vendored.run.ins),
+        suggestion: 'commit vendor/ (go mod vendor), or drop -mod=vendor',
+      },
+    ];
+  }
+  return [];
 }

@@ -183,7 +183,7 @@ export function analyzeGo(
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
-    buildProblems: goBuildProblems(stage, base.version, base.tag, mod, commands, context),
+    buildProblems: goBuildProblems(stage, base.version, base.tag, mod, commands, context, sources),
     defaultWorkdir: builder.workdir,
     fromDistro: builder.fromDistro,
     start: resolveGoStart(

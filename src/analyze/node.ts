@@ -61,6 +61,8 @@ export interface NodeFacts {
   contextPaths: readonly string[];
   /** The context's .dockerignore text, if it has one. */
   dockerignore: string | null;
+  /** The context's root .gitignore text, if it has one. */
+  gitignore: string | null;
   /** The context folder holding the app's package.json ('' for the root, else with a trailing /). */
   appRoot: string;
   /** The build context seen from that folder (manifests, configs). */
@@ -213,6 +215,7 @@ export function analyzeNode(
     npmEnv,
     contextPaths: fullContext.paths,
     dockerignore: fullContext.files['.dockerignore'] ?? null,
+    gitignore: fullContext.files['.gitignore'] ?? null,
     appRoot,
     appContext: context,
     pm,

@@ -1,0 +1,177 @@
+import posix from 'path/posix';
+import ignore from 'ignore';
+import { NODE_FACTS } from '../templates';
+import { BuildProblem, lineOf } from './buildability';
+import { startLine } from './command';
+import { contextHas, contextPathOf, imagePathOf } from './copies';
+import { atLeast, versionOf } from './frameworks/types';
+import type { NodeFacts } from './node';
+
+const WEBPACK4 = NODE_FACTS.webpack4Packages as Record<string, string>;
+const INSTALL_INPUTS = NODE_FACTS.installScriptInputs as Record<
+  string,
+  { setting: string; default: string }
+>;
+
+/**
+ * Node originals that cannot build or start, known from the Dockerfile and the context alone:
+ * a start file no COPY brings, an entry that requires a relative file the repository does not
+ * have, an install script that needs a file not yet copied, and webpack 4 builds on Node 17+.
+ */
+export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
+  return [
+    ...missingStartFile(facts),
+    ...missingRequire(facts),
+    ...installScriptInput(facts),
+    ...webpack4OnOpenSsl3(facts),
+  ];
+}
+
+/** Only installs and OS packages run: nothing but the COPYs can have made the app's files. */
+function onlyCopiesMakeFiles(facts: NodeFacts): boolean {
+  return facts.runs.every(({ classes }) =>
+    classes.every(
+      (c) => c.kind === 'install' || c.kind === 'os-packages' || c.kind === 'global-install',
+    ),
+  );
+}
+
+/** The file node (or pm2) is told to start, as a path in the image. */
+function startFile(facts: NodeFacts): string | null {
+  const start = facts.start;
+  if (!start.ok) return null;
+  const runDir = posix.resolve(facts.stage.workdir ?? '/', start.cwd ?? '.');
+  const file = start.globalCli
+    ? (start.globalCli.command.slice(1).find((a) => /\.(c|m)?js(on)?$/.test(a)) ?? null)
+    : start.production
+      ? null
+      : start.script;
+  return file === null ? null : posix.resolve(runDir, file);
+}
+
+// What node tries for `node app`: the name, then with extensions, then as a folder.
+const CANDIDATES = ['', '.js', '.json', '.mjs', '.cjs', '.node', '/index.js', '/index.json'];
+
+function missingStartFile(facts: NodeFacts): BuildProblem[] {
+  const image = startFile(facts);
+  if (image === null || !onlyCopiesMakeFiles(facts)) return [];
+  const paths = facts.contextPaths;
+  const found = CANDIDATES.some((ext) => {
+    const ctx = contextPathOf(facts.stage, paths, image + ext);
+    return ctx !== null && contextHas(paths, ctx) !== null;
+  });
+  const mapped = contextPathOf(facts.stage, paths, image);
+  // Where no COPY puts anything the file could come from anywhere; where one does, it is certain.
+  if (found || mapped === null) return [];
+  const line = startLine(facts.stage) ?? 1;
+  return [
+    {
+      rule: 'node/start-file-missing',
+      reason: `the start runs ${image}, and the build context has no ${mapped} for the COPY that fills that folder, so the container exits at start (MODULE_NOT_FOUND)`,
+      line,
+      suggestion: `fix the path in the start command, or COPY ${mapped}`,
+    },
+  ];
+}
+
+/** The entry file's own relative requires and imports, when what they name is not in the context. */
+function missingRequire(facts: NodeFacts): BuildProblem[] {
+  const image = startFile(facts);
+  if (image === null || facts.hasBuildStep) return [];
+  const entry = contextPathOf(facts.stage, facts.contextPaths, image);
+  const text =
+    entry === null ? undefined : facts.appContext.files[entry.slice(facts.appRoot.length)];
+  if (entry === null || text === undefined) return [];
+  const gitignore = facts.gitignore !== null ? ignore().add(facts.gitignore) : null;
+  for (const m of text.matchAll(
+    /^(?:const|let|var|import)\b[^\n;]*?(?:require\(\s*|from\s+)['"](\.\.?\/[^'"]+)['"]/gm,
+  )) {
+    const target = posix.join(posix.dirname(entry), m[1]);
+    const exists = CANDIDATES.some((ext) => contextHas(facts.contextPaths, target + ext) !== null);
+    if (exists) continue;
+    const local =
+      gitignore?.ignores(target) || CANDIDATES.some((e) => gitignore?.ignores(target + e));
+    return [
+      {
+        rule: 'node/required-file-missing',
+        reason: `${entry} requires ${m[1]}, which the repository does not have${local ? ' (.gitignore lists it: a local file, such as settings, never committed)' : ''}, so the app exits at start`,
+        line: startLine(facts.stage) ?? 1,
+        suggestion: `add ${target} to the image (COPY it, or build it), or make the app read its settings from the environment`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** `prisma generate` in postinstall runs at the install, before the schema has been copied. */
+function installScriptInput(facts: NodeFacts): BuildProblem[] {
+  const scripts = facts.packageJson?.scripts ?? {};
+  const hooks = ['preinstall', 'install', 'postinstall', 'prepare'].filter((h) => scripts[h]);
+  for (const { run, classes } of facts.runs) {
+    const install = classes.find((c) => c.kind === 'install');
+    if (!install || /--ignore-scripts/.test(run.text)) continue;
+    for (const hook of hooks) {
+      for (const [command, input] of Object.entries(INSTALL_INPUTS)) {
+        if (!scripts[hook].includes(command)) continue;
+        const configured = (
+          facts.packageJson as Record<string, Record<string, string> | undefined>
+        )[input.setting.split('.')[0]]?.[input.setting.split('.')[1]];
+        const file = facts.appRoot + (configured ?? input.default).replace(/^\.\//, '');
+        if (contextHas(facts.contextPaths, file) === null) continue;
+        const before = facts.stage.copies.filter(
+          (c) => c.ins.getRange().start.line < run.ins.getRange().start.line,
+        );
+        if (imagePathOf({ ...facts.stage, copies: before }, facts.contextPaths, file) !== null)
+          continue;
+        const line = lineOf(run.ins);
+        return [
+          {
+            rule: 'node/install-script-input-missing',
+            reason: `the install runs scripts.${hook} ("${scripts[hook]}"), which needs ${file}, and that file is copied only after the install, so it fails`,
+            line,
+            suggestion: `copy ${file} before the install, or install with --ignore-scripts and run "${command}" after COPY . .`,
+          },
+        ];
+      }
+    }
+  }
+  return [];
+}
+
+/** webpack 4 builds need md4, which Node 17+ (OpenSSL 3) lacks. */
+function webpack4OnOpenSsl3(facts: NodeFacts): BuildProblem[] {
+  if (!facts.hasBuildStep) return [];
+  const major = facts.base.major;
+  // A floating tag (latest, lts, alpine, slim) is a current Node, far past 17.
+  if (major !== null && major < 17) return [];
+  const legacy = (t: string) => /--openssl-legacy-provider/.test(t);
+  if (
+    legacy(facts.stage.envValues.NODE_OPTIONS ?? '') ||
+    facts.runs.some((r) => legacy(r.run.text))
+  )
+    return [];
+  if (Object.values(facts.packageJson?.scripts ?? {}).some(legacy)) return [];
+  for (const [pkg, fixedIn] of Object.entries(WEBPACK4)) {
+    const app = facts.appContext;
+    const range =
+      facts.packageJson?.dependencies?.[pkg] ?? facts.packageJson?.devDependencies?.[pkg];
+    if (range === undefined) continue;
+    const locked =
+      app.files['package-lock.json'] !== undefined || app.files['yarn.lock'] !== undefined;
+    // Without a lockfile only a range pinned to one major says which version installs.
+    if (!locked && !/^[\^~]?\d+(\.\d+){0,2}$/.test(range.trim())) continue;
+    const version = versionOf({ ...app, packageJson: facts.packageJson }, pkg);
+    if (version === null || atLeast(version, fixedIn)) continue;
+    const build = facts.runs.find((r) => r.classes.some((c) => c.kind === 'build'))!;
+    const line = lineOf(build.run.ins);
+    return [
+      {
+        rule: 'node/openssl-legacy-build',
+        reason: `${pkg} ${version.join('.')} builds with webpack 4 (md4 hashes), and Node ${major ?? facts.base.tag} has OpenSSL 3 without md4, so the build stops with ERR_OSSL_EVP_UNSUPPORTED`,
+        line,
+        suggestion: `upgrade ${pkg} to ${fixedIn} or later, or set ENV NODE_OPTIONS=--openssl-legacy-provider`,
+      },
+    ];
+  }
+  return [];
+}
