@@ -42,6 +42,11 @@ export type StartCommand =
        * final image where the package is installed the same way.
        */
       globalCli?: { package: string; command: string[] };
+      /**
+       * A package script whose program is a package's bin (babel-node, ts-node): the original
+       * start command stays, on a final image with npm, and that package survives the prune.
+       */
+      keptScript?: { tool: string; package: string };
       /** Environment a start line sets for node (`NODE_ENV=production node app.js`, cross-env). */
       env?: Record<string, string>;
       /** The folder a start line moves to (`cd server && node index.js`), relative to WORKDIR. */
@@ -66,6 +71,7 @@ export interface StartInput {
 
 const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
 const GLOBAL_CLIS = NODE_FACTS.globalCliBins as Record<string, string>;
+const SCRIPT_BINS = NODE_FACTS.scriptBinPackages as Record<string, string[]>;
 const DEV_SCRIPTS = new Set(NODE_FACTS.devScriptNames);
 const MAX_DEPTH = 6;
 // dumb-init --rewrite s:r, tini -p SIGNAL / -e CODE: these flags take the next word as their value.
@@ -239,6 +245,17 @@ function resolveWords(
       `the start command runs a shell (${shown}), which the final image does not have`,
       'start node directly, or use --target slim',
     );
+  }
+  const owner = scriptBinOwner(name, trail, input);
+  if (owner) {
+    return {
+      ok: true,
+      nodeArgs: [],
+      script: null,
+      trail: [...trail, shown],
+      init: null,
+      keptScript: { tool: name, package: owner },
+    };
   }
   if (name === 'ts-node' || name === 'tsx' || name === 'ts-node-dev') {
     return fail(
@@ -610,4 +627,17 @@ function workspacePackage(
     if (pkg.name === selector || dir === wanted) return { dir, pkg };
   }
   return null;
+}
+
+/**
+ * The dependency whose bin a package script runs (npm puts node_modules/.bin on the PATH of
+ * scripts only), or undefined: outside a script, or for a tool no dependency provides.
+ */
+function scriptBinOwner(name: string, trail: string[], input: StartInput): string | undefined {
+  if (!trail.some((t) => t.startsWith('scripts.'))) return undefined;
+  const deps = {
+    ...(input.packageJson?.dependencies ?? {}),
+    ...(input.packageJson?.devDependencies ?? {}),
+  };
+  return (SCRIPT_BINS[name] ?? []).find((p) => deps[p] !== undefined);
 }

@@ -125,15 +125,32 @@ function rootApp(
   const whole = facts.copies.some(
     (c) => c.fromStage === null && c.dest === '/' && c.sources.some((s) => s === '.' || s === './'),
   );
-  if (!root || !whole || paths.length === 0) return refuse('not as the whole context');
+  if (!root || paths.length === 0) return refuse('its files cannot be listed');
   if (root.hasBuildStep) return refuse('a build step adds files whose names are not known');
   const ignore = root.dockerignore !== null ? parseDockerIgnore(root.dockerignore) : null;
-  const entries = new Set(
-    paths
-      .filter((p) => !p.slice(0, -1).includes('/'))
-      .map((p) => p.replace(/\/$/, ''))
-      .filter((p) => !ignore?.isExcluded(p)),
-  );
+  const entries = new Set<string>();
+  if (whole) {
+    for (const p of paths)
+      if (!p.slice(0, -1).includes('/') && !ignore?.isExcluded(p.replace(/\/$/, '')))
+        entries.add(p.replace(/\/$/, ''));
+  } else {
+    // COPY app.js / or COPY lib /lib: each brings one top-level entry of its own.
+    for (const c of facts.copies) {
+      if (c.fromStage !== null || c.isHeredoc) continue;
+      const top = c.dest.split('/')[1];
+      if (top === '' || top === undefined) {
+        if (!c.dest.endsWith('/'))
+          return refuse(`${c.keyword} ${c.sources.join(' ')} ${c.dest} cannot be followed`);
+        for (const s of c.sources) {
+          const name = posix.basename(s.replace(/\/$/, ''));
+          if (/[*?[$]/.test(s) || paths.includes(s.replace(/\/$/, '') + '/'))
+            return refuse(`${c.keyword} ${s} / spreads a folder or a wildcard over /`);
+          entries.add(name);
+        }
+      } else entries.add(top);
+    }
+    if (entries.size === 0) return refuse('nothing of the context is copied');
+  }
   if (root.installCwds.includes('/')) entries.add('node_modules');
   const clash = [...entries].find((e) => SYSTEM_DIRS.has(e));
   if (clash) return refuse(`its ${clash}/ merges into the OS folder of that name`);

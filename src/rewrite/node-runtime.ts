@@ -56,8 +56,11 @@ export function planNodeRewrite(
   const app = findAppPaths(stage, facts.contextPaths, {
     dockerignore: facts.dockerignore,
     hasBuildStep: facts.hasBuildStep,
-    installCwds: facts.runs.flatMap(({ run, classes }) =>
-      classes.flatMap((c, i) => (c.kind === 'install' ? [commandCwds(run)[i]] : [])),
+    // npm install express (a package, without package.json) also makes node_modules there.
+    installCwds: facts.runs.flatMap(({ run }) =>
+      run.commands.flatMap((cmd, i) =>
+        /^\s*(npm|yarn|pnpm)\s+(install|i|ci|add)\b/.test(cmd) ? [commandCwds(run)[i]] : [],
+      ),
     ),
   });
   if ('rule' in app) return { ok: false, skip: app };
@@ -78,13 +81,16 @@ export function planNodeRewrite(
     };
   }
   const npmEnv = facts.npmEnv;
-  const keepPackageManager = npmEnv !== null && npmEnv.unknown.length > 0;
+  const keepPackageManager =
+    (npmEnv !== null && npmEnv.unknown.length > 0) || start.keptScript !== undefined;
   if (keepPackageManager && profile.target !== 'slim') {
     return {
       ok: false,
       skip: {
-        rule: 'node/npm-environment',
-        reason: `the app reads ${npmEnv.unknown.join(', ')}, which only ${start.packageScript!.manager} sets and whose value depends on the machine`,
+        rule: start.keptScript ? 'node/keep-package-script' : 'node/npm-environment',
+        reason: start.keptScript
+          ? `the start runs ${start.keptScript.tool} from ${start.keptScript.package} through a package script, and ${profile.finalImage} has no npm to run it`
+          : `the app reads ${npmEnv!.unknown.join(', ')}, which only ${start.packageScript!.manager} sets and whose value depends on the machine`,
         suggestion: '--target slim keeps the package manager as the start command',
       },
     };
@@ -207,7 +213,10 @@ export function planNodeRewrite(
     changes.push({ note: { rule: production.rule, reason: production.reason }, edits: [] });
   // A framework that copies its own bundle (Next standalone, Nuxt .output) needs no pruned node_modules.
   if (!production?.copy) {
-    const prune = pruneDevDependencies(facts, w, production?.needsPackages ?? []);
+    const prune = pruneDevDependencies(facts, w, [
+      ...(production?.needsPackages ?? []),
+      ...(start.keptScript ? [start.keptScript.package] : []),
+    ]);
     changes.push(...prune.changes);
     warnings.push(...prune.warnings);
   }
@@ -394,15 +403,18 @@ export function planNodeRewrite(
   const original = keepPackageManager ? packageManagerWords(stage) : null;
   const cmd = original ?? globalCli?.command ?? profile.cmdFor(start.nodeArgs);
   if (original) {
+    const rule = start.keptScript ? 'node/keep-package-script' : 'node/npm-environment';
     changes.push({
       note: {
-        rule: 'node/npm-environment',
-        reason: `the app reads ${npmEnv!.unknown.join(', ')}, which only ${start.packageScript!.manager} sets: the slim image keeps ${original.join(' ')} as the start command`,
+        rule,
+        reason: start.keptScript
+          ? `the start runs ${start.keptScript.tool} (from ${start.keptScript.package}) through a package script: the slim image keeps ${original.join(' ')} as the start command, and ${start.keptScript.package} stays installed`
+          : `the app reads ${npmEnv!.unknown.join(', ')}, which only ${start.packageScript!.manager} sets: the slim image keeps ${original.join(' ')} as the start command`,
       },
       edits: [],
     });
     warnings.push({
-      rule: 'node/npm-environment',
+      rule,
       reason: `${original[0]} stays PID 1, as in the original: it passes SIGTERM on to node, but an init (--init or tini) is still advisable`,
     });
   }
