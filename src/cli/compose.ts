@@ -46,7 +46,13 @@ export class ComposeContexts {
           typeof build === 'string'
             ? { context: build }
             : (build as { context?: string; dockerfile?: string });
-        if (typeof spec.context !== 'string' || /^[a-z]+:\/\//.test(spec.context)) continue;
+        // A URL is not a folder here; an absolute path is not part of any repository.
+        if (
+          typeof spec.context !== 'string' ||
+          /^[a-z]+:\/\//.test(spec.context) ||
+          path.isAbsolute(spec.context)
+        )
+          continue;
         const context = path.resolve(dir, spec.context);
         const dockerfile = path.resolve(
           context,

@@ -1,5 +1,6 @@
 import path from 'path';
 import type { Io } from './io';
+import { readRegularFile } from './safe-read';
 
 /**
  * Folder listings, read once and shared by discovery, config lookup and compose lookup, so that
@@ -29,10 +30,6 @@ export class DirIndex {
 
   read(dir: string, name: string): string | undefined {
     if (!this.has(dir, name)) return undefined;
-    try {
-      return this.io.fs.readFileSync(path.join(dir, name), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readRegularFile(this.io, path.join(dir, name));
   }
 }

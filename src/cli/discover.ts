@@ -19,6 +19,8 @@ export function isDockerfileName(name: string): boolean {
 export interface Discovered {
   files: string[];
   errors: Array<{ path: string; error: DockerizeError }>;
+  /** Symlinked Dockerfiles found in a folder whose target lies outside the paths given. */
+  outside: Array<{ path: string; target: string }>;
 }
 
 export interface DiscoverOptions {
@@ -56,7 +58,8 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
     options.excludes && options.excludes.length > 0
       ? [{ base: io.cwd, ig: ignore().add(options.excludes) }]
       : [];
-  const walker = new Walker(io, options.dirs ?? new DirIndex(io), options.configs, errors);
+  const outside: Discovered['outside'] = [];
+  const walker = new Walker(io, options.dirs ?? new DirIndex(io), options.configs, errors, outside);
   for (const input of inputs) {
     if (isGlob(input)) {
       const root = path.resolve(io.cwd, globBase(input));
@@ -65,6 +68,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
       );
       const literalName = !isGlob(input.split('/').pop() ?? '');
       const found = new Set<string>();
+      walker.startAt(root);
       walker.walk(root, [...base, ...walker.ancestorRules(root)], found, (file) => {
         const rel = path.relative(io.cwd, file).split(path.sep).join('/');
         return re.test(rel) && (literalName || isDockerfileName(path.basename(file)));
@@ -91,6 +95,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
         error: new DockerizeError('E_READ', 'is a directory, not a Dockerfile'),
       });
     } else if (stat.isDirectory()) {
+      walker.startAt(abs);
       walker.walk(abs, [...base, ...walker.ancestorRules(abs)], files, (f) =>
         isDockerfileName(path.basename(f)),
       );
@@ -98,7 +103,25 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
       files.add(abs);
     }
   }
-  return { files: [...seen].sort(), errors };
+  return { files: [...seen].sort(), errors, outside };
+}
+
+/**
+ * The real folders the inputs name (a file's folder, a glob's fixed prefix): where the tool may
+ * create files.
+ */
+export function inputRoots(inputs: string[], io: Io): string[] {
+  const roots: string[] = [];
+  for (const input of inputs) {
+    const abs = path.resolve(io.cwd, isGlob(input) ? globBase(input) : input);
+    try {
+      const real = io.fs.realpathSync(abs);
+      roots.push(io.fs.statSync(real).isDirectory() ? real : path.dirname(real));
+    } catch {
+      // A path that does not exist is reported by discovery; it roots nothing.
+    }
+  }
+  return roots;
 }
 
 class Walker {
@@ -107,7 +130,19 @@ class Walker {
     private readonly dirs: DirIndex,
     private readonly configs: ConfigFinder | undefined,
     private readonly errors: Discovered['errors'],
+    private readonly outside: Discovered['outside'],
   ) {}
+
+  /** The real folder a walk starts from: found symlinks must stay inside it. */
+  private root = '';
+
+  startAt(dir: string): void {
+    try {
+      this.root = this.io.fs.realpathSync(dir);
+    } catch {
+      this.root = dir;
+    }
+  }
 
   /** Rules of the folders above `dir`, up to the enclosing git repository's root. */
   ancestorRules(dir: string): Rule[] {
@@ -170,7 +205,19 @@ class Walker {
       if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
       if (rules.some((r) => isIgnored(r, p, isDir))) continue;
       if (isDir) this.walk(p, rules, out, accept);
-      else if ((e.isFile() || e.isSymbolicLink()) && accept(p)) out.add(p);
+      else if (e.isFile() && accept(p)) out.add(p);
+      else if (e.isSymbolicLink() && accept(p)) {
+        // A link found in a folder is followed only to a file inside the folder walked: a
+        // repository must not get the tool to read or write outside the paths it was given.
+        let target: string;
+        try {
+          target = this.io.fs.realpathSync(p);
+        } catch {
+          continue;
+        }
+        if (target === this.root || target.startsWith(this.root + path.sep)) out.add(p);
+        else this.outside.push({ path: p, target });
+      }
     }
   }
 }

@@ -20,6 +20,11 @@ export interface JobSettings {
   explicitConfig: RepoConfig | null;
   /** Dry runs need only the diff, not both texts, back from the worker. */
   lean: boolean;
+  /**
+   * Real paths of the folders named on the command line (a named file's folder): new files are
+   * created only inside them.
+   */
+  roots: string[];
 }
 
 /** Flags win over the repo's config file, which wins over the built-in defaults. */
@@ -51,6 +56,16 @@ export class JobRunner {
     this.compose = new ComposeContexts(dirs);
   }
 
+  private insideRoots(dir: string): boolean {
+    let real: string;
+    try {
+      real = this.io.fs.realpathSync(dir);
+    } catch {
+      return false;
+    }
+    return this.settings.roots.some((r) => real === r || real.startsWith(r + path.sep));
+  }
+
   run(file: string): FileOutcome {
     let options: TransformOptions;
     let context: string | undefined;
@@ -68,6 +83,24 @@ export class JobRunner {
       };
     }
     const outcome = processFile(file, options, context, this.io);
+    const newFiles = outcome.result?.newFiles ?? [];
+    if (newFiles.length > 0 && outcome.contextRoot && !this.insideRoots(outcome.contextRoot)) {
+      outcome.status = 'skipped';
+      outcome.result = {
+        output: '',
+        changed: false,
+        edits: [],
+        warnings: [],
+        skipped: {
+          rule: 'common/context-outside',
+          class: 'unsafe',
+          reason: `the rewrite creates ${newFiles.map((f) => f.path).join(', ')} in its build context ${displayPath(outcome.contextRoot, this.io)}, which is outside the paths given`,
+          suggestion: 'run dockerize-slim on a folder that contains the build context',
+        },
+      };
+      outcome.diff = undefined;
+      outcome.newFileDiffs = undefined;
+    }
     if (this.settings.lean && outcome.result) {
       outcome.before = undefined;
       outcome.result.output = '';

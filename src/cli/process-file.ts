@@ -87,6 +87,8 @@ function readDockerfile(file: string, io: Io): Buffer {
     throw new DockerizeError('E_READ', describeFsError(e));
   }
   if (stat.isDirectory()) throw new DockerizeError('E_READ', 'is a directory, not a Dockerfile');
+  if (!stat.isFile())
+    throw new DockerizeError('E_READ', 'is not a regular file (a FIFO, socket or device)');
   if (stat.size > MAX_DOCKERFILE_BYTES) {
     throw new DockerizeError(
       'E_READ',

@@ -2,11 +2,15 @@ import path from 'path';
 import { CONTEXT_LIMITS, isSkippedContextDir, readLimitFor, selectContextFiles } from '../context';
 import type { BuildContext } from '../types';
 import type { Io } from './io';
+import { readRegularFile } from './safe-read';
 
 /** Lists the build context (names only, bounded) and reads the files the analysis asks for. */
 export function readBuildContext(root: string, io: Io): BuildContext {
   const paths: string[] = [];
   const opaque: string[] = [];
+  // Only regular files are read: a symlink may point out of the context (Docker copies the link,
+  // not its target) and a FIFO or device would block or never end.
+  const regular = new Set<string>();
   let truncated = false;
   const walk = (dir: string, prefix: string) => {
     if (paths.length >= CONTEXT_LIMITS.maxListed) {
@@ -32,23 +36,18 @@ export function readBuildContext(root: string, io: Io): BuildContext {
         else walk(path.join(dir, e.name), rel + '/');
       } else {
         paths.push(rel);
+        if (e.isFile()) regular.add(rel);
       }
     }
   };
   walk(root, '');
   const files: Record<string, string> = {};
   for (const rel of selectContextFiles(paths)) {
-    const abs = path.join(root, rel);
-    try {
-      const limit = readLimitFor(rel);
-      // Only sources can be many and large; a stat per manifest would cost more than it saves.
-      if (/\.(go|[cm]?[jt]sx?)$/.test(rel) && io.fs.statSync(abs).size > limit) continue;
-      const text = io.fs.readFileSync(abs, 'utf8');
-      if (text.length <= limit) files[rel] = text;
-    } catch {
-      // An unreadable context file (or a folder with a manifest's name) is treated as absent;
-      // the analysis then says what it missed.
-    }
+    if (!regular.has(rel)) continue;
+    // An unreadable or oversized context file is treated as absent; the analysis then says what
+    // it missed.
+    const text = readRegularFile(io, path.join(root, rel), readLimitFor(rel));
+    if (text !== undefined) files[rel] = text;
   }
   return { paths, files, opaque, truncated };
 }

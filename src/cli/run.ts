@@ -5,7 +5,7 @@ import { Colors, NO_COLORS, pickColors } from './colors';
 import { ConfigFinder, RepoConfig, validateConfig } from './config';
 import { JobSettings } from './job';
 import { DirIndex } from './dir-index';
-import { discover } from './discover';
+import { discover, inputRoots } from './discover';
 import type { Io } from './io';
 import { toJsonReport } from './json-report';
 import { Pool } from './pool';
@@ -80,6 +80,7 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     context: options.context,
     explicitConfig: explicit,
     lean: !options.write && !options.interactive,
+    roots: inputRoots(options.context ? [...options.paths, options.context] : options.paths, io),
   };
   const progress = showProgress(io)
     ? (done: number) => io.stderr.write(`\r\u001b[K[${done}] files`)
@@ -97,6 +98,20 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
     status: 'error',
     error: { code: e.error.code, message: e.error.message },
   }));
+  for (const link of found.outside) {
+    const skip = {
+      rule: 'common/symlink-outside' as const,
+      class: 'unsafe' as const,
+      reason: `a symlink to ${link.target}, outside the paths given: not read, not written`,
+      suggestion: 'name the file itself on the command line to follow the link',
+    };
+    outcomes.push({
+      file: link.path,
+      display: displayPath(link.path, io),
+      status: 'skipped',
+      result: { output: '', changed: false, edits: [], warnings: [], skipped: skip },
+    });
+  }
   outcomes.push(...(await pool.finish()));
   if (progress) io.stderr.write('\r\u001b[K');
   outcomes.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));

@@ -80,7 +80,9 @@ export function writeAtomic(file: string, content: string, expected: string, io:
  */
 export function createAtomic(file: string, content: string, io: Io): 'created' | 'existing' {
   try {
-    if (io.fs.readFileSync(file, 'utf8') === content) return 'existing';
+    // Whatever is there (a symlink, a FIFO, another file) is never followed or replaced.
+    const st = io.fs.lstatSync(file);
+    if (st.isFile() && io.fs.readFileSync(file, 'utf8') === content) return 'existing';
     throw new DockerizeError(
       'E_CONFLICT',
       `${path.basename(file)} already exists with other content; not overwritten`,
