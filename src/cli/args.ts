@@ -16,7 +16,7 @@ export interface CliOptions {
   harden: boolean;
   devToProduction: boolean;
   node?: number;
-  format: 'text' | 'diff' | 'json';
+  format: 'text' | 'diff' | 'json' | 'sarif';
   report?: string;
   color?: boolean;
   context?: string;

@@ -81,10 +81,10 @@ export const OPTIONS: OptionSpec[] = [
   {
     name: 'format',
     type: 'string',
-    choices: ['text', 'diff', 'json'],
+    choices: ['text', 'diff', 'json', 'sarif'],
     default: 'text',
     describe:
-      'text: colored diff and rule list; diff: the patch only; json: one document (schema/result.schema.json)',
+      'text: colored diff and rule list; diff: the patch only; json: one document (schema/result.schema.json); sarif: SARIF 2.1.0 for code scanning',
   },
   {
     name: 'report',

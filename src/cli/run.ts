@@ -11,6 +11,7 @@ import { toJsonReport } from './json-report';
 import { Pool } from './pool';
 import { displayPath, FileOutcome } from './process-file';
 import { colorizeDiff, formatNotes, formatSkip } from './render';
+import { toSarif } from './sarif-report';
 import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
 import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
@@ -40,7 +41,7 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
     const { runVerify } = await import('./verify');
     return runVerify(options, io);
   }
-  return rewrite(options, io);
+  return rewrite(options, io, version);
 }
 
 function loadExplicitConfig(file: string, io: Io): RepoConfig {
@@ -58,7 +59,7 @@ function loadExplicitConfig(file: string, io: Io): RepoConfig {
   }
 }
 
-async function rewrite(options: CliOptions, io: Io): Promise<number> {
+async function rewrite(options: CliOptions, io: Io, version: string): Promise<number> {
   const started = io.now();
   const out = pickColors(options.color, io, 'stdout');
   const err = pickColors(options.color, io, 'stderr');
@@ -127,6 +128,8 @@ async function rewrite(options: CliOptions, io: Io): Promise<number> {
 
   if (options.format === 'json') {
     io.stdout.write(JSON.stringify(toJsonReport(outcomes, io.now() - started, io), null, 2) + '\n');
+  } else if (options.format === 'sarif') {
+    io.stdout.write(JSON.stringify(toSarif(outcomes, version, io), null, 2) + '\n');
   } else {
     for (const o of outcomes) printOutcome(o, options, io, out, err);
   }
