@@ -1,4 +1,5 @@
-import { checkContract, contractOf, ImageDefaults, normalizeArgv } from '../src/contract';
+import { checkContract, contractOf, normalizeArgv } from '../src/contract';
+import type { ImageDefaults } from '../src/types';
 import { parseDockerfile, stagesOf } from '../src/parse';
 import type { Note } from '../src/types';
 

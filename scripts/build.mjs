@@ -19,3 +19,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['scripts/e2e.ts'], outfile: 'dist/e2e.js' }),
   build({ ...common, entryPoints: ['scripts/sweep.ts'], outfile: 'dist/sweep.js' }),
 ]);
+
+// Declarations for the library (`transform` and its types), which import no dependency: the
+// package ships none, everything is bundled above.
+const { execFileSync } = await import('child_process');
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], {
+  stdio: 'inherit',
+});

@@ -5,7 +5,14 @@ import { applyChanges } from './edit';
 import { DockerizeError } from './errors';
 import { parseDockerfile } from './parse';
 import { PlanResult } from './rewrite/plan';
-import type { BuildContext, Note, Skip, TransformOptions, TransformResult } from './types';
+import type {
+  BuildContext,
+  ImageDefaults,
+  Note,
+  Skip,
+  TransformOptions,
+  TransformResult,
+} from './types';
 import { validateOutput } from './validate';
 import nodeDistroless, { distrolessBlocker } from '../transforms/node/distroless';
 import nodeCgr from '../transforms/node/cgr';
@@ -23,7 +30,7 @@ import hardenFinalStage from '../transforms/common/harden';
 import { BuildProblem, checkBuildability } from './analyze/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './analyze/command';
-import { checkContract, contractOf, ImageDefaults } from './contract';
+import { checkContract, contractOf } from './contract';
 import { stagesOf } from './parse';
 
 const BOM = '\uFEFF';

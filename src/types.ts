@@ -1,5 +1,3 @@
-import type { RuntimeContract } from './contract';
-
 /** A rule id, `<scope>/<name>`, stable forever (see docs/rules.md). */
 export type RuleId = `${'common' | 'node' | 'go' | 'static'}/${string}`;
 
@@ -76,4 +74,33 @@ export interface TransformResult {
   newFiles?: NewFile[];
   /** What the original stage and the new final stage run, for a rewritten file (see contract.ts). */
   contract?: { before: RuntimeContract; after: RuntimeContract };
+}
+
+/**
+ * What an image does when it runs, as far as its Dockerfile and base image say: the process it
+ * starts, its environment, folder, ports, volumes, labels, stop signal, health check and user.
+ * The rewrite's final stage must keep every field of the original stage, or say why with a rule.
+ */
+export interface RuntimeContract {
+  /** The start command as the process sees it; null when unknown (a shell line is kept as sh -c). */
+  argv: string[] | null;
+  env: Record<string, string>;
+  workdir: string;
+  expose: string[];
+  volumes: string[];
+  labels: Record<string, string>;
+  stopSignal: string | null;
+  /** The HEALTHCHECK as written (spaces collapsed), `NONE`, or null when there is none. */
+  healthcheck: string | null;
+  user: string;
+}
+
+/** The base image's own settings, which a stage inherits until it sets its own. */
+export interface ImageDefaults {
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  workdir: string;
+  user: string;
+  /** The image's own ENV, for expanding $GOPATH and the like in WORKDIR. */
+  env?: Record<string, string>;
 }

@@ -1,7 +1,7 @@
 import { StageFacts } from '../analyze/stage';
 import { Change } from '../edit';
 import type { NewFile, Note, Skip, Target } from '../types';
-import type { ImageDefaults } from '../contract';
+import type { ImageDefaults } from '../types';
 import type { BaseImageContract } from '../templates';
 import { appendFinalStage, SplitStage } from './split-stage';
 
