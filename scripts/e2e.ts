@@ -207,6 +207,10 @@ async function main(): Promise<number> {
       `  ${app}: ${passed ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
   }
+  const own =
+    only.length === 0 || only.includes('own-image') ? await checkOwnImage(docker, io) : [];
+  for (const c of own) console.log(`${c.pass ? 'pass' : 'FAIL'} own image: ${c.name}: ${c.detail}`);
+  if (own.some((c) => !c.pass)) failed = true;
   const header = ['app', 'target', 'before MB', 'after MB', 'reduction', 'checks'];
   const table = [
     header,
@@ -226,14 +230,89 @@ async function main(): Promise<number> {
     JSON.stringify({ baseImages: images, contracts, apps: rows }, null, 2) + '\n',
   );
   console.log(`\nwrote ${path.relative(process.cwd(), OUT)}`);
-  const total = rows.reduce((n, r) => n + r.report.checks.length, 0) + contracts.length;
+  const total =
+    rows.reduce((n, r) => n + r.report.checks.length, 0) + contracts.length + own.length;
   const bad =
     rows.reduce(
       (n, r) => n + r.report.checks.filter((c) => !c.pass).length + (r.report.error ? 1 : 0),
       0,
-    ) + contracts.filter((c) => !c.pass).length;
+    ) +
+    contracts.filter((c) => !c.pass).length +
+    own.filter((c) => !c.pass).length;
   console.log(`e2e: ${total - bad} passed, ${bad} failed`);
   return failed ? 1 : 0;
+}
+
+/**
+ * The tool's own image (Dockerfile at the repository root): it builds, the tool leaves it as it
+ * is, it runs as a numeric non-root user without a shell, and run over an example with the
+ * folder mounted it gives the same answer as the tool run here.
+ */
+async function checkOwnImage(docker: Docker, io: ReturnType<typeof processIo>): Promise<Check[]> {
+  const tag = 'dockerize-slim-e2e-own:latest';
+  const checks: Check[] = [];
+  const built = await docker.run(['build', '--network', 'host', '-q', '-t', tag, ROOT]);
+  checks.push({
+    name: 'builds',
+    pass: built.code === 0,
+    detail:
+      built.code === 0
+        ? 'docker build succeeded'
+        : built.stderr.trim().split('\n').slice(-3).join(' | '),
+  });
+  if (built.code !== 0) return checks;
+  const self = processFile(path.join(ROOT, 'Dockerfile'), {}, undefined, io);
+  checks.push({
+    name: 'left unchanged by the tool',
+    pass: self.status !== 'changed',
+    detail: self.result?.skipped ? `${self.status}: ${self.result.skipped.rule}` : self.status,
+  });
+  const user = (
+    await docker.run(['image', 'inspect', '-f', '{{.Config.User}}', tag])
+  ).stdout.trim();
+  checks.push({
+    name: 'numeric non-root USER',
+    pass: /^[1-9]\d*(:\d+)?$/.test(user),
+    detail: `USER ${user}`,
+  });
+  const shell = await hasShell(docker, tag);
+  checks.push({
+    name: 'no shell',
+    pass: !shell,
+    detail: shell ? '/bin/sh ran' : '/bin/sh cannot start',
+  });
+  const example = path.join(EXAMPLES, 'node-express');
+  const run = await docker.run([
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '-v',
+    `${example}:/src:ro`,
+    '-w',
+    '/src',
+    tag,
+    '--format',
+    'json',
+    '.',
+  ]);
+  const local = processFile(path.join(example, 'Dockerfile'), {}, undefined, io);
+  let inImage: { files?: Array<{ diff: string | null }> } = {};
+  try {
+    inImage = JSON.parse(run.stdout);
+  } catch {
+    // Reported below as a mismatch with the output shown.
+  }
+  const same = inImage.files?.[0]?.diff === local.diff?.replace(/examples\/node-express\//g, '');
+  checks.push({
+    name: 'rewrites an example like the local tool',
+    pass: run.code === 0 && same,
+    detail: same
+      ? 'docker run -v examples/node-express:/src gives the same diff as here'
+      : `exit ${run.code}: ${(run.stderr || run.stdout).trim().split('\n').slice(-2).join(' | ')}`,
+  });
+  await docker.run(['rmi', '-f', tag]);
+  return checks;
 }
 
 main().then(
