@@ -5,7 +5,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ "${KEEP:-}" = 1 ] || rm -rf "$work"' EXIT
 export PRE_COMMIT_HOME="$work/cache"
 cd "$work"
 git init -q app && cd app
