@@ -8,7 +8,7 @@ import { processIo } from '../src/cli/io';
 import { processFile } from '../src/cli/process-file';
 import { allTemplateIds, getTemplate, imageReference } from '../src/templates';
 import { Docker, dockerCli, hasShell, pickDockerBinary } from '../src/verify/docker';
-import { Check, mb, VerifyReport, verifyRewrite } from '../src/verify/verify';
+import { Check, ImageReport, mb, VerifyReport, verifyRewrite } from '../src/verify/verify';
 import type { TransformOptions } from '../src/types';
 
 interface AppConfig {
@@ -55,6 +55,41 @@ function imagesOf(id: ReturnType<typeof allTemplateIds>[number]): string[] {
   if (id === 'node-slim')
     return ['22', '24', '26'].map((tag) => imageReference(t, { slimTag: `${tag}-slim` }));
   return [imageReference(t)];
+}
+
+/** The attack-surface columns of the summary table: each a before -> after pair from verify. */
+const SURFACE_COLUMNS: Array<{ header: string; cell: (i: ImageReport) => string }> = [
+  { header: 'layers', cell: (i) => String(i.layers) },
+  {
+    header: 'OS pkgs',
+    cell: (i) =>
+      i.surface
+        ? i.surface.packages.count === null
+          ? 'none'
+          : String(i.surface.packages.count)
+        : '?',
+  },
+  {
+    header: 'shells',
+    cell: (i) =>
+      i.surface ? String(new Set(i.surface.shells.map((p) => path.posix.basename(p))).size) : '?',
+  },
+  {
+    header: 'suid/sgid',
+    cell: (i) => (i.surface ? String(i.surface.setuid.length + i.surface.setgid.length) : '?'),
+  },
+  { header: 'files', cell: (i) => (i.surface ? String(i.surface.files) : '?') },
+  {
+    header: 'uid',
+    cell: (i) => (i.processUids?.length ? i.processUids.join(',') : String(i.uid ?? '?')),
+  },
+];
+
+function surfaceColumns(report: VerifyReport): string[] {
+  return SURFACE_COLUMNS.map(
+    (c) =>
+      `${report.before ? c.cell(report.before) : '-'}->${report.after ? c.cell(report.after) : '-'}`,
+  );
 }
 
 async function checkContracts(docker: Docker): Promise<Check[]> {
@@ -146,6 +181,7 @@ async function main(): Promise<number> {
     beforeMB: string;
     afterMB: string;
     reduction: string;
+    surface: string[];
     checks: string;
     report: VerifyReport;
   }> = [];
@@ -200,6 +236,7 @@ async function main(): Promise<number> {
       beforeMB: mb(before),
       afterMB: mb(after),
       reduction: before > 0 && after > 0 ? `${(100 * (1 - after / before)).toFixed(1)}%` : '-',
+      surface: surfaceColumns(report),
       checks: `${report.checks.filter((c) => c.pass).length}/${report.checks.length}${report.error ? ' (error)' : ''}`,
       report,
     });
@@ -211,14 +248,30 @@ async function main(): Promise<number> {
     only.length === 0 || only.includes('own-image') ? await checkOwnImage(docker, io) : [];
   for (const c of own) console.log(`${c.pass ? 'pass' : 'FAIL'} own image: ${c.name}: ${c.detail}`);
   if (own.some((c) => !c.pass)) failed = true;
-  const header = ['app', 'target', 'before MB', 'after MB', 'reduction', 'checks'];
+  const header = [
+    'app',
+    'target',
+    'before MB',
+    'after MB',
+    'reduction',
+    ...SURFACE_COLUMNS.map((c) => c.header),
+    'checks',
+  ];
   const table = [
     header,
-    ...rows.map((r) => [r.app, r.target, r.beforeMB, r.afterMB, r.reduction, r.checks]),
+    ...rows.map((r) => [
+      r.app,
+      r.target,
+      r.beforeMB,
+      r.afterMB,
+      r.reduction,
+      ...r.surface,
+      r.checks,
+    ]),
   ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   console.log(
-    `\nImage sizes (${images === 'stand-in' ? 'measured on offline stand-ins of the base images, not the real ones' : 'real base images'}):`,
+    `\nImage sizes and attack surface, before -> after (${images === 'stand-in' ? 'measured on offline stand-ins of the base images, not the real ones' : 'real base images'}):`,
   );
   for (const row of table)
     console.log(

@@ -4,7 +4,7 @@ import path from 'path';
 import { analyzeStages, firstExposedPort } from '../analyze/stage';
 import { parseDockerfile } from '../parse';
 import { dockerCli, pickDockerBinary } from '../verify/docker';
-import { mb, VerifyReport, verifyRewrite } from '../verify/verify';
+import { ImageReport, ImageSurface, mb, VerifyReport, verifyRewrite } from '../verify/verify';
 import type { CliOptions } from './args';
 import { pickColors } from './colors';
 import { discover } from './discover';
@@ -13,8 +13,18 @@ import { processFile } from './process-file';
 import { formatNotes } from './render';
 import { writeAtomic, createAtomic } from './write';
 
-/** `dockerize-slim verify`: the end-to-end checks as a user command. Writes only with --write when all pass. */
+/**
+ * `dockerize-slim verify`: the end-to-end checks as a user command. Writes only with --write when
+ * all pass. Text (or, with --format json, one JSON document) on stdout; progress on stderr.
+ */
 export async function runVerify(options: CliOptions, io: Io): Promise<number> {
+  if (options.format !== 'text' && options.format !== 'json') {
+    io.stderr.write(
+      `dockerize-slim verify: --format ${options.format} applies to rewrites; verify writes text or json\n`,
+    );
+    return 2;
+  }
+  const json = options.format === 'json';
   const colors = pickColors(options.color, io, 'stdout');
   const docker = dockerCli(pickDockerBinary(io.env, (p) => io.fs.existsSync(p)));
   const version = await docker.run(['version', '--format', '{{.Server.Version}}'], {
@@ -29,8 +39,14 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
   const bridge =
     (await docker.run(['network', 'inspect', 'bridge'], { timeoutMs: 20_000 })).code === 0;
   const found = discover(options.paths, io);
-  for (const e of found.errors) io.stderr.write(`${e.path}: error ${e.error.message}\n`);
-  let failed = found.errors.length > 0;
+  const entries: VerifyEntry[] = [];
+  const text = (line: string) => {
+    if (!json) io.stdout.write(line);
+  };
+  for (const e of found.errors) {
+    io.stderr.write(`${e.path}: error ${e.error.message}\n`);
+    entries.push(entryOf(e.path, 'error', e.error.message));
+  }
   for (const file of found.files) {
     const outcome = processFile(
       file,
@@ -46,23 +62,23 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
     );
     if (outcome.status === 'error') {
       io.stderr.write(`${outcome.display}: error ${outcome.error!.message}\n`);
-      failed = true;
+      entries.push(entryOf(outcome.display, 'error', outcome.error!.message));
       continue;
     }
     const r = outcome.result!;
     if (outcome.status !== 'changed') {
-      io.stdout.write(
-        `${outcome.display}: nothing to verify (${r.skipped ? `skipped: ${r.skipped.reason}` : 'unchanged'})\n`,
-      );
+      const why = r.skipped ? `skipped: ${r.skipped.reason}` : 'unchanged';
+      text(`${outcome.display}: nothing to verify (${why})\n`);
+      entries.push(entryOf(outcome.display, 'nothing-to-verify', why));
       continue;
     }
     const port = options.port ?? firstExposedPortOf(outcome.before!);
     if (port === null) {
       io.stderr.write(`${outcome.display}: error no EXPOSE to probe; pass --port\n`);
-      failed = true;
+      entries.push(entryOf(outcome.display, 'error', 'no EXPOSE to probe; pass --port'));
       continue;
     }
-    io.stdout.write(
+    text(
       `${colors.bold(outcome.display)}: ${r.target} -> ${r.finalImage}\n${formatNotes(r.edits, r.warnings, colors)}`,
     );
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerize-slim-verify-'));
@@ -85,24 +101,111 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
       (line) => io.stderr.write(`  ${line}\n`),
     );
     fs.rmSync(workDir, { recursive: true, force: true });
-    io.stdout.write(formatReport(report, colors));
+    text(formatReport(report, colors));
     const passed = !report.error && report.checks.every((c) => c.pass);
-    if (!passed) failed = true;
+    let written = false;
     if (options.write && passed) {
       for (const f of r.newFiles ?? [])
         createAtomic(path.join(outcome.contextRoot!, f.path), f.content, io);
       writeAtomic(file, r.output, outcome.before!, io);
-      io.stdout.write(`${outcome.display}: written (every check passed)\n`);
+      written = true;
+      io.stderr.write(`${outcome.display}: written (every check passed)\n`);
     } else if (options.write) {
-      io.stdout.write(`${outcome.display}: not written (a check failed)\n`);
+      io.stderr.write(`${outcome.display}: not written (a check failed)\n`);
+    }
+    entries.push({
+      path: outcome.display,
+      status: passed ? 'passed' : 'failed',
+      reason: report.error ?? null,
+      target: r.target ?? null,
+      finalImage: r.finalImage ?? null,
+      written,
+      report,
+    });
+  }
+  if (json) io.stdout.write(JSON.stringify(toVerifyJson(entries), null, 2) + '\n');
+  let reportFailed = false;
+  if (options.report) {
+    try {
+      io.fs.writeFileSync(path.resolve(io.cwd, options.report), verifyMarkdown(entries));
+    } catch (e) {
+      io.stderr.write(
+        `dockerize-slim verify: cannot write the report ${options.report}: ${(e as Error).message}\n`,
+      );
+      reportFailed = true;
     }
   }
-  return failed ? 2 : 0;
+  return reportFailed || entries.some((e) => e.status === 'failed' || e.status === 'error') ? 2 : 0;
+}
+
+function entryOf(file: string, status: VerifyEntry['status'], reason: string): VerifyEntry {
+  return {
+    path: file,
+    status,
+    reason,
+    target: null,
+    finalImage: null,
+    written: false,
+    report: null,
+  };
 }
 
 function firstExposedPortOf(source: string): number | null {
   const facts = analyzeStages(parseDockerfile(source));
   return facts ? firstExposedPort(facts) : null;
+}
+
+function packagesCell(img: ImageReport): string {
+  const p = img.surface?.packages;
+  if (!p) return '?';
+  if (p.count === null) return 'no package database';
+  return `${p.count} (${p.databases.join(', ')})`;
+}
+
+function shellsCell(img: ImageReport): string {
+  const shells = img.surface?.shells;
+  if (!shells) return '?';
+  if (shells.length === 0) return 'none';
+  return [...new Set(shells.map((p) => path.posix.basename(p)))].join(', ');
+}
+
+function runsAsCell(img: ImageReport): string {
+  const configured = img.user === '' ? 'USER unset' : `USER ${img.user}`;
+  if (img.processUids && img.processUids.length > 0)
+    return `uid ${img.processUids.join(', ')} (${configured})`;
+  return `uid ${img.uid ?? '?'} (${configured})`;
+}
+
+/** Before and after, one row per measure of the attack surface (text, markdown and e2e share it). */
+export function surfaceRows(
+  before: ImageReport | undefined,
+  after: ImageReport | undefined,
+): Array<[string, string, string]> {
+  const cell = (img: ImageReport | undefined, f: (i: ImageReport) => string) =>
+    img ? f(img) : '-';
+  const count = (img: ImageReport, f: (s: ImageSurface) => number) =>
+    img.surface ? String(f(img.surface)) : '?';
+  return [
+    [
+      'size',
+      cell(before, (i) => `${mb(i.sizeBytes)} MB`),
+      cell(after, (i) => `${mb(i.sizeBytes)} MB`),
+    ],
+    ['layers', cell(before, (i) => String(i.layers)), cell(after, (i) => String(i.layers))],
+    ['OS packages', cell(before, packagesCell), cell(after, packagesCell)],
+    ['shells', cell(before, shellsCell), cell(after, shellsCell)],
+    [
+      'setuid/setgid files',
+      cell(before, (i) => count(i, (s) => s.setuid.length + s.setgid.length)),
+      cell(after, (i) => count(i, (s) => s.setuid.length + s.setgid.length)),
+    ],
+    [
+      'files',
+      cell(before, (i) => count(i, (s) => s.files)),
+      cell(after, (i) => count(i, (s) => s.files)),
+    ],
+    ['runs as', cell(before, runsAsCell), cell(after, runsAsCell)],
+  ];
 }
 
 export function formatReport(report: VerifyReport, colors: ReturnType<typeof pickColors>): string {
@@ -116,8 +219,84 @@ export function formatReport(report: VerifyReport, colors: ReturnType<typeof pic
     out.push('    SIZE      CREATED BY');
     for (const row of img.history) out.push(`    ${row.size.padEnd(9)} ${row.createdBy}`);
   }
+  if (report.before) {
+    const rows: Array<[string, string, string]> = [
+      ['ATTACK SURFACE', 'BEFORE', 'AFTER'],
+      ...surfaceRows(report.before, report.after),
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    for (const r of rows) out.push(`    ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`.trimEnd());
+    for (const img of [report.before, report.after])
+      if (img?.surfaceError) out.push(`    (${img.tag}: surface not read: ${img.surfaceError})`);
+  }
   for (const c of report.checks)
     out.push(`  ${c.pass ? colors.green('pass') : colors.red('FAIL')} ${c.name}: ${c.detail}`);
   if (report.error) out.push(`  ${colors.red('error')} ${report.error}`);
   return out.join('\n') + '\n';
+}
+
+/** One verified (or not) Dockerfile, as JSON and the markdown report show it. */
+export interface VerifyEntry {
+  path: string;
+  status: 'passed' | 'failed' | 'nothing-to-verify' | 'error';
+  reason: string | null;
+  target: string | null;
+  finalImage: string | null;
+  written: boolean;
+  report: VerifyReport | null;
+}
+
+export const VERIFY_SCHEMA_VERSION = 1;
+
+/** The `verify --format json` document; its shape is fixed by schema/verify.schema.json. */
+export function toVerifyJson(entries: VerifyEntry[]) {
+  const count = (s: VerifyEntry['status']) => entries.filter((e) => e.status === s).length;
+  return {
+    schemaVersion: VERIFY_SCHEMA_VERSION,
+    files: entries,
+    summary: {
+      files: entries.length,
+      passed: count('passed'),
+      failed: count('failed'),
+      nothingToVerify: count('nothing-to-verify'),
+      errors: count('error'),
+    },
+  };
+}
+
+function mdCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The markdown report of a verify run: per file, its checks and the attack surface before and after. */
+export function verifyMarkdown(entries: VerifyEntry[]): string {
+  const out: string[] = ['## dockerize-slim verify', ''];
+  const j = toVerifyJson(entries).summary;
+  out.push(
+    `${j.files} Dockerfile(s): ${j.passed} passed, ${j.failed} failed, ${j.nothingToVerify} nothing to verify, ${j.errors} error(s).`,
+    '',
+  );
+  for (const e of entries) {
+    out.push(
+      `### \`${e.path}\`: ${e.status}${e.target ? ` (${e.target} -> ${e.finalImage})` : ''}`,
+      '',
+    );
+    if (e.reason) out.push(mdCell(e.reason), '');
+    if (!e.report) continue;
+    if (e.report.before) {
+      out.push('| attack surface | before | after |', '|---|---|---|');
+      for (const [k, b, a] of surfaceRows(e.report.before, e.report.after))
+        out.push(`| ${k} | ${mdCell(b)} | ${mdCell(a)} |`);
+      out.push('');
+    }
+    if (e.report.checks.length > 0) {
+      out.push('| check | result | detail |', '|---|---|---|');
+      for (const c of e.report.checks)
+        out.push(`| ${c.name} | ${c.pass ? 'pass' : '**FAIL**'} | ${mdCell(c.detail)} |`);
+      out.push('');
+    }
+    if (e.report.error) out.push(`**error:** ${mdCell(e.report.error)}`, '');
+  }
+  return out.join('\n');
 }

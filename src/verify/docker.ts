@@ -9,31 +9,43 @@ export interface DockerResult {
 /** Runs the docker CLI (BuildKit on) with a time limit; never throws for a non-zero exit. */
 export interface Docker {
   run(args: string[], options?: { timeoutMs?: number }): Promise<DockerResult>;
+  /** As run, but stdout goes to onStdout as it comes (for `docker export`) and is not kept. */
+  stream(
+    args: string[],
+    onStdout: (chunk: Buffer) => void,
+    options?: { timeoutMs?: number },
+  ): Promise<DockerResult>;
 }
 
 export function dockerCli(binary: string, env: NodeJS.ProcessEnv = process.env): Docker {
-  return {
-    run(args, options = {}) {
-      return new Promise((resolve) => {
-        const child = spawn(binary, args, {
-          env: { ...env, DOCKER_BUILDKIT: '1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15 * 60_000);
-        child.on('error', (e) => {
-          clearTimeout(timer);
-          resolve({ code: 127, stdout, stderr: stderr + e.message });
-        });
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code: code ?? 137, stdout, stderr });
-        });
+  const spawnDocker = (
+    args: string[],
+    onStdout: ((chunk: Buffer) => void) | null,
+    timeoutMs: number,
+  ): Promise<DockerResult> =>
+    new Promise((resolve) => {
+      const child = spawn(binary, args, {
+        env: { ...env, DOCKER_BUILDKIT: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-    },
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (onStdout ? onStdout(d) : (stdout += d.toString())));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        resolve({ code: 127, stdout, stderr: stderr + e.message });
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 137, stdout, stderr });
+      });
+    });
+  return {
+    run: (args, options = {}) => spawnDocker(args, null, options.timeoutMs ?? 15 * 60_000),
+    stream: (args, onStdout, options = {}) =>
+      spawnDocker(args, onStdout, options.timeoutMs ?? 15 * 60_000),
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'path';
 import type { NewFile } from '../types';
 import { Docker, hasShell } from './docker';
 import { get, Response, waitForHttp } from './probe';
+import { PackageCount, resolveUid, Surface, SurfaceScanner } from './surface';
 
 export interface VerifyInput {
   /** Image and container name prefix (lowercase). */
@@ -35,10 +36,29 @@ export interface LayerRow {
   createdBy: string;
 }
 
+/** What the image offers an attacker, measured from the image itself (docker export). */
+export interface ImageSurface {
+  packages: PackageCount;
+  shells: string[];
+  setuid: string[];
+  setgid: string[];
+  files: number;
+}
+
 export interface ImageReport {
   tag: string;
   sizeBytes: number;
+  /** File-system layers (RootFS.Layers), the history rows that add content. */
+  layers: number;
   history: LayerRow[];
+  /** The configured USER (empty: root) and the uid it resolves to in the image's passwd. */
+  user: string;
+  uid: number | null;
+  /** uids of the processes seen while it answered (docker top); absent when it did not run. */
+  processUids?: string[];
+  surface: ImageSurface | null;
+  /** Why the surface could not be read, when it could not. */
+  surfaceError?: string;
 }
 
 export interface VerifyReport {
@@ -65,7 +85,14 @@ export function copyContext(from: string, to: string): void {
 }
 
 async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
-  const size = await docker.run(['image', 'inspect', '-f', '{{.Size}}', tag]);
+  const inspect = await docker.run([
+    'image',
+    'inspect',
+    '-f',
+    '{{.Size}}\t{{len .RootFS.Layers}}\t{{.Config.User}}',
+    tag,
+  ]);
+  const [size, layers, user = ''] = inspect.stdout.replace(/\n$/, '').split('\t');
   const history = await docker.run([
     'history',
     '--no-trunc',
@@ -73,9 +100,11 @@ async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
     '{{.Size}}\t{{.CreatedBy}}',
     tag,
   ]);
+  const scanned = await scanImage(docker, tag);
   return {
     tag,
-    sizeBytes: Number(size.stdout.trim()) || 0,
+    sizeBytes: Number(size) || 0,
+    layers: Number(layers) || 0,
     history: history.stdout
       .trim()
       .split('\n')
@@ -84,12 +113,46 @@ async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
         const [s, ...rest] = l.split('\t');
         return { size: s, createdBy: rest.join('\t').replace(/\s+/g, ' ').slice(0, 120) };
       }),
+    user,
+    uid: 'error' in scanned ? null : resolveUid(user, scanned.passwd),
+    surface: 'error' in scanned ? null : withoutPasswd(scanned),
+    ...('error' in scanned ? { surfaceError: scanned.error } : {}),
+  };
+}
+
+/** Streams the image's file system through the scanner from a container that never starts. */
+async function scanImage(docker: Docker, tag: string): Promise<Surface | { error: string }> {
+  const created = await docker.run([
+    'create',
+    '--network',
+    'none',
+    '--entrypoint',
+    '/dockerize-slim-never-runs',
+    tag,
+  ]);
+  if (created.code !== 0) return { error: `docker create failed: ${lastLines(created.stderr)}` };
+  const id = created.stdout.trim();
+  const scanner = new SurfaceScanner();
+  const exported = await docker.stream(['export', id], (chunk) => scanner.push(chunk));
+  await docker.run(['rm', '-f', id]);
+  if (exported.code !== 0) return { error: `docker export failed: ${lastLines(exported.stderr)}` };
+  return scanner.result();
+}
+
+function withoutPasswd(s: Surface): ImageSurface {
+  return {
+    packages: s.packages,
+    shells: s.shells,
+    setuid: s.setuid,
+    setgid: s.setgid,
+    files: s.files,
   };
 }
 
 interface Running {
   responses: Response[];
   container: string;
+  uids: string[];
   error?: string;
 }
 
@@ -110,6 +173,7 @@ async function startAndProbe(
     return {
       responses: [],
       container,
+      uids: [],
       error: `docker run failed: ${started.stderr.trim().split('\n').pop()}`,
     };
   const alive = async () =>
@@ -122,6 +186,7 @@ async function startAndProbe(
     return {
       responses: [],
       container,
+      uids: [],
       error:
         denied !== null
           ? `the app cannot bind port ${denied} as a non-root user (${input.network === 'host' ? 'host networking allows that only for root' : 'this runtime does not allow ports below 1024 for non-root users'}); it works on Docker's default bridge network, or move the app to a port above 1023 (rule common/low-port)`
@@ -136,7 +201,14 @@ async function startAndProbe(
       responses.push({ status: 0, body: `request failed: ${(e as Error).message}` });
     }
   }
-  return { responses, container };
+  const top = await docker.run(['top', container, '-o', 'pid,uid']);
+  const uids = top.stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/)[1])
+    .filter(Boolean);
+  return { responses, container, uids: [...new Set(uids)] };
 }
 
 async function stopWithin(docker: Docker, container: string, limitS: number): Promise<Check> {
@@ -215,6 +287,7 @@ export async function verifyRewrite(
   log('running the original');
   const r1 = await startAndProbe(docker, input, before, `${input.name}-before`);
   await docker.run(['rm', '-f', r1.container]);
+  if (!r1.error) report.before!.processUids = r1.uids;
   if (r1.error)
     return finishCleanup(docker, input, {
       ...report,
@@ -241,16 +314,11 @@ export async function verifyRewrite(
           ? `${input.paths.length} paths: same status and body (${input.paths.join(', ')})`
           : `differ on ${diffs.map((p) => `${p} (${r1.responses[input.paths.indexOf(p)].status} vs ${r2.responses[input.paths.indexOf(p)].status})`).join(', ')}`,
     });
-    const top = await docker.run(['top', r2.container, '-o', 'pid,uid']);
-    const uids = top.stdout
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim().split(/\s+/)[1]);
+    report.after.processUids = r2.uids;
     checks.push({
       name: 'process runs as non-root',
-      pass: uids.length > 0 && uids.every((u) => u !== '0' && u !== 'root'),
-      detail: `uids: ${[...new Set(uids)].join(', ') || 'none seen'}`,
+      pass: r2.uids.length > 0 && r2.uids.every((u) => u !== '0' && u !== 'root'),
+      detail: `uids: ${r2.uids.join(', ') || 'none seen'}`,
     });
   }
   const user = (
@@ -263,10 +331,16 @@ export async function verifyRewrite(
   });
   if (input.shellLess) {
     const shell = await hasShell(docker, after);
+    const found = report.after.surface?.shells ?? [];
     checks.push({
       name: 'no shell',
-      pass: !shell,
-      detail: shell ? '/bin/sh ran' : '/bin/sh cannot start',
+      pass: !shell && found.length === 0,
+      detail: [
+        shell ? '/bin/sh ran' : '/bin/sh cannot start',
+        found.length > 0 ? `shells in the file system: ${found.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     });
   }
   if (!r2.error) checks.push(await stopWithin(docker, r2.container, 10));
