@@ -1,12 +1,15 @@
-// npm run bench: generates a tree of single-stage Node and Go Dockerfiles with their manifests,
-// then times, side by side: dockerize-slim's dry run over the tree (--jobs 1 and default),
-// dockerfilelint over the same files, a parse-only pass with dockerfile-ast (the floor), and cold
-// starts against `node -e 0`. Prints medians and ratios; writes bench-results.json.
+// npm run bench: generates a tree of Node and Go repositories (scripts/bench-tree.mjs), then times,
+// side by side: dockerize-slim's dry run over the tree (--jobs 1 and default) and dockerfilelint
+// over the same files, each both as one process and xargs-batched; a parse-only pass with
+// dockerfile-ast (the floor); cold starts against `node -e 0`; a 100,000-file tree (time and peak
+// RSS); and the install of the packed tarball. Prints medians and ratios; writes bench-results.json.
 import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { fileURLToPath } from 'url';
+import { fixtureCases, generateTree } from './bench-tree.mjs';
+import { packAndInstall } from './pack-check.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FILES = Number(process.env.BENCH_FILES ?? 10000);
@@ -15,76 +18,6 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const TREE = process.env.BENCH_TREE ?? path.join(os.tmpdir(), `dockerize-slim-bench-${FILES}`);
 const BIN = path.join(ROOT, 'bin', 'dockerize-slim.js');
 const LINT = path.join(ROOT, 'node_modules', 'dockerfilelint', 'bin', 'dockerfilelint');
-
-const NODE_VARIANTS = [
-  (i) =>
-    `FROM node:${[22, 24, 26][i % 3]}\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nEXPOSE 3000\nCMD ["npm", "start"]\n`,
-  (i) =>
-    `FROM node:22-slim\nWORKDIR /srv\nCOPY . .\nRUN npm ci && npm run build\nENV PORT=${3000 + (i % 100)}\nCMD ["node", "dist/server.js"]\n`,
-  () => `FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD npm start\n`,
-  () =>
-    `FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/index.js"]\n`,
-];
-const GO_VARIANTS = [
-  (i) =>
-    `FROM golang:1.27\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /bin/svc${i} .\nEXPOSE 8080\nCMD ["/bin/svc${i}"]\n`,
-  () =>
-    `FROM golang:1.26-alpine\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags "-X main.v=1" -o server ./cmd/server\nCMD ["./server"]\n`,
-];
-
-function generate() {
-  if (fs.existsSync(path.join(TREE, '.complete'))) return;
-  fs.rmSync(TREE, { recursive: true, force: true });
-  for (let i = 0; i < FILES; i++) {
-    const dir = path.join(
-      TREE,
-      `org-${String(Math.floor(i / 100)).padStart(3, '0')}`,
-      `repo-${String(i % 100).padStart(2, '0')}`,
-    );
-    fs.mkdirSync(dir, { recursive: true });
-    if (i % 3 === 2) {
-      const v = GO_VARIANTS[i % GO_VARIANTS.length];
-      fs.writeFileSync(path.join(dir, 'Dockerfile'), v(i));
-      fs.writeFileSync(path.join(dir, 'go.mod'), `module example.com/svc${i}\n\ngo 1.26\n`);
-      fs.mkdirSync(path.join(dir, 'cmd', 'server'), { recursive: true });
-      fs.writeFileSync(
-        path.join(dir, 'main.go'),
-        'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
-      );
-      fs.writeFileSync(
-        path.join(dir, 'cmd', 'server', 'main.go'),
-        'package main\n\nfunc main() {}\n',
-      );
-    } else {
-      const v = NODE_VARIANTS[i % NODE_VARIANTS.length];
-      fs.writeFileSync(path.join(dir, 'Dockerfile'), v(i));
-      fs.writeFileSync(
-        path.join(dir, 'package.json'),
-        JSON.stringify({
-          name: `svc${i}`,
-          scripts: { start: 'node server.js', build: 'tsc' },
-          dependencies: { express: '^4' },
-          devDependencies: { typescript: '^5' },
-        }),
-      );
-      fs.writeFileSync(path.join(dir, 'package-lock.json'), '{}\n');
-      fs.writeFileSync(path.join(dir, 'server.js'), 'require("express")().listen(3000);\n');
-    }
-  }
-  fs.writeFileSync(path.join(TREE, '.complete'), '');
-}
-
-function dockerfiles() {
-  const out = [];
-  for (const org of fs
-    .readdirSync(TREE)
-    .filter((d) => d.startsWith('org-'))
-    .sort()) {
-    for (const repo of fs.readdirSync(path.join(TREE, org)).sort())
-      out.push(path.join(TREE, org, repo, 'Dockerfile'));
-  }
-  return out;
-}
 
 function time(cmd, args, options = {}) {
   const t = process.hrtime.bigint();
@@ -117,13 +50,23 @@ function measure(label, runs, fn) {
   return { label, medianMs: Math.round(m * 10) / 10, runs: ms.map((x) => Math.round(x)), last };
 }
 
-generate();
-const files = dockerfiles();
+const FIXTURES = path.join(ROOT, '__tests__', 'fixtures');
+const BIG = Number(process.env.BENCH_BIG_FILES ?? 100000);
+const RSS_PRELOAD = path.join(ROOT, 'scripts', 'bench-rss.cjs');
+
+const files = generateTree(TREE, FILES, FIXTURES);
+const { cases, excluded } = fixtureCases(FIXTURES);
 console.log(
-  `tree: ${files.length} Dockerfiles with manifests in ${TREE}; ${os.cpus().length} cores; node ${process.version}\n`,
+  `tree: ${files.length} Dockerfiles with their build contexts in ${TREE} (3 in 5 generated, 2 in 5 copies of ${cases.length} fixtures; left out because dockerfilelint crashes on them: ${excluded.join(', ')}); ${os.cpus().length} cores; node ${process.version}\n`,
 );
 const parseScript = `const fs=require('fs');const {DockerfileParser}=require(${JSON.stringify(path.join(ROOT, 'node_modules', 'dockerfile-ast'))});for(const f of fs.readFileSync(0,'utf8').split('\\n'))if(f)DockerfileParser.parse(fs.readFileSync(f,'utf8'));`;
 const fileList = files.join('\n');
+// xargs as users run it: as many paths per command line as the system allows.
+const xargs = (...command) =>
+  time('xargs', ['-d', '\n', ...command], {
+    input: fileList,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
 
 const jobs1 = measure('dockerize-slim dry run, --jobs 1', RUNS, () =>
   time('node', [BIN, '--jobs', '1', '--no-color', TREE]),
@@ -131,7 +74,13 @@ const jobs1 = measure('dockerize-slim dry run, --jobs 1', RUNS, () =>
 const jobsN = measure(`dockerize-slim dry run, default jobs (${os.cpus().length})`, RUNS, () =>
   time('node', [BIN, '--no-color', TREE]),
 );
-const lint = measure('dockerfilelint, same files', RUNS, () => time('node', [LINT, ...files]));
+const lint = measure('dockerfilelint, same files, one process', RUNS, () =>
+  time('node', [LINT, ...files]),
+);
+const slimX = measure('dockerize-slim dry run, xargs-batched', RUNS, () =>
+  xargs('node', BIN, '--no-color'),
+);
+const lintX = measure('dockerfilelint, xargs-batched', RUNS, () => xargs('node', LINT));
 const parse = measure('dockerfile-ast parse only (floor)', RUNS, () =>
   time('node', ['-e', parseScript], { input: fileList, stdio: ['pipe', 'ignore', 'pipe'] }),
 );
@@ -146,22 +95,66 @@ const single = measure('dockerize-slim dry run of one Dockerfile', COLD_RUNS, ()
   time('node', [BIN, '--no-color', one]),
 );
 
+let big = null;
+if (BIG > 0) {
+  const bigTree = path.join(os.tmpdir(), `dockerize-slim-bench-${BIG}`);
+  const t0 = Date.now();
+  const bigFiles = generateTree(bigTree, BIG, FIXTURES);
+  console.log(
+    `\ntree: ${bigFiles.length} Dockerfiles in ${bigTree} (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+  );
+  const rssFile = path.join(os.tmpdir(), `dockerize-slim-bench-rss-${process.pid}`);
+  const run = time('node', ['--require', RSS_PRELOAD, BIN, '--no-color', bigTree], {
+    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+  });
+  const peakRssMB = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
+  fs.rmSync(rssFile, { force: true });
+  big = {
+    files: bigFiles.length,
+    ms: Math.round(run.ms),
+    peakRssMB: Math.round(peakRssMB),
+    summary: run.stderr.trim().split('\n').pop(),
+  };
+  console.log(
+    `dockerize-slim dry run, ${bigFiles.length} files, default jobs: ${(run.ms / 1000).toFixed(1)} s, peak RSS ${peakRssMB.toFixed(0)} MB`,
+  );
+  console.log(`  summary: ${big.summary}`);
+}
+
+const pack = packAndInstall();
+fs.rmSync(pack.dir, { recursive: true, force: true });
+const install = {
+  tarballKiB: Math.round(pack.tarballBytes / 1024),
+  installedMiB: Math.round((pack.installedBytes / 1048576) * 10) / 10,
+  installMs: Math.round(pack.installMs),
+  packages: pack.packages,
+};
+console.log(
+  `\npacked install: tarball ${install.tarballKiB} KiB, installed ${install.installedMiB} MiB (${install.packages.length} package) in ${install.installMs} ms`,
+);
+
 const ratios = {
   treeJobs1VsDockerfilelint: jobs1.medianMs / lint.medianMs,
   treeDefaultVsDockerfilelint: jobsN.medianMs / lint.medianMs,
+  treeXargsVsDockerfilelintXargs: slimX.medianMs / lintX.medianMs,
   treeDefaultVsParseFloor: jobsN.medianMs / parse.medianMs,
   versionVsNode: version.medianMs / nodeStart.medianMs,
   oneFileVsNode: single.medianMs / nodeStart.medianMs,
+  ...(big ? { bigTreeVsTree: big.ms / jobsN.medianMs } : {}),
 };
-console.log('\nratios (target: tree <= 1.0 x dockerfilelint, one file <= 1.5 x node -e 0):');
-for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(30)} ${v.toFixed(2)}`);
+console.log(
+  '\nratios (targets: tree <= 1.0 x dockerfilelint both ways, one file <= 1.5 x node -e 0, 100k tree <= 11 x the 10k tree and <= 400 MB):',
+);
+for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(32)} ${v.toFixed(2)}`);
 const results = {
   files: files.length,
   cores: os.cpus().length,
   node: process.version,
-  measurements: [jobs1, jobsN, lint, parse, nodeStart, version, single].map(
+  measurements: [jobs1, jobsN, lint, slimX, lintX, parse, nodeStart, version, single].map(
     ({ label, medianMs, runs }) => ({ label, medianMs, runs }),
   ),
+  bigTree: big,
+  install,
   ratios,
 };
 fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -13,7 +13,7 @@ import type {
   TransformOptions,
   TransformResult,
 } from './types';
-import { validateOutput } from './validate';
+import { validateParsed } from './validate';
 import nodeDistroless, { distrolessBlocker } from '../transforms/node/distroless';
 import nodeCgr from '../transforms/node/cgr';
 import nodeSlim from '../transforms/node/slim';
@@ -311,8 +311,8 @@ function finish(
   if (!result.ok) return unchanged(source, result.skip);
   const { plan } = result;
   const output = applyChanges(source, plan.changes);
-  const problems = validateOutput(output, { shellLess: !plan.finalHasShell });
   const outDoc = parseDockerfile(output);
+  const problems = validateParsed(outDoc, { shellLess: !plan.finalHasShell });
   const outStages = stagesOf(outDoc);
   const builder = builderDefaults(facts);
   const before = contractOf(facts.doc, facts.stage, plan.finalDefaults ? builder : NEUTRAL);

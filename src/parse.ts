@@ -1,5 +1,46 @@
-import { DockerfileParser, Dockerfile, Instruction, From } from 'dockerfile-ast';
+import { Argument, DockerfileParser, Dockerfile, Instruction, From } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
+
+/*
+ * dockerfile-ast (pinned) re-scans an instruction's text into arguments on every call of
+ * getRawArguments, which getArguments, getFlags, getArgumentsRange, the JSON-form constructors
+ * and getBuildStage all call, several times per instruction while parsing and again whenever
+ * analysis asks: half of the parse time. The text of a parsed document never changes, so the
+ * scan is kept on the instruction, with the other facts analysis asks for repeatedly. Callers get
+ * a fresh copy of the arguments and their ranges, because the library changes both in place (it
+ * shifts flags off the array and narrows FROM's first range to the image name).
+ * __tests__/parse.test.ts compares every fixture with an unpatched copy of the library.
+ */
+const KEPT = Symbol('dockerize-slim');
+interface Kept {
+  rawArguments?: Argument[];
+  logical?: string;
+  keyword?: string;
+}
+// A symbol-keyed field rather than a WeakMap: tens of thousands of WeakMap entries cost more in
+// garbage collection than the scans they save.
+function kept(ins: Instruction): Kept {
+  const holder = ins as unknown as { [KEPT]?: Kept };
+  return (holder[KEPT] ??= {});
+}
+
+const instructionProto = Instruction.prototype as unknown as {
+  getRawArguments(this: Instruction): Argument[];
+};
+const scanRawArguments = instructionProto.getRawArguments;
+instructionProto.getRawArguments = function (this: Instruction): Argument[] {
+  const k = kept(this);
+  k.rawArguments ??= scanRawArguments.call(this);
+  return k.rawArguments.map(copyArgument);
+};
+
+function copyArgument(a: Argument): Argument {
+  const { start, end } = a.getRange();
+  return new Argument(a.getValue(), {
+    start: { line: start.line, character: start.character },
+    end: { line: end.line, character: end.character },
+  });
+}
 
 export type { Dockerfile, Instruction, From };
 
@@ -10,6 +51,8 @@ export interface ParsedDockerfile {
   lineStarts: number[];
   eol: string;
   escape: string;
+  /** Filled by stagesOf on first use. */
+  stages?: Stage[];
 }
 
 export interface Stage {
@@ -59,7 +102,16 @@ export function rangeOffsets(doc: ParsedDockerfile, range: Range): [number, numb
   return [offsetAt(doc, range.start), offsetAt(doc, range.end)];
 }
 
+/*
+ * dockerfile-ast works out an instruction's arguments, ranges and stage name anew on every call,
+ * and analysis, planning, validation and the contract check each ask the same instruction for the
+ * same facts, so each is kept the first time it is asked for.
+ */
 export function stagesOf(doc: ParsedDockerfile): Stage[] {
+  return (doc.stages ??= computeStages(doc));
+}
+
+function computeStages(doc: ParsedDockerfile): Stage[] {
   const stages: Stage[] = [];
   for (const ins of doc.ast.getInstructions()) {
     if (ins instanceof From) {
@@ -72,7 +124,8 @@ export function stagesOf(doc: ParsedDockerfile): Stage[] {
 }
 
 export function keywordOf(ins: Instruction): string {
-  return ins.getKeyword().toUpperCase();
+  const k = kept(ins);
+  return (k.keyword ??= ins.getKeyword().toUpperCase());
 }
 
 /**
@@ -80,6 +133,11 @@ export function keywordOf(ins: Instruction): string {
  * them dropped, with the original spacing (and quoting) inside each line kept.
  */
 export function logicalArguments(doc: ParsedDockerfile, ins: Instruction): string {
+  const k = kept(ins);
+  return (k.logical ??= computeLogicalArguments(doc, ins));
+}
+
+function computeLogicalArguments(doc: ParsedDockerfile, ins: Instruction): string {
   const range = ins.getArgumentsRange();
   if (!range) return '';
   const [start, end] = rangeOffsets(doc, range);

@@ -1,5 +1,12 @@
 import { Copy } from 'dockerfile-ast';
-import { execFormOf, keywordOf, logicalArguments, parseDockerfile, stagesOf } from './parse';
+import {
+  execFormOf,
+  keywordOf,
+  logicalArguments,
+  ParsedDockerfile,
+  parseDockerfile,
+  stagesOf,
+} from './parse';
 
 export interface ValidationRules {
   /** The final image has no /bin/sh: exec form only and no RUN. */
@@ -12,8 +19,12 @@ export interface ValidationRules {
  * user, and a shell-less final stage has no RUN and only exec-form CMD/ENTRYPOINT/HEALTHCHECK.
  */
 export function validateOutput(text: string, rules: ValidationRules): string[] {
+  return validateParsed(parseDockerfile(text), rules);
+}
+
+/** validateOutput on text already parsed (the engine parses each rewrite once, for every check). */
+export function validateParsed(doc: ParsedDockerfile, rules: ValidationRules): string[] {
   const problems: string[] = [];
-  const doc = parseDockerfile(text);
   const stages = stagesOf(doc);
   if (stages.length < 2) return ['the output is not multi-stage'];
   const earlier: string[] = [];
