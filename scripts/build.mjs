@@ -11,6 +11,10 @@ const common = {
   legalComments: 'none',
   minify: true,
   keepNames: true,
+  // Without the default `module` condition, packages that ship both (vscode-languageserver-types,
+  // which dockerfile-ast uses for every range) resolve to their CommonJS build: the ESM build,
+  // converted, reaches every export through two getters, 5% of a bulk run's time.
+  conditions: [],
 };
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),

@@ -34,9 +34,12 @@ instructionProto.getRawArguments = function (this: Instruction): Argument[] {
   return k.rawArguments.map(copyArgument);
 };
 
+// Bound once: each use of an imported class in the bundle goes through export getters.
+const ArgumentClass = Argument;
+
 function copyArgument(a: Argument): Argument {
   const { start, end } = a.getRange();
-  return new Argument(a.getValue(), {
+  return new ArgumentClass(a.getValue(), {
     start: { line: start.line, character: start.character },
     end: { line: end.line, character: end.character },
   });

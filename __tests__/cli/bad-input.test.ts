@@ -93,13 +93,14 @@ describe('bad input', () => {
     fs.chmodSync(target, 0o000);
     const io = makeIo(root);
     if (process.getuid?.() === 0) {
-      const real = fs.readFileSync;
+      // open(2) is where a real permission error happens.
+      const real = fs.openSync;
       io.fs = {
         ...fs,
-        readFileSync: ((p: fs.PathOrFileDescriptor, o?: unknown) => {
+        openSync: ((p: fs.PathLike, flags: fs.OpenMode, mode?: fs.Mode) => {
           if (p === target) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
-          return (real as (p: fs.PathOrFileDescriptor, o?: unknown) => unknown)(p, o);
-        }) as typeof fs.readFileSync,
+          return real(p, flags, mode);
+        }) as typeof fs.openSync,
       };
     }
     const code = await run(['bad/Dockerfile', 'ok'], io, 'test');

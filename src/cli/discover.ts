@@ -2,7 +2,7 @@ import path from 'path';
 import ignore, { Ignore } from 'ignore';
 import { DockerizeError } from '../errors';
 import type { ConfigFinder } from './config';
-import { DirIndex } from './dir-index';
+import { DirIndex, listingOf } from './dir-index';
 import { globBase, globToRegExp, isGlob } from './glob';
 import type { Io } from './io';
 
@@ -193,10 +193,7 @@ class Walker {
     } catch {
       return;
     }
-    this.dirs.remember(
-      dir,
-      entries.map((e) => e.name),
-    );
+    this.dirs.remember(dir, listingOf(entries));
     const own = this.rulesAt(dir);
     const rules = own.length > 0 ? [...inherited, ...own] : inherited;
     for (const e of entries) {

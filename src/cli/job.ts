@@ -50,7 +50,7 @@ export class JobRunner {
   constructor(
     private readonly settings: JobSettings,
     private readonly io: Io,
-    dirs: DirIndex = new DirIndex(io),
+    private readonly dirs: DirIndex = new DirIndex(io),
   ) {
     this.configs = new ConfigFinder(dirs);
     this.compose = new ComposeContexts(dirs);
@@ -82,7 +82,7 @@ export class JobRunner {
         error: { code: de.code ?? 'E_USAGE', message: de.message },
       };
     }
-    const outcome = processFile(file, options, context, this.io);
+    const outcome = processFile(file, options, context, this.io, this.dirs);
     const newFiles = outcome.result?.newFiles ?? [];
     if (newFiles.length > 0 && outcome.contextRoot && !this.insideRoots(outcome.contextRoot)) {
       outcome.status = 'skipped';

@@ -1,11 +1,14 @@
+import fs from 'fs';
 import path from 'path';
 import { transform } from '../engine';
 import { DockerizeError } from '../errors';
 import type { TransformOptions, TransformResult } from '../types';
 import { describeFsError } from './discover';
+import type { DirIndex } from './dir-index';
 import type { Io } from './io';
 import { NO_COLORS } from './colors';
 import { readBuildContext } from './read-context';
+import { readOpened } from './safe-read';
 import { unifiedDiff } from './render';
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -39,13 +42,14 @@ export function processFile(
   options: TransformOptions,
   contextDir: string | undefined,
   io: Io,
+  dirs?: DirIndex,
 ): FileOutcome {
   const display = displayPath(file, io);
   try {
     const bytes = readDockerfile(file, io);
     const before = decodeUtf8(bytes);
     const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
-    const result = transform(before, options, readBuildContext(root, io));
+    const result = transform(before, options, readBuildContext(root, io, dirs));
     const status: FileStatus = result.changed
       ? 'changed'
       : result.skipped
@@ -79,26 +83,34 @@ export function processFile(
   }
 }
 
+// Follows a symlink (a Dockerfile named on the command line may be one) but never waits on a FIFO.
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/** The Dockerfile's bytes: one open, one fstat for the checks, then the reads. */
 function readDockerfile(file: string, io: Io): Buffer {
-  let stat;
+  let fd: number;
   try {
-    stat = io.fs.statSync(file);
+    fd = io.fs.openSync(file, OPEN_FLAGS);
   } catch (e) {
     throw new DockerizeError('E_READ', describeFsError(e));
   }
-  if (stat.isDirectory()) throw new DockerizeError('E_READ', 'is a directory, not a Dockerfile');
-  if (!stat.isFile())
-    throw new DockerizeError('E_READ', 'is not a regular file (a FIFO, socket or device)');
-  if (stat.size > MAX_DOCKERFILE_BYTES) {
-    throw new DockerizeError(
-      'E_READ',
-      `too large for a Dockerfile (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_DOCKERFILE_BYTES / 1048576} MiB)`,
-    );
-  }
   try {
-    return io.fs.readFileSync(file);
+    const stat = io.fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new DockerizeError('E_READ', 'is a directory, not a Dockerfile');
+    if (!stat.isFile())
+      throw new DockerizeError('E_READ', 'is not a regular file (a FIFO, socket or device)');
+    if (stat.size > MAX_DOCKERFILE_BYTES) {
+      throw new DockerizeError(
+        'E_READ',
+        `too large for a Dockerfile (${(stat.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_DOCKERFILE_BYTES / 1048576} MiB)`,
+      );
+    }
+    return readOpened(io, fd, stat.size);
   } catch (e) {
+    if (e instanceof DockerizeError) throw e;
     throw new DockerizeError('E_READ', describeFsError(e));
+  } finally {
+    io.fs.closeSync(fd);
   }
 }
 

@@ -2,41 +2,50 @@ import path from 'path';
 import { CONTEXT_LIMITS, isSkippedContextDir, readLimitFor, selectContextFiles } from '../context';
 import type { BuildContext } from '../types';
 import type { Io } from './io';
+import { DirIndex, Listing, listingOf } from './dir-index';
 import { readRegularFile } from './safe-read';
 
-/** Lists the build context (names only, bounded) and reads the files the analysis asks for. */
-export function readBuildContext(root: string, io: Io): BuildContext {
+/**
+ * Lists the build context (names only, bounded) and reads the files the analysis asks for. The
+ * root's listing comes from `dirs` when given: config and compose lookup listed it already.
+ */
+export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildContext {
   const paths: string[] = [];
   const opaque: string[] = [];
   // Only regular files are read: a symlink may point out of the context (Docker copies the link,
   // not its target) and a FIFO or device would block or never end.
   const regular = new Set<string>();
   let truncated = false;
+  const listDir = (dir: string): Listing | undefined => {
+    if (dir === root && dirs) return dirs.list(dir);
+    try {
+      return listingOf(io.fs.readdirSync(dir, { withFileTypes: true }));
+    } catch {
+      return undefined;
+    }
+  };
   const walk = (dir: string, prefix: string) => {
     if (paths.length >= CONTEXT_LIMITS.maxListed) {
       truncated = true;
       return;
     }
-    let entries;
-    try {
-      entries = io.fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
+    const listing = listDir(dir);
+    if (!listing) return;
+    const names = [...listing.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names) {
       if (paths.length >= CONTEXT_LIMITS.maxListed) {
         truncated = true;
         return;
       }
-      const rel = prefix + e.name;
-      if (e.isDirectory()) {
+      const rel = prefix + name;
+      const kind = listing.get(name);
+      if (kind === 'dir') {
         paths.push(rel + '/');
-        if (isSkippedContextDir(e.name)) opaque.push(rel + '/');
-        else walk(path.join(dir, e.name), rel + '/');
+        if (isSkippedContextDir(name)) opaque.push(rel + '/');
+        else walk(path.join(dir, name), rel + '/');
       } else {
         paths.push(rel);
-        if (e.isFile()) regular.add(rel);
+        if (kind === 'file') regular.add(rel);
       }
     }
   };
