@@ -37,6 +37,57 @@ describe('--jobs (built CLI, worker threads)', () => {
   });
 });
 
+describe('output order', () => {
+  it('is path order, folder by folder, as the results stream, whatever the jobs and inputs', () => {
+    if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'worker.js')))
+      throw new Error('dist/ is missing: run npm run build (npm ci does it)');
+    const files: Record<string, string> = {};
+    // 200 folders (enough for worker threads) whose names sort differently as whole strings:
+    // `app/` comes before `app-web/` and `app.v2/` folder by folder, after them character by character.
+    for (const name of ['app', 'app-web', 'app.v2'])
+      files[`${name}/Dockerfile`] = NODE_APP.Dockerfile;
+    for (let i = 0; i < 200; i++)
+      files[`z/${String(i).padStart(3, '0')}/Dockerfile`] =
+        'FROM node:22 AS a\nFROM node:22-slim\n';
+    for (const name of ['app', 'app-web', 'app.v2']) {
+      files[`${name}/package.json`] = NODE_APP['package.json'];
+      files[`${name}/server.js`] = NODE_APP['server.js'];
+    }
+    const root = makeTree(files);
+    const expected = [
+      'app/Dockerfile',
+      'app-web/Dockerfile',
+      'app.v2/Dockerfile',
+      ...Array.from({ length: 200 }, (_, i) => `z/${String(i).padStart(3, '0')}/Dockerfile`),
+    ];
+    for (const jobs of ['1', '2']) {
+      // Inputs out of order, one missing: its error takes its place in the order.
+      // (Inputs that overlap, such as `.` and `z`, are walked in turn and each file shown once.)
+      const r = spawnSync(
+        'node',
+        [BIN, '--jobs', jobs, '--no-color', 'z', 'missing', 'app.v2', 'app', 'app-web'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).toBe(2);
+      const named = [
+        ...(r.stdout + r.stderr).matchAll(
+          /^(?:diff --git a\/|)([\w./-]+Dockerfile|missing)(?::| b\/)/gm,
+        ),
+      ].map((m) => m[1]);
+      expect([...new Set(named)]).toEqual([
+        'app/Dockerfile',
+        'app-web/Dockerfile',
+        'app.v2/Dockerfile',
+        'missing',
+        ...expected.slice(3),
+      ]);
+    }
+  });
+});
+
 describe('--interactive', () => {
   it('asks per file and writes only the accepted ones', async () => {
     const root = makeTree({

@@ -22,16 +22,30 @@ export function listingOf(entries: readonly DirentLike[]): Listing {
 const EMPTY: Listing = new Map();
 
 /**
+ * Folders whose listings are kept. Lookups follow the walk (a folder, then its parents for config
+ * and compose files), so the most recently used few thousand cover them, and a run over 100,000
+ * repositories does not keep every listing it ever read.
+ */
+const KEPT_LISTINGS = 4096;
+
+/**
  * Folder listings, read once and shared by discovery, config and compose lookup and the build
  * context, so that probing for optional files (.gitignore, .dockerize-slim.json, compose.yaml)
  * costs a map lookup instead of a failed read, and no folder is listed twice.
  */
 export class DirIndex {
+  /** Least recently used first (a Map keeps insertion order). */
   private readonly listings = new Map<string, Listing>();
-  constructor(private readonly io: Io) {}
+  constructor(
+    private readonly io: Io,
+    private readonly capacity = KEPT_LISTINGS,
+  ) {}
 
   remember(dir: string, listing: Listing): void {
+    this.listings.delete(dir);
     this.listings.set(dir, listing);
+    if (this.listings.size > this.capacity)
+      this.listings.delete(this.listings.keys().next().value as string);
   }
 
   list(dir: string): Listing {
@@ -42,8 +56,8 @@ export class DirIndex {
       } catch {
         listing = EMPTY;
       }
-      this.listings.set(dir, listing);
     }
+    this.remember(dir, listing);
     return listing;
   }
 

@@ -5,6 +5,7 @@ import type { ConfigFinder } from './config';
 import { DirIndex, listingOf } from './dir-index';
 import { globBase, globToRegExp, isGlob } from './glob';
 import type { Io } from './io';
+import { comparePaths } from './path-order';
 
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', 'vendor']);
 const IGNORE_FILES = ['.gitignore', '.dockerize-slimignore'];
@@ -30,6 +31,15 @@ export interface DiscoverOptions {
   dirs?: DirIndex;
   /** Called once per Dockerfile as soon as the walk finds it (to start work early). */
   onFile?: (file: string) => void;
+  /** Called for each entry of `errors` and `outside` when found, in walk order with onFile. */
+  onError?: (e: Discovered['errors'][number]) => void;
+  onOutside?: (link: Discovered['outside'][number]) => void;
+}
+
+/** Where discovery's findings go as they are made. */
+interface Report {
+  error(e: Discovered['errors'][number]): void;
+  outside(link: Discovered['outside'][number]): void;
 }
 
 /** gitignore-style rules that apply below `base`. */
@@ -59,8 +69,22 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
       ? [{ base: io.cwd, ig: ignore().add(options.excludes) }]
       : [];
   const outside: Discovered['outside'] = [];
-  const walker = new Walker(io, options.dirs ?? new DirIndex(io), options.configs, errors, outside);
-  for (const input of inputs) {
+  const report: Report = {
+    error(e) {
+      errors.push(e);
+      options.onError?.(e);
+    },
+    outside(link) {
+      outside.push(link);
+      options.onOutside?.(link);
+    },
+  };
+  const walker = new Walker(io, options.dirs ?? new DirIndex(io), options.configs, report);
+  // Inputs in path order and each folder's entries sorted: files are found in output order.
+  const ordered = [...inputs].sort((a, b) =>
+    comparePaths(inputOrderKey(a, io), inputOrderKey(b, io)),
+  );
+  for (const input of ordered) {
     if (isGlob(input)) {
       const root = path.resolve(io.cwd, globBase(input));
       const re = globToRegExp(
@@ -74,7 +98,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
         return re.test(rel) && (literalName || isDockerfileName(path.basename(file)));
       });
       if (found.size === 0)
-        errors.push({
+        report.error({
           path: input,
           error: new DockerizeError('E_READ', 'the pattern matches no Dockerfile'),
         });
@@ -86,11 +110,11 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
     try {
       stat = io.fs.statSync(abs);
     } catch (e) {
-      errors.push({ path: input, error: new DockerizeError('E_READ', describeFsError(e)) });
+      report.error({ path: input, error: new DockerizeError('E_READ', describeFsError(e)) });
       continue;
     }
     if (stat.isDirectory() && isDockerfileName(path.basename(abs))) {
-      errors.push({
+      report.error({
         path: input,
         error: new DockerizeError('E_READ', 'is a directory, not a Dockerfile'),
       });
@@ -104,6 +128,12 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
     }
   }
   return { files: [...seen].sort(), errors, outside };
+}
+
+function inputOrderKey(input: string, io: Io): string {
+  const abs = path.resolve(io.cwd, isGlob(input) ? globBase(input) : input);
+  const rel = path.relative(io.cwd, abs).split(path.sep).join('/');
+  return rel.startsWith('..') ? abs : rel;
 }
 
 /**
@@ -129,8 +159,7 @@ class Walker {
     private readonly io: Io,
     private readonly dirs: DirIndex,
     private readonly configs: ConfigFinder | undefined,
-    private readonly errors: Discovered['errors'],
-    private readonly outside: Discovered['outside'],
+    private readonly report: Report,
   ) {}
 
   /** The real folder a walk starts from: found symlinks must stay inside it. */
@@ -175,7 +204,7 @@ class Walker {
         const config = this.configs.readAt(dir);
         if (config?.exclude) patterns.push(config.exclude.join('\n'));
       } catch (e) {
-        this.errors.push({ path: dir, error: e as DockerizeError });
+        this.report.error({ path: dir, error: e as DockerizeError });
       }
     }
     return patterns.length > 0 ? [{ base: dir, ig: ignore().add(patterns.join('\n')) }] : [];
@@ -194,6 +223,7 @@ class Walker {
       return;
     }
     this.dirs.remember(dir, listingOf(entries));
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const own = this.rulesAt(dir);
     const rules = own.length > 0 ? [...inherited, ...own] : inherited;
     for (const e of entries) {
@@ -213,7 +243,7 @@ class Walker {
           continue;
         }
         if (target === this.root || target.startsWith(this.root + path.sep)) out.add(p);
-        else this.outside.push({ path: p, target });
+        else this.report.outside({ path: p, target });
       }
     }
   }

@@ -6,90 +6,122 @@ import type { Io } from './io';
 import { JobRunner, JobSettings } from './job';
 import type { FileOutcome } from './process-file';
 
-/** Below this many files, starting worker threads costs more than it saves. */
-const WORKER_THRESHOLD = 128;
+/** Below this many files, starting worker threads costs more than it saves (npm run bench, "crossover"). */
+export const WORKER_THRESHOLD = 128;
 const CHUNK = 64;
+/** Chunks each worker holds at once, so that it never waits for the main thread between two. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+interface WorkerSlot {
+  worker: Worker;
+  inFlight: number;
+}
 
 /**
- * Runs files as discovery finds them: in this thread for small runs, else in worker threads that
- * start once enough files are found and get chunks while the walk goes on. Each file's options
- * and context are worked out where it runs, so the walking thread only walks. Outcomes come back
- * in no particular order; the caller sorts them.
+ * Runs files as discovery finds them and hands their outcomes to `onOutcome` in the order they
+ * were added, as soon as each one and all before it are done: output streams in path order, and
+ * at most a few chunks of outcomes are held at a time however large the run. Small runs stay in
+ * this thread; larger ones go to worker threads, each given the next chunk when it has room, so a
+ * slow chunk holds up no other worker.
  */
 export class Pool {
-  private readonly pending: string[] = [];
-  private readonly outcomes: FileOutcome[] = [];
-  private readonly workers: Worker[] = [];
-  private readonly inFlight: Array<Promise<void>> = [];
+  private readonly pending: Array<{ seq: number; file: string }> = [];
+  private readonly done = new Map<number, FileOutcome>();
+  private readonly slots: WorkerSlot[] = [];
   private readonly workerScript = path.join(__dirname, 'worker.js');
   private readonly local: JobRunner;
-  private count = 0;
-  private next = 0;
+  private added = 0;
+  private emitted = 0;
+  private walkFinished = false;
+  private failure: Error | null = null;
+  private settle: (() => void) | null = null;
 
   constructor(
     private readonly jobs: number,
     private readonly settings: JobSettings,
     private readonly io: Io,
     dirs: DirIndex,
-    private readonly onProgress?: (done: number) => void,
+    private readonly onOutcome: (outcome: FileOutcome) => void,
   ) {
     this.local = new JobRunner(settings, io, dirs);
   }
 
   add(file: string): void {
-    this.pending.push(file);
-    this.count++;
+    this.pending.push({ seq: this.added++, file });
     if (
-      this.workers.length === 0 &&
+      this.slots.length === 0 &&
       this.jobs > 1 &&
-      this.count >= WORKER_THRESHOLD &&
+      this.added >= WORKER_THRESHOLD &&
       fs.existsSync(this.workerScript)
     ) {
-      for (let i = 0; i < this.jobs; i++) {
-        this.workers.push(
-          new Worker(this.workerScript, {
-            workerData: { cwd: this.io.cwd, settings: this.settings },
-          }),
-        );
-      }
+      for (let i = 0; i < this.jobs; i++) this.slots.push(this.startWorker());
     }
-    if (this.workers.length > 0 && this.pending.length >= CHUNK)
-      this.dispatch(this.pending.splice(0));
+    this.dispatch();
   }
 
-  private dispatch(files: string[]): void {
-    const id = this.next++;
-    const worker = this.workers[id % this.workers.length];
-    this.inFlight.push(
-      new Promise((resolve, reject) => {
-        const onMessage = (msg: { id: number; outcomes: FileOutcome[] }) => {
-          if (msg.id !== id) return;
-          worker.off('message', onMessage);
-          this.outcomes.push(...msg.outcomes);
-          this.onProgress?.(this.outcomes.length);
-          resolve();
-        };
-        worker.on('message', onMessage);
-        worker.once('error', reject);
-        worker.postMessage({ id, files });
-      }),
-    );
+  /** An outcome known without running anything (a path error, a link out of bounds), in order. */
+  addResolved(outcome: FileOutcome): void {
+    this.done.set(this.added++, outcome);
+    this.emit();
   }
 
-  async finish(): Promise<FileOutcome[]> {
-    if (this.workers.length === 0) {
-      for (const file of this.pending.splice(0)) {
-        this.outcomes.push(this.local.run(file));
-        this.onProgress?.(this.outcomes.length);
-      }
-    } else if (this.pending.length > 0) {
-      this.dispatch(this.pending.splice(0));
+  private startWorker(): WorkerSlot {
+    const worker = new Worker(this.workerScript, {
+      workerData: { cwd: this.io.cwd, settings: this.settings },
+    });
+    const slot = { worker, inFlight: 0 };
+    worker.on('message', (msg: { seqs: number[]; outcomes: FileOutcome[] }) => {
+      slot.inFlight--;
+      msg.outcomes.forEach((o, i) => this.done.set(msg.seqs[i], o));
+      this.dispatch();
+      this.emit();
+    });
+    worker.on('error', (e) => {
+      this.failure = e;
+      this.settle?.();
+    });
+    return slot;
+  }
+
+  private dispatch(): void {
+    if (this.slots.length === 0) return;
+    for (;;) {
+      const full = this.pending.length >= CHUNK || (this.walkFinished && this.pending.length > 0);
+      if (!full) return;
+      const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      if (slot.inFlight >= IN_FLIGHT_PER_WORKER) return;
+      const chunk = this.pending.splice(0, CHUNK);
+      slot.inFlight++;
+      slot.worker.postMessage({ seqs: chunk.map((c) => c.seq), files: chunk.map((c) => c.file) });
     }
+  }
+
+  private emit(): void {
+    for (let o = this.done.get(this.emitted); o !== undefined; o = this.done.get(this.emitted)) {
+      this.done.delete(this.emitted++);
+      this.onOutcome(o);
+    }
+    if (this.emitted === this.added && this.walkFinished) this.settle?.();
+  }
+
+  /** Called once discovery is over; resolves when every outcome has been handed over. */
+  async finish(): Promise<void> {
+    this.walkFinished = true;
     try {
-      await Promise.all(this.inFlight);
+      if (this.slots.length === 0) {
+        for (const { seq, file } of this.pending.splice(0)) {
+          this.done.set(seq, this.local.run(file));
+          this.emit();
+        }
+        return;
+      }
+      const settled = new Promise<void>((resolve) => (this.settle = resolve));
+      this.dispatch();
+      this.emit();
+      await settled;
+      if (this.failure) throw this.failure;
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      await Promise.all(this.slots.map((s) => s.worker.terminate()));
     }
-    return this.outcomes;
   }
 }

@@ -9,10 +9,12 @@ import { discover, inputRoots } from './discover';
 import type { Io } from './io';
 import { toJsonReport } from './json-report';
 import { Pool } from './pool';
+import { comparePaths } from './path-order';
 import { displayPath, FileOutcome } from './process-file';
 import { colorizeDiff, formatNotes, formatSkip } from './render';
 import { toSarif } from './sarif-report';
 import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
+import type { SkipClass } from '../types';
 import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
@@ -83,64 +85,85 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     lean: !options.write && !options.interactive,
     roots: inputRoots(options.context ? [...options.paths, options.context] : options.paths, io),
   };
-  const progress = showProgress(io)
-    ? (done: number) => io.stderr.write(`\r\u001b[K[${done}] files`)
-    : undefined;
-  const pool = new Pool(options.jobs ?? io.cpus(), settings, io, dirs, progress);
+  const holdsOutput =
+    options.format === 'json' || options.format === 'sarif' || options.interactive;
+  // A progress line only while nothing else reaches the terminal: streamed output shows progress.
+  const progress = holdsOutput && showProgress(io);
+  // What is kept of each outcome after it is printed: everything for the JSON document and the
+  // interactive review, the rules and reasons for SARIF and the report, otherwise only the counts.
+  const keep: 'all' | 'facts' | 'none' =
+    options.format === 'json' || options.interactive
+      ? 'all'
+      : options.format === 'sarif' || options.report
+        ? 'facts'
+        : 'none';
+  const kept: FileOutcome[] = [];
+  const counts = new SummaryCounts();
+  const accept = (o: FileOutcome) => {
+    if (options.write && !options.interactive && o.status === 'changed') writeOutcome(o, io);
+    if (!holdsOutput) printOutcome(o, options, io, out, err);
+    else if (progress) io.stderr.write(`\r\u001b[K[${counts.files + 1}] files`);
+    counts.add(o);
+    if (keep === 'all') kept.push(o);
+    else if (keep === 'facts') kept.push(factsOf(o));
+  };
+  const pool = new Pool(options.jobs ?? io.cpus(), settings, io, dirs, accept);
   const found = discover(options.paths, io, {
     excludes: [...options.exclude, ...(explicit?.exclude ?? [])],
     configs: explicit ? undefined : new ConfigFinder(dirs),
     dirs,
     onFile: (file) => pool.add(file),
+    onError: (e) =>
+      pool.addResolved({
+        file: e.path,
+        display: e.path,
+        status: 'error',
+        error: { code: e.error.code, message: e.error.message },
+      }),
+    onOutside: (link) =>
+      pool.addResolved({
+        file: link.path,
+        display: displayPath(link.path, io),
+        status: 'skipped',
+        result: {
+          output: '',
+          changed: false,
+          edits: [],
+          warnings: [],
+          skipped: {
+            rule: 'common/symlink-outside',
+            class: 'unsafe',
+            reason: `a symlink to ${link.target}, outside the paths given: not read, not written`,
+            suggestion: 'name the file itself on the command line to follow the link',
+          },
+        },
+      }),
   });
-  const outcomes: FileOutcome[] = found.errors.map((e) => ({
-    file: e.path,
-    display: e.path,
-    status: 'error',
-    error: { code: e.error.code, message: e.error.message },
-  }));
-  for (const link of found.outside) {
-    const skip = {
-      rule: 'common/symlink-outside' as const,
-      class: 'unsafe' as const,
-      reason: `a symlink to ${link.target}, outside the paths given: not read, not written`,
-      suggestion: 'name the file itself on the command line to follow the link',
-    };
-    outcomes.push({
-      file: link.path,
-      display: displayPath(link.path, io),
-      status: 'skipped',
-      result: { output: '', changed: false, edits: [], warnings: [], skipped: skip },
-    });
-  }
-  outcomes.push(...(await pool.finish()));
+  await pool.finish();
   if (progress) io.stderr.write('\r\u001b[K');
-  outcomes.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   if (found.files.length === 0 && found.errors.length === 0) {
     io.stderr.write(`dockerize-slim: no Dockerfiles found in ${options.paths.join(', ')}\n`);
   }
+  // Discovery walks in path order; the documents below promise it whatever the inputs' order.
+  kept.sort((a, b) => comparePaths(a.display, b.display));
 
   if (options.interactive) {
-    await reviewInteractively(outcomes, io, out);
-  } else if (options.write) {
-    for (const o of outcomes) if (o.status === 'changed') writeOutcome(o, io);
+    await reviewInteractively(kept, io, out);
+    for (const o of kept) printOutcome(o, options, io, out, err);
   }
-
   if (options.format === 'json') {
-    io.stdout.write(JSON.stringify(toJsonReport(outcomes, io.now() - started, io), null, 2) + '\n');
+    io.stdout.write(JSON.stringify(toJsonReport(kept, io.now() - started, io), null, 2) + '\n');
   } else if (options.format === 'sarif') {
-    io.stdout.write(JSON.stringify(toSarif(outcomes, version, io), null, 2) + '\n');
-  } else {
-    for (const o of outcomes) printOutcome(o, options, io, out, err);
+    io.stdout.write(JSON.stringify(toSarif(kept, version, io), null, 2) + '\n');
   }
   if (options.report) {
     try {
-      io.fs.writeFileSync(path.resolve(io.cwd, options.report), markdownReport(outcomes, io));
+      io.fs.writeFileSync(path.resolve(io.cwd, options.report), markdownReport(kept, io));
     } catch (e) {
       io.stderr.write(
         `dockerize-slim: cannot write the report ${options.report}: ${(e as Error).message}\n`,
       );
-      outcomes.push({
+      counts.add({
         file: options.report,
         display: options.report,
         status: 'error',
@@ -148,11 +171,29 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
       });
     }
   }
-  io.stderr.write(summaryLine(outcomes, io.now() - started, options) + '\n');
-  if (outcomes.some((o) => o.status === 'error')) return EXIT.error;
-  if ((options.check || options.listDifferent) && outcomes.some((o) => o.status === 'changed'))
-    return EXIT.changesFound;
+  io.stderr.write(summaryLine(counts, io.now() - started, options) + '\n');
+  if (counts.errors > 0) return EXIT.error;
+  if ((options.check || options.listDifferent) && counts.changed > 0) return EXIT.changesFound;
   return EXIT.ok;
+}
+
+/** An outcome without its texts (diffs, contents): what SARIF and the report read. */
+function factsOf(o: FileOutcome): FileOutcome {
+  const r = o.result;
+  return {
+    file: o.file,
+    display: o.display,
+    status: o.status,
+    contextRoot: o.contextRoot,
+    written: o.written,
+    error: o.error,
+    result: r && {
+      ...r,
+      output: '',
+      contract: undefined,
+      newFiles: r.newFiles?.map((f) => ({ path: f.path, content: '' })),
+    },
+  };
 }
 
 function showProgress(io: Io): boolean {
@@ -243,21 +284,40 @@ export function newFileDisplay(o: FileOutcome, rel: string, io: Io): string {
   return displayPath(path.join(o.contextRoot!, rel), io);
 }
 
+/** What the summary line and the exit code need of every outcome, kept as counts. */
+export class SummaryCounts {
+  files = 0;
+  changed = 0;
+  unchanged = 0;
+  skipped = 0;
+  errors = 0;
+  readonly skippedRules = new Map<SkipClass, Map<string, number>>();
+
+  add(o: FileOutcome): void {
+    this.files++;
+    if (o.status === 'changed') this.changed++;
+    else if (o.status === 'unchanged') this.unchanged++;
+    else if (o.status === 'error') this.errors++;
+    else {
+      this.skipped++;
+      const skip = o.result!.skipped!;
+      const c = classOfSkip(skip);
+      const rules = this.skippedRules.get(c) ?? new Map<string, number>();
+      rules.set(skip.rule, (rules.get(skip.rule) ?? 0) + 1);
+      this.skippedRules.set(c, rules);
+    }
+  }
+}
+
 export function summaryLine(
-  outcomes: FileOutcome[],
+  counts: SummaryCounts,
   elapsedMs: number,
   options: Pick<CliOptions, 'write'>,
 ): string {
-  const count = (s: string) => outcomes.filter((o) => o.status === s).length;
-  const skipped = count('skipped');
   const detail = SKIP_CLASSES.map((c) => {
-    const rules = new Map<string, number>();
-    for (const o of outcomes) {
-      const skip = o.status === 'skipped' ? o.result!.skipped! : null;
-      if (skip && classOfSkip(skip) === c) rules.set(skip.rule, (rules.get(skip.rule) ?? 0) + 1);
-    }
+    const rules = counts.skippedRules.get(c);
+    if (!rules) return null;
     const n = [...rules.values()].reduce((a, b) => a + b, 0);
-    if (n === 0) return null;
     const list = [...rules]
       .sort()
       .map(([r, k]) => `${r}: ${k}`)
@@ -267,6 +327,6 @@ export function summaryLine(
     .filter((d) => d !== null)
     .join('; ');
   const changedWord = options.write ? 'rewritten' : 'would change';
-  const errors = count('error');
-  return `dockerize-slim: ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ${count('changed')} ${changedWord}, ${count('unchanged')} unchanged, ${skipped} skipped${skipped ? ` (${detail})` : ''}, ${errors} error${errors === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(2)}s`;
+  const { files, skipped, errors } = counts;
+  return `dockerize-slim: ${files} file${files === 1 ? '' : 's'}: ${counts.changed} ${changedWord}, ${counts.unchanged} unchanged, ${skipped} skipped${skipped ? ` (${detail})` : ''}, ${errors} error${errors === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(2)}s`;
 }
