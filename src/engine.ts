@@ -207,6 +207,15 @@ function rewriteNode(
         line: startLine(facts),
       });
     }
+    if (site.site.underBase) {
+      return unchanged(facts.doc.source, {
+        rule: 'static/base-path',
+        reason: `${site.site.underBase} (the root redirects there), while nginx would serve the files at /`,
+        suggestion:
+          'build with base "/", or copy the output under that path in a stage of your own',
+        line: startLine(facts),
+      });
+    }
     const variant = target === 'cgr' ? 'chainguard' : (options.nginx ?? 'alpine');
     const result = finish(facts, staticNginx(node, site.site, options, variant, node.appContext));
     if (result.changed && isDevServer) {

@@ -20,6 +20,7 @@ const CLASS_OF_RULE: Partial<Record<RuleId, SkipClass>> = {
   'go/vendor-missing': 'cannot-build',
   'go/get-outside-module': 'cannot-build',
   'go/toolchain-too-old': 'cannot-build',
+  'go/imports-unavailable': 'cannot-build',
   'node/dev-server-start': 'development',
   'go/dev-server-start': 'development',
   'common/validate-output': 'unsafe',
@@ -38,9 +39,9 @@ export const SKIP_CLASSES: readonly SkipClass[] = [
   'unsupported',
 ];
 
-/** How each class reads in a summary: "3 cannot build as they are". */
+/** How each class reads in a summary: "3 cannot build or start as they are". */
 export const SKIP_CLASS_LABELS: Record<SkipClass, string> = {
-  'cannot-build': 'cannot build as they are',
+  'cannot-build': 'cannot build or start as they are',
   development: 'development containers',
   unsafe: 'unsafe to rewrite',
   unsupported: 'not supported',

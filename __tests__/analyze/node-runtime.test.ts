@@ -173,10 +173,11 @@ describe('lockfileAgrees', () => {
       false,
     ],
     [
+      // Listing every package is not enough: npm 7+ checks the whole v1 tree (see the test below).
       'npm v1 listing every package',
       'package-lock.json',
       JSON.stringify({ lockfileVersion: 1, dependencies: { express: {}, jest: {} } }),
-      true,
+      false,
     ],
     ['an empty {} lockfile', 'package-lock.json', '{}', false],
     [
@@ -211,6 +212,16 @@ describe('lockfileAgrees', () => {
     ],
   ])('%s', (_name, lockName, text, agrees) => {
     expect(lockfileAgrees(pkg, lockName, text).agrees).toBe(agrees);
+  });
+
+  it('says a v1 lockfile cannot be checked, rather than that it is out of sync', () => {
+    const text = JSON.stringify({ lockfileVersion: 1, dependencies: { express: {}, jest: {} } });
+    expect(lockfileAgrees(pkg, 'package-lock.json', text)).toEqual({
+      agrees: false,
+      unchecked: true,
+      reason:
+        'it is lockfileVersion 1 (npm 6), and npm 7 and later check its whole tree and stop at any nested mismatch',
+    });
   });
 });
 

@@ -186,7 +186,7 @@ describe('--report', () => {
       /`node:22` ~1120 MB \| `gcr\.io\/distroless\/nodejs22-debian13:nonroot` ~141 MB/,
     );
     expect(md).toContain('estimates');
-    expect(md).toContain('#### 1 cannot build as they are');
+    expect(md).toContain('#### 1 cannot build or start as they are');
     expect(md).toContain(
       '| `broken/Dockerfile:2` | `common/package-manager-distro` | apt-get runs on node:22-alpine',
     );

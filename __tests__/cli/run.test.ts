@@ -87,7 +87,7 @@ describe('dockerize-slim (dry run)', () => {
     );
     expect(r.stderr).toContain('dev/Dockerfile:4: skipped (development) [node/dev-server-start]');
     expect(r.stderr).toContain(
-      '3 skipped (1 cannot build as they are [common/copy-source-missing: 1]; 1 development containers [node/dev-server-start: 1]; 1 not supported [common/already-multi-stage: 1])',
+      '3 skipped (1 cannot build or start as they are [common/copy-source-missing: 1]; 1 development containers [node/dev-server-start: 1]; 1 not supported [common/already-multi-stage: 1])',
     );
   });
 

@@ -1,3 +1,4 @@
+import posix from 'path/posix';
 import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from './buildability';
 import { GoCommand } from './go-build';
@@ -35,8 +36,12 @@ export function goBuildProblems(
   commands: Array<{ run: RunStep; cmd: GoCommand }>,
   context: BuildContext,
   sources: GoSourceFacts,
+  startRun: { cmd: GoCommand; line: number } | null = null,
 ): BuildProblem[] {
-  const problems: BuildProblem[] = [...sourceProblems(stage, commands, context, sources, mod)];
+  const problems: BuildProblem[] = [
+    ...sourceProblems(stage, commands, context, sources, mod),
+    ...importProblems(stage, commands, startRun, context, sources),
+  ];
   if (problems.length > 0) return problems;
   const version = parseGoVersion(imageVersion);
   const isLatest = imageVersion === null && FLOATING_GO_TAG.test(imageTag);
@@ -106,6 +111,61 @@ export function goBuildProblems(
     }
   }
   return problems;
+}
+
+/** Programs that fill vendor/ or GOPATH from a manifest of the GOPATH era. */
+const DEPENDENCY_TOOLS = /^(dep|glide|govendor|godep|gvt|gpm|gb|trash)$/;
+
+/**
+ * A build whose package imports code from outside the standard library while nothing provides
+ * it: no go.mod (module mode then finds no module for it), no vendor folder, no `go get` and no
+ * dependency tool run (GOPATH mode then finds no package). `go run x.go` at start is checked too:
+ * the original "builds" there only because it compiles when the container starts, and fails then.
+ */
+function importProblems(
+  stage: StageFacts,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  startRun: { cmd: GoCommand; line: number } | null,
+  context: BuildContext,
+  sources: GoSourceFacts,
+): BuildProblem[] {
+  if (context.truncated || context.paths.length === 0) return [];
+  if (context.paths.some((p) => p === 'go.mod' || p.endsWith('/go.mod'))) return [];
+  if (context.paths.some((p) => p === 'vendor/' || p.endsWith('/vendor/'))) return [];
+  if (commands.some(({ cmd }) => cmd.subcommand === 'get' || cmd.subcommand === 'mod')) return [];
+  const tools = stage.runs.some((r) =>
+    r.commands.some((c) => DEPENDENCY_TOOLS.test(c.trim().split(/\s+/)[0] ?? '')),
+  );
+  if (tools) return [];
+  const builds = [
+    ...commands
+      .filter(({ cmd }) => ['build', 'install', 'run'].includes(cmd.subcommand))
+      .map(({ run, cmd }) => ({ cmd, line: lineOf(run.ins) })),
+    ...(startRun ? [startRun] : []),
+  ];
+  for (const { cmd, line } of builds) {
+    const pkgs = cmd.packages.length > 0 ? cmd.packages : ['.'];
+    const dirs = pkgs.map((p) =>
+      p.endsWith('.go') ? posix.dirname(posix.resolve(cmd.cwd, p)) : p === '.' ? cmd.cwd : null,
+    );
+    for (const dir of new Set(dirs)) {
+      if (dir === null) continue;
+      const contextDir = contextPathOf(stage, context.paths, dir);
+      if (contextDir === null) continue;
+      const pkg = sources.packages.find((p) => p.dir === (contextDir === '' ? '.' : contextDir));
+      const outside = (pkg?.imports ?? []).filter((i) => /^[^/]+\.[^/]+\//.test(i));
+      if (outside.length === 0) continue;
+      return [
+        {
+          rule: 'go/imports-unavailable',
+          reason: `${pkg!.dir === '.' ? 'the main package' : `the package in ${pkg!.dir}/`} imports ${outside.slice(0, 2).join(', ')}${outside.length > 2 ? ` and ${outside.length - 2} more` : ''}, and nothing provides ${outside.length > 1 ? 'them' : 'it'}: no go.mod, no vendor folder, no go get, so go ${cmd.subcommand} stops with "cannot find package"`,
+          line,
+          suggestion: 'add a go.mod (go mod init, go mod tidy) and commit it with go.sum',
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 /** Whether a COPY from the context brings `name` (at the context root) into the image. */

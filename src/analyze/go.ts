@@ -5,7 +5,7 @@ import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../parse';
 import { splitShellWords } from '../shell-words';
 import type { BuildContext } from '../types';
-import { effectiveCommand } from './command';
+import { effectiveCommand, startLine } from './command';
 import {
   binaryLocation,
   defaultExecName,
@@ -164,6 +164,14 @@ export function analyzeGo(
       }
     }
   }
+  const start = resolveGoStart(
+    stage,
+    builds,
+    mod,
+    gopath,
+    mainPackageDirs(context.files),
+    builder.workdir,
+  );
   const cgoReasons: string[] = [];
   if (sources.cgoFiles.length > 0)
     cgoReasons.push(`import "C" in ${sources.cgoFiles.slice(0, 3).join(', ')}`);
@@ -183,17 +191,21 @@ export function analyzeGo(
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
-    buildProblems: goBuildProblems(stage, base.version, base.tag, mod, commands, context, sources),
+    buildProblems: goBuildProblems(
+      stage,
+      base.version,
+      base.tag,
+      mod,
+      commands,
+      context,
+      sources,
+      'fromGoRun' in start && start.fromGoRun
+        ? { cmd: { ...start.fromGoRun, subcommand: 'run' }, line: startLine(stage) ?? 1 }
+        : null,
+    ),
     defaultWorkdir: builder.workdir,
     fromDistro: builder.fromDistro,
-    start: resolveGoStart(
-      stage,
-      builds,
-      mod,
-      gopath,
-      mainPackageDirs(context.files),
-      builder.workdir,
-    ),
+    start,
   };
 }
 

@@ -65,6 +65,8 @@ function matchesName(pattern: string, name: string): boolean {
 
 export interface LockAgreement {
   agrees: boolean;
+  /** Set when agreement cannot be checked here, rather than found wrong. */
+  unchecked?: boolean;
   /** Why not, for the warning. */
   reason?: string;
 }
@@ -122,9 +124,17 @@ function npmAgrees(pkg: PackageJson, wanted: Array<[string, string]>, text: stri
     };
   const listed = lock.dependencies ?? {};
   const missing = wanted.find(([n]) => !(n in listed));
-  return missing
-    ? { agrees: false, reason: `package-lock.json does not list ${missing[0]}` }
-    : { agrees: true };
+  if (missing) return { agrees: false, reason: `package-lock.json does not list ${missing[0]}` };
+  // A real repository's lockfileVersion 1 file passed the check above, and npm 10 then stopped
+  // at "lock file's glob-parent@6.0.2 does not satisfy glob-parent@5.1.2", deep in the tree.
+  return wanted.length === 0
+    ? { agrees: true }
+    : {
+        agrees: false,
+        unchecked: true,
+        reason:
+          'it is lockfileVersion 1 (npm 6), and npm 7 and later check its whole tree and stop at any nested mismatch',
+      };
 }
 
 function yarnAgrees(wanted: Array<[string, string]>, text: string): LockAgreement {

@@ -22,6 +22,11 @@ export interface StaticSite {
   isDevServer: boolean;
   /** ENV names a Node server read at runtime; nginx does not need them. */
   runtimeEnv: string[];
+  /**
+   * Set when the original's server served the site under a base path from the framework config
+   * (the phrase says which), which nginx serving the folder at / would not.
+   */
+  underBase: string | null;
 }
 
 export type StaticDetection =
@@ -145,6 +150,8 @@ function angularOutput(text: string | undefined): string | { unknown: string } {
 
 interface Served {
   by: string;
+  /** The server as named in the facts: a static server, or the dev command that matched. */
+  name: string;
   dir: string | null;
   spa: boolean;
   port: number | null;
@@ -208,16 +215,19 @@ function servingCommand(facts: NodeFacts, framework: Framework): Served | null {
     );
     return {
       by: line,
+      name,
       dir: parts.length === 1 ? (positional[0] ?? null) : null,
       spa: args.some((a) => s.spaFlags.includes(a)),
       port: portOf(flag(s.portFlags)) ?? portFromEnv(facts) ?? s.defaultPort,
       dev: false,
     };
   }
-  if (framework.devCommands.some((d) => line === d || line.startsWith(d + ' '))) {
+  const dev = framework.devCommands.find((d) => line === d || line.startsWith(d + ' '));
+  if (dev) {
     const devPorts = STATIC_FACTS.devServerPorts as Record<string, number>;
     return {
       by: line,
+      name: dev,
       dir: null,
       spa: false,
       port: portOf(flag(['--port', '-p'])) ?? portFromEnv(facts) ?? devPorts[framework.id] ?? null,
@@ -245,6 +255,8 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
   if (served.dir !== null) dir = served.dir;
   else if (typeof out === 'string') dir = out;
   else return { kind: 'skip', reason: `the build output folder cannot be known: ${out.unknown}` };
+  const base =
+    served.dev || SERVERS[served.name]?.servesUnderBase ? basePath(framework, context) : null;
   const scripts = facts.packageJson?.scripts ?? {};
   let needsBuildStep: string | null = null;
   if (!facts.hasBuildStep) {
@@ -274,8 +286,30 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
       needsBuildStep,
       isDevServer: served.dev,
       runtimeEnv: ['PORT', 'HOST', 'NODE_ENV'].filter((n) => n in facts.stage.envValues),
+      underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
     },
   };
+}
+
+const SERVERS = STATIC_FACTS.staticServers as Record<string, { servesUnderBase: boolean }>;
+
+/**
+ * The framework config's base path when it is not the root (what its own servers serve under),
+ * as a phrase for the skip; null for "/", "" and "./" (relative assets work anywhere) or none.
+ */
+function basePath(f: Framework, context: BuildContext): string | null {
+  if (!f.baseOption || !f.config) return null;
+  const config = Object.entries(context.files).find(
+    ([p]) => p === f.config || p.startsWith(f.config + '.'),
+  );
+  if (!config) return null;
+  const [name, text] = config;
+  const option = new RegExp(`\\b${f.baseOption}\\s*:\\s*(?:(['"\`])([^'"\`$]*)\\1)?`).exec(text);
+  if (!option) return null;
+  if (option[1] === undefined) return `${name} sets ${f.baseOption} to an expression`;
+  return ['', '/', './'].includes(option[2])
+    ? null
+    : `${name} sets ${f.baseOption} to "${option[2]}"`;
 }
 
 function portFromEnv(facts: NodeFacts): number | null {

@@ -148,7 +148,7 @@ export function planGoRewrite(
   const owned = planWritable(runtime, workdir);
   const builderDirs = [...owned.create, ...(owned.workdir ? [OWNED_WORKDIR] : [])];
   if (builderDirs.length > 0) {
-    const end = split.builderEnd;
+    const end = split.rootStepsEnd;
     const what = [
       ...owned.create.map((d) => `${d} (${runtime.writeWhy[d]})`),
       ...(owned.workdir ? [`the WORKDIR ${workdir} itself (${runtime.writeWhy[workdir]})`] : []),
@@ -168,7 +168,7 @@ export function planGoRewrite(
     });
   }
   if (gap.tmp) {
-    const end = split.builderEnd;
+    const end = split.rootStepsEnd;
     changes.push({
       note: {
         rule: 'go/scratch-tmp',

@@ -187,8 +187,8 @@ export function planNodeRewrite(
         made.length > 0
           ? [
               {
-                start: split.builderEnd,
-                end: split.builderEnd,
+                start: split.rootStepsEnd,
+                end: split.rootStepsEnd,
                 text: w.eol + w.line('RUN', `mkdir -p ${made.join(' ')}`).replace(/(\r?\n)$/, ''),
               },
             ]

@@ -28,6 +28,11 @@ export interface SplitStage {
   keptEnd: number;
   /** The end of the last instruction that stays in the builder: where builder steps are added. */
   builderEnd: number;
+  /**
+   * Where steps that need root go (making folders in /): before the builder's first USER, which
+   * would run them as that user (a real Dockerfile ends its stage with `USER 1001`).
+   */
+  rootStepsEnd: number;
 }
 
 export interface BuilderImageSwap {
@@ -103,7 +108,12 @@ export function splitStage(facts: StageFacts, options: SplitOptions = {}): Split
     (ins) => !RUNTIME_KEYWORDS.has(keywordOf(ins)) && !dropped.includes(ins),
   );
   const [, builderEnd] = rangeOffsets(doc, (kept[kept.length - 1] ?? stage.from).getRange());
-  return { builderName, changes, writer, moved, comments, keptEnd, builderEnd };
+  const firstUser = kept.findIndex((ins) => keywordOf(ins) === 'USER');
+  const rootStepsEnd =
+    firstUser === -1
+      ? builderEnd
+      : rangeOffsets(doc, (kept[firstUser - 1] ?? stage.from).getRange())[1];
+  return { builderName, changes, writer, moved, comments, keptEnd, builderEnd, rootStepsEnd };
 }
 
 /** Appends the final stage after the last line, keeping whether the file ended with a line break. */
