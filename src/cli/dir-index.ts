@@ -30,8 +30,8 @@ const KEPT_LISTINGS = 4096;
 
 /**
  * Folder listings, read once and shared by discovery, config and compose lookup and the build
- * context, so that probing for optional files (.gitignore, .dockerize-slim.json, compose.yaml)
- * costs a map lookup instead of a failed read, and no folder is listed twice.
+ * context, so that probing a walked folder for optional files (.gitignore, .dockerize-slim.json,
+ * compose.yaml) costs a map lookup instead of a failed read, and no folder is listed twice.
  */
 export class DirIndex {
   /** Least recently used first (a Map keeps insertion order). */
@@ -61,13 +61,29 @@ export class DirIndex {
     return listing;
   }
 
+  /**
+   * What `name` in `dir` is. A folder already listed answers from its listing; any other (the
+   * folders above the paths given, where config and .git lookups go) gets one lstat, as listing
+   * /tmp or a home folder to answer one question costs more than the whole of a small run.
+   */
+  kind(dir: string, name: string): EntryKind | null {
+    const listing = this.listings.get(dir);
+    if (listing) return listing.get(name) ?? null;
+    try {
+      const st = this.io.fs.lstatSync(path.join(dir, name));
+      return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    } catch {
+      return null;
+    }
+  }
+
   has(dir: string, name: string): boolean {
-    return this.list(dir).has(name);
+    return this.kind(dir, name) !== null;
   }
 
   /** A regular file of the folder, read with the bounds of readRegularFile. */
   read(dir: string, name: string): string | undefined {
-    if (this.list(dir).get(name) !== 'file') return undefined;
+    if (this.kind(dir, name) !== 'file') return undefined;
     return readRegularFile(this.io, path.join(dir, name));
   }
 }
