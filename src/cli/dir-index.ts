@@ -36,10 +36,24 @@ const KEPT_LISTINGS = 4096;
 export class DirIndex {
   /** Least recently used first (a Map keeps insertion order). */
   private readonly listings = new Map<string, Listing>();
+  private readonly probes = new Map<string, EntryKind | null>();
+  /**
+   * `roots`: the folders the run walks (as given and as real paths). A folder inside them is
+   * listed when first asked about; one outside (the folders above, where config and .git lookups
+   * go) is probed with one lstat per question, as listing /tmp or a home folder to answer one
+   * question costs more than the whole of a small run.
+   */
   constructor(
     private readonly io: Io,
+    private readonly roots: readonly string[] = [],
     private readonly capacity = KEPT_LISTINGS,
   ) {}
+
+  private inside(dir: string): boolean {
+    return this.roots.some(
+      (r) => dir === r || dir.startsWith(r.endsWith(path.sep) ? r : r + path.sep),
+    );
+  }
 
   remember(dir: string, listing: Listing): void {
     this.listings.delete(dir);
@@ -61,20 +75,23 @@ export class DirIndex {
     return listing;
   }
 
-  /**
-   * What `name` in `dir` is. A folder already listed answers from its listing; any other (the
-   * folders above the paths given, where config and .git lookups go) gets one lstat, as listing
-   * /tmp or a home folder to answer one question costs more than the whole of a small run.
-   */
+  /** What `name` in `dir` is, from the folder's listing or, outside the roots, one lstat. */
   kind(dir: string, name: string): EntryKind | null {
-    const listing = this.listings.get(dir);
+    const listing = this.listings.get(dir) ?? (this.inside(dir) ? this.list(dir) : undefined);
     if (listing) return listing.get(name) ?? null;
-    try {
-      const st = this.io.fs.lstatSync(path.join(dir, name));
-      return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
-    } catch {
-      return null;
+    // Outside the roots: the few folders above them, asked about again for every file.
+    const file = path.join(dir, name);
+    let kind = this.probes.get(file);
+    if (kind === undefined) {
+      try {
+        const st = this.io.fs.lstatSync(file);
+        kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+      } catch {
+        kind = null;
+      }
+      this.probes.set(file, kind);
     }
+    return kind;
   }
 
   has(dir: string, name: string): boolean {

@@ -25,6 +25,8 @@ export interface JobSettings {
    * created only inside them.
    */
   roots: string[];
+  /** The same folders as given (absolute) and as real paths: where folders are listed. */
+  walkRoots: string[];
 }
 
 /** Flags win over the repo's config file, which wins over the built-in defaults. */
@@ -50,7 +52,7 @@ export class JobRunner {
   constructor(
     private readonly settings: JobSettings,
     private readonly io: Io,
-    private readonly dirs: DirIndex = new DirIndex(io),
+    private readonly dirs: DirIndex = new DirIndex(io, settings.walkRoots),
   ) {
     this.configs = new ConfigFinder(dirs);
     this.compose = new ComposeContexts(dirs);

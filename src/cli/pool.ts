@@ -20,15 +20,16 @@ interface WorkerSlot {
 /**
  * Runs files as discovery finds them and hands their outcomes to `onOutcome` in the order they
  * were added, as soon as each one and all before it are done: output streams in path order, and
- * at most a few chunks of outcomes are held at a time however large the run. Small runs stay in
- * this thread; larger ones go to worker threads, each given the next chunk when it has room, so a
- * slow chunk holds up no other worker.
+ * at most a few chunks of outcomes are held at a time however large the run. The first files run
+ * in this thread as they are found; from WORKER_THRESHOLD on (with --jobs above 1) the rest go to
+ * worker threads, each given the next chunk when it has room, so a slow chunk holds up no other.
  */
 export class Pool {
   private readonly pending: Array<{ seq: number; file: string }> = [];
   private readonly done = new Map<number, FileOutcome>();
   private readonly slots: WorkerSlot[] = [];
   private readonly workerScript = path.join(__dirname, 'worker.js');
+  private hasWorkerScript: boolean | undefined;
   private readonly local: JobRunner;
   private added = 0;
   private emitted = 0;
@@ -47,15 +48,18 @@ export class Pool {
   }
 
   add(file: string): void {
-    this.pending.push({ seq: this.added++, file });
-    if (
-      this.slots.length === 0 &&
-      this.jobs > 1 &&
-      this.added >= WORKER_THRESHOLD &&
-      fs.existsSync(this.workerScript)
-    ) {
-      for (let i = 0; i < this.jobs; i++) this.slots.push(this.startWorker());
+    const seq = this.added++;
+    if (this.slots.length === 0 && (this.jobs <= 1 || seq < WORKER_THRESHOLD - 1)) {
+      // Run right away, while the walk has the folder's listing at hand; a run that stays small
+      // never starts a worker.
+      this.done.set(seq, this.local.run(file));
+      this.emit();
+      return;
     }
+    this.pending.push({ seq, file });
+    // This thread works too once the walk is over, so jobs - 1 workers make `jobs` threads.
+    if (this.slots.length === 0 && (this.hasWorkerScript ??= fs.existsSync(this.workerScript)))
+      for (let i = 1; i < this.jobs; i++) this.slots.push(this.startWorker());
     this.dispatch();
   }
 
@@ -109,6 +113,7 @@ export class Pool {
     this.walkFinished = true;
     try {
       if (this.slots.length === 0) {
+        // No worker script (a run from the sources): everything in this thread.
         for (const { seq, file } of this.pending.splice(0)) {
           this.done.set(seq, this.local.run(file));
           this.emit();
@@ -116,7 +121,15 @@ export class Pool {
         return;
       }
       const settled = new Promise<void>((resolve) => (this.settle = resolve));
-      this.dispatch();
+      for (;;) {
+        this.dispatch();
+        const chunk = this.pending.splice(0, CHUNK);
+        if (chunk.length === 0) break;
+        for (const { seq, file } of chunk) this.done.set(seq, this.local.run(file));
+        this.emit();
+        // Let the workers' answers in, so they get their next chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       this.emit();
       await settled;
       if (this.failure) throw this.failure;

@@ -6,6 +6,7 @@ import { ConfigFinder, RepoConfig, validateConfig } from './config';
 import { JobSettings } from './job';
 import { DirIndex } from './dir-index';
 import { discover, inputRoots } from './discover';
+import { globBase, isGlob } from './glob';
 import type { Io } from './io';
 import { toJsonReport } from './json-report';
 import { Pool } from './pool';
@@ -72,7 +73,13 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     io.stderr.write(`dockerize-slim: ${(e as Error).message}\n`);
     return EXIT.error;
   }
-  const dirs = new DirIndex(io);
+  const inputs = options.context ? [...options.paths, options.context] : options.paths;
+  const roots = inputRoots(inputs, io);
+  const walkRoots = [
+    ...roots,
+    ...inputs.map((p) => path.resolve(io.cwd, isGlob(p) ? globBase(p) : p)),
+  ];
+  const dirs = new DirIndex(io, walkRoots);
   const settings: JobSettings = {
     target: options.target,
     user: options.user,
@@ -83,7 +90,8 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     context: options.context,
     explicitConfig: explicit,
     lean: !options.write && !options.interactive,
-    roots: inputRoots(options.context ? [...options.paths, options.context] : options.paths, io),
+    roots,
+    walkRoots,
   };
   const holdsOutput =
     options.format === 'json' || options.format === 'sarif' || options.interactive;
