@@ -1,8 +1,8 @@
 // npm run bench: generates a tree of Node and Go repositories (scripts/bench-tree.mjs), then times,
 // side by side: dockerize-slim's dry run over the tree (--jobs 1 and default) and dockerfilelint
 // over the same files, each both as one process and xargs-batched; a parse-only pass with
-// dockerfile-ast (the floor); cold starts against `node -e 0`; a 100,000-file tree (time and peak
-// RSS); and the install of the packed tarball. Prints medians and ratios; writes bench-results.json.
+// dockerfile-ast (the floor); cold starts against `node -e 0`; where worker threads start to pay;
+// a 100,000-file tree (time and peak RSS); and the install of the packed tarball. Prints medians and ratios; writes bench-results.json.
 import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -95,6 +95,19 @@ const single = measure('dockerize-slim dry run of one Dockerfile', COLD_RUNS, ()
   time('node', [BIN, '--no-color', one]),
 );
 
+// Where worker threads start to pay (src/cli/pool.ts WORKER_THRESHOLD): the first n repositories.
+const crossover = [];
+for (const n of [128, 256, 512, 1024, 2048]) {
+  const dirs = files.slice(0, n).map((f) => path.dirname(f));
+  const one = measure(`crossover: ${n} files, --jobs 1`, RUNS, () =>
+    time('node', [BIN, '--jobs', '1', '--no-color', ...dirs]),
+  );
+  const two = measure(`crossover: ${n} files, --jobs ${os.cpus().length}`, RUNS, () =>
+    time('node', [BIN, '--jobs', String(os.cpus().length), '--no-color', ...dirs]),
+  );
+  crossover.push({ files: n, jobs1Ms: one.medianMs, jobsNMs: two.medianMs });
+}
+
 let big = null;
 if (BIG > 0) {
   const bigTree = path.join(os.tmpdir(), `dockerize-slim-bench-${BIG}`);
@@ -153,6 +166,7 @@ const results = {
   measurements: [jobs1, jobsN, lint, slimX, lintX, parse, nodeStart, version, single].map(
     ({ label, medianMs, runs }) => ({ label, medianMs, runs }),
   ),
+  crossover,
   bigTree: big,
   install,
   ratios,

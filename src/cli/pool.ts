@@ -6,8 +6,12 @@ import type { Io } from './io';
 import { JobRunner, JobSettings } from './job';
 import type { FileOutcome } from './process-file';
 
-/** Below this many files, starting worker threads costs more than it saves (npm run bench, "crossover"). */
-export const WORKER_THRESHOLD = 128;
+/**
+ * Below this many files, starting worker threads costs more than it saves. Measured on 2 cores
+ * over the bench tree (npm run bench, "crossover"): 256 files take 357 ms in one thread and 432 ms
+ * with a worker, 512 files 628 and 626 ms, 1,024 files 1,278 and 1,144 ms.
+ */
+export const WORKER_THRESHOLD = 512;
 const CHUNK = 64;
 /** Chunks each worker holds at once, so that it never waits for the main thread between two. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -18,11 +22,11 @@ interface WorkerSlot {
 }
 
 /**
- * Runs files as discovery finds them and hands their outcomes to `onOutcome` in the order they
- * were added, as soon as each one and all before it are done: output streams in path order, and
- * at most a few chunks of outcomes are held at a time however large the run. The first files run
- * in this thread as they are found; from WORKER_THRESHOLD on (with --jobs above 1) the rest go to
- * worker threads, each given the next chunk when it has room, so a slow chunk holds up no other.
+ * Runs files and hands their outcomes to `onOutcome` in the order they were added, as soon as each
+ * one and all before it are done: output streams in path order, and at most a few chunks of
+ * outcomes are held at a time however large the run. Small runs stay in this thread; from
+ * WORKER_THRESHOLD files on (with --jobs above 1), workers start while the walk goes on, each
+ * given the next chunk when it has room, and this thread takes chunks too once the walk is over.
  */
 export class Pool {
   private readonly pending: Array<{ seq: number; file: string }> = [];
@@ -48,17 +52,14 @@ export class Pool {
   }
 
   add(file: string): void {
-    const seq = this.added++;
-    if (this.slots.length === 0 && (this.jobs <= 1 || seq < WORKER_THRESHOLD - 1)) {
-      // Run right away, while the walk has the folder's listing at hand; a run that stays small
-      // never starts a worker.
-      this.done.set(seq, this.local.run(file));
-      this.emit();
-      return;
-    }
-    this.pending.push({ seq, file });
+    this.pending.push({ seq: this.added++, file });
     // This thread works too once the walk is over, so jobs - 1 workers make `jobs` threads.
-    if (this.slots.length === 0 && (this.hasWorkerScript ??= fs.existsSync(this.workerScript)))
+    if (
+      this.slots.length === 0 &&
+      this.jobs > 1 &&
+      this.added >= WORKER_THRESHOLD &&
+      (this.hasWorkerScript ??= fs.existsSync(this.workerScript))
+    )
       for (let i = 1; i < this.jobs; i++) this.slots.push(this.startWorker());
     this.dispatch();
   }
@@ -113,7 +114,6 @@ export class Pool {
     this.walkFinished = true;
     try {
       if (this.slots.length === 0) {
-        // No worker script (a run from the sources): everything in this thread.
         for (const { seq, file } of this.pending.splice(0)) {
           this.done.set(seq, this.local.run(file));
           this.emit();
