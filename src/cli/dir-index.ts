@@ -43,16 +43,17 @@ export class DirIndex {
    * go) is probed with one lstat per question, as listing /tmp or a home folder to answer one
    * question costs more than the whole of a small run.
    */
+  private readonly roots: ReadonlySet<string>;
   constructor(
     private readonly io: Io,
-    private readonly roots: readonly string[] = [],
+    roots: readonly string[] = [],
     private readonly capacity = KEPT_LISTINGS,
-  ) {}
+  ) {
+    this.roots = new Set(roots);
+  }
 
   private inside(dir: string): boolean {
-    return this.roots.some(
-      (r) => dir === r || dir.startsWith(r.endsWith(path.sep) ? r : r + path.sep),
-    );
+    return isUnder(dir, this.roots);
   }
 
   remember(dir: string, listing: Listing): void {
@@ -102,5 +103,16 @@ export class DirIndex {
   read(dir: string, name: string): string | undefined {
     if (this.kind(dir, name) !== 'file') return undefined;
     return readRegularFile(this.io, path.join(dir, name));
+  }
+}
+
+/**
+ * Whether `dir` is one of `roots` or inside one: a walk up its parents, so that xargs handing
+ * thousands of files (each file's folder a root) costs a few lookups per question, not thousands.
+ */
+export function isUnder(dir: string, roots: ReadonlySet<string>): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (roots.has(d)) return true;
+    if (path.dirname(d) === d) return false;
   }
 }

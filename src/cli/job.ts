@@ -3,7 +3,7 @@ import { DockerizeError } from '../errors';
 import type { NginxVariant, Target, TransformOptions } from '../types';
 import { ComposeContexts } from './compose';
 import { ConfigFinder, RepoConfig } from './config';
-import { DirIndex } from './dir-index';
+import { DirIndex, isUnder } from './dir-index';
 import type { Io } from './io';
 import { displayPath, FileOutcome, processFile } from './process-file';
 
@@ -46,6 +46,7 @@ export function effectiveOptions(
 
 /** Runs one file end to end where it is called (main thread or worker): options, context, rewrite. */
 export class JobRunner {
+  private rootSet: ReadonlySet<string> | undefined;
   private readonly configs: ConfigFinder;
   private readonly compose: ComposeContexts;
 
@@ -65,7 +66,7 @@ export class JobRunner {
     } catch {
       return false;
     }
-    return this.settings.roots.some((r) => real === r || real.startsWith(r + path.sep));
+    return isUnder(real, (this.rootSet ??= new Set(this.settings.roots)));
   }
 
   run(file: string): FileOutcome {
