@@ -13,8 +13,8 @@ describe('--jobs (built CLI, worker threads)', () => {
       throw new Error('dist/ is missing: run npm run build (npm ci does it)');
     const files: Record<string, string> = {};
     // More files than WORKER_THRESHOLD, so that --jobs 4 runs worker threads.
-    for (let i = 0; i < 900; i++) {
-      const dir = `svc-${String((i * 7919) % 900).padStart(3, '0')}`;
+    for (let i = 0; i < 1500; i++) {
+      const dir = `svc-${String((i * 7919) % 1500).padStart(4, '0')}`;
       files[`${dir}/Dockerfile`] =
         i % 3 === 0
           ? 'FROM node:22 AS a\nFROM node:22-slim\n'
@@ -27,15 +27,15 @@ describe('--jobs (built CLI, worker threads)', () => {
       cwd: root,
       encoding: 'utf8',
     });
-    expect(WORKER_THRESHOLD).toBeLessThan(900);
+    expect(WORKER_THRESHOLD).toBeLessThan(1500);
     expect(one.status).toBe(1);
     expect(many.status).toBe(1);
     expect(many.stdout).toBe(one.stdout);
     const lines = one.stdout.trim().split('\n');
-    expect(lines).toHaveLength(600);
+    expect(lines).toHaveLength(1000);
     expect([...lines].sort()).toEqual(lines);
     expect(many.stderr).toMatch(
-      /900 files: 600 would change, 0 unchanged, 300 skipped \(300 not supported \[common\/already-multi-stage: 300\]\), 0 errors/,
+      /1500 files: 1000 would change, 0 unchanged, 500 skipped \(500 not supported \[common\/already-multi-stage: 500\]\), 0 errors/,
     );
   });
 });
@@ -45,12 +45,12 @@ describe('output order', () => {
     if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'worker.js')))
       throw new Error('dist/ is missing: run npm run build (npm ci does it)');
     const files: Record<string, string> = {};
-    // 600 folders (more than WORKER_THRESHOLD: worker threads run) whose names sort differently as whole strings:
+    // 1,100 folders (more than WORKER_THRESHOLD: worker threads run) whose names sort differently as whole strings:
     // `app/` comes before `app-web/` and `app.v2/` folder by folder, after them character by character.
     for (const name of ['app', 'app-web', 'app.v2'])
       files[`${name}/Dockerfile`] = NODE_APP.Dockerfile;
-    for (let i = 0; i < 600; i++)
-      files[`z/${String(i).padStart(3, '0')}/Dockerfile`] =
+    for (let i = 0; i < 1100; i++)
+      files[`z/${String(i).padStart(4, '0')}/Dockerfile`] =
         'FROM node:22 AS a\nFROM node:22-slim\n';
     for (const name of ['app', 'app-web', 'app.v2']) {
       files[`${name}/package.json`] = NODE_APP['package.json'];
@@ -61,7 +61,7 @@ describe('output order', () => {
       'app/Dockerfile',
       'app-web/Dockerfile',
       'app.v2/Dockerfile',
-      ...Array.from({ length: 600 }, (_, i) => `z/${String(i).padStart(3, '0')}/Dockerfile`),
+      ...Array.from({ length: 1100 }, (_, i) => `z/${String(i).padStart(4, '0')}/Dockerfile`),
     ];
     for (const jobs of ['1', '2']) {
       // Inputs out of order, one missing: its error takes its place in the order.

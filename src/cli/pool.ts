@@ -8,10 +8,10 @@ import type { FileOutcome } from './process-file';
 
 /**
  * Below this many files, starting worker threads costs more than it saves. Measured on 2 cores
- * over the bench tree (npm run bench, "crossover"): 256 files take 357 ms in one thread and 432 ms
- * with a worker, 512 files 628 and 626 ms, 1,024 files 1,278 and 1,144 ms.
+ * over the bench tree (npm run bench, "crossover"), one thread vs one thread plus a worker:
+ * 512 files 513 / 516 ms, 1,024 files 815 / 821 ms, 2,048 files 1,426 / 1,318 ms.
  */
-export const WORKER_THRESHOLD = 512;
+export const WORKER_THRESHOLD = 1024;
 const CHUNK = 64;
 /** Chunks each worker holds at once, so that it never waits for the main thread between two. */
 const IN_FLIGHT_PER_WORKER = 2;
