@@ -1,3 +1,5 @@
+import { hasWildcard, patternToRegExp } from '../path-pattern';
+
 /**
  * .dockerignore matching as BuildKit does it (moby/patternmatcher): patterns are anchored at the
  * context root (unlike .gitignore), `**` spans folders, `*` and `?` stay inside one, a pattern
@@ -24,7 +26,7 @@ export function parseDockerIgnore(text: string): DockerIgnore {
     if (negate) line = line.slice(1).trim();
     line = cleanPath(line);
     if (line === '') continue;
-    patterns.push({ negate, re: patternRegExp(line), text: line });
+    patterns.push({ negate, re: patternToRegExp(line, { escapes: true }), text: line });
   }
   const matches = (p: Pattern, path: string) => {
     if (p.re.test(path)) return true;
@@ -46,7 +48,7 @@ export function parseDockerIgnore(text: string): DockerIgnore {
     mayReinclude(dir: string): boolean {
       const clean = cleanPath(dir);
       return patterns.some(
-        (p) => p.negate && (p.text.startsWith(clean + '/') || /[*?[]/.test(p.text)),
+        (p) => p.negate && (p.text.startsWith(clean + '/') || hasWildcard(p.text)),
       );
     },
   };
@@ -61,40 +63,4 @@ function cleanPath(p: string): string {
     else parts.push(part);
   }
   return parts.join('/');
-}
-
-function patternRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*') {
-      if (pattern[i + 1] === '*') {
-        i++;
-        // `**/` matches zero or more folders; a trailing `**` matches everything.
-        if (pattern[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const close = pattern.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        const body = pattern
-          .slice(i + 1, close)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
-    } else if (ch === '\\' && i + 1 < pattern.length) {
-      re += escapeRegExp(pattern[++i]);
-    } else re += escapeRegExp(ch);
-  }
-  return new RegExp(re + '$');
-}
-
-function escapeRegExp(ch: string): string {
-  return /[.+^${}()|\\/\]]/.test(ch) ? '\\' + ch : ch;
 }

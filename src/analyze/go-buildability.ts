@@ -1,4 +1,5 @@
 import posix from 'path/posix';
+import { copySourceMatches } from '../path-pattern';
 import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from './buildability';
 import { GoCommand } from './go-build';
@@ -175,17 +176,7 @@ function isCopied(stage: StageFacts, name: string): boolean {
       c.fromStage === null &&
       c.sources.some((s) => {
         const clean = s.replace(/^\.?\//, '').replace(/\/$/, '');
-        if (clean === '' || clean === '.' || clean === name) return true;
-        if (!/[*?[]/.test(clean)) return false;
-        const re = new RegExp(
-          '^' +
-            clean
-              .replace(/[.+^${}()|\\]/g, '\\$&')
-              .replace(/\*/g, '[^/]*')
-              .replace(/\?/g, '[^/]') +
-            '$',
-        );
-        return re.test(name);
+        return clean === '' || clean === '.' || copySourceMatches(clean, name);
       }),
   );
 }

@@ -1,4 +1,5 @@
 import posix from 'path/posix';
+import { copySourceMatches, hasWildcard } from '../path-pattern';
 import type { BuildContext } from '../types';
 import { parseDockerIgnore } from './dockerignore';
 import { imagePathOf } from './copies';
@@ -37,9 +38,9 @@ export function lockfileAtInstall(
         .normalize('/' + raw)
         .slice(1)
         .replace(/\/$/, '');
-      if (!/[*?[]/.test(src) || posix.dirname(src) !== posix.dirname(lockPath)) return false;
+      if (!hasWildcard(src) || posix.dirname(src) !== posix.dirname(lockPath)) return false;
       return (
-        matchesName(posix.basename(src), lockName) &&
+        copySourceMatches(posix.basename(src), lockName) &&
         (destIsDir ? posix.join(dest, lockName) : dest) === target
       );
     });
@@ -48,19 +49,6 @@ export function lockfileAtInstall(
   return (
     byWildcard || imagePathOf({ ...stage, copies: before }, context.paths, lockPath) === target
   );
-}
-
-function matchesName(pattern: string, name: string): boolean {
-  if (!/[*?[]/.test(pattern)) return pattern === name;
-  const re = new RegExp(
-    '^' +
-      pattern
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]') +
-      '$',
-  );
-  return re.test(name);
 }
 
 export interface LockAgreement {
