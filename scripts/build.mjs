@@ -22,6 +22,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['scripts/e2e.ts'], outfile: 'dist/e2e.js' }),
   build({ ...common, entryPoints: ['scripts/sweep.ts'], outfile: 'dist/sweep.js' }),
+  build({ ...common, entryPoints: ['scripts/trial/main.ts'], outfile: 'dist/trial.js' }),
 ]);
 
 // Declarations for the library (`transform` and its types), which import no dependency: the

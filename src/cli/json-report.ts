@@ -5,12 +5,20 @@ import { classOfSkip, SKIP_CLASSES } from '../skip-class';
 
 export const JSON_SCHEMA_VERSION = 2;
 
+/** A context folder as the user names it: relative to the working directory, `.` for it. */
+function contextDisplay(root: string, io: Io): string {
+  const rel = path.relative(io.cwd, root);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? root : rel.split(path.sep).join('/');
+}
+
 /** The `--format json` document; its shape is fixed by schema/result.schema.json (versioned). */
 export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io) {
   const files = outcomes.map((o) => {
     const r = o.result;
     return {
       path: o.display,
+      context: o.contextRoot === undefined ? null : contextDisplay(o.contextRoot, io),
       status: o.status,
       target: r?.target ?? null,
       finalImage: r?.finalImage ?? null,

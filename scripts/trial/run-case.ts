@@ -1,0 +1,544 @@
+// One case of the trial, end to end: lay out the repository at its commit, run the tool in it as a
+// user would, build the original and the rewrite with Docker (offline stand-ins for base images
+// this machine cannot pull), run both, and compare what they do.
+import { execFile, execFileSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import type { Docker } from '../../src/verify/docker';
+import { lowPortBindFailure } from '../../src/verify/verify';
+import {
+  BuildOutcome,
+  caseId,
+  mirrorCandidates,
+  Outcome,
+  RunOutcome,
+  ToolOutcome,
+  TrialCase,
+  TrialRow,
+} from './cases';
+import { bodyDigest, classifyBuildFailure, lastLogLine, stripBuildNoise } from './classify';
+import { fromImages, normalizeImage, standInFor, withoutSyntaxDirective } from './stand-ins';
+
+export interface TrialSettings {
+  /** Where fetched repositories are: `<mirrors>/<owner>+<name>/repo` (a git directory). */
+  mirrors: string;
+  /** A scratch folder for the laid-out repositories and logs. */
+  work: string;
+  /** The tool's entry script (bin/dockerize-slim.js of this checkout by default). */
+  tool: string;
+  /** null: run the tool only. */
+  docker: Docker | null;
+  /** Images present on this machine (`repo:tag`). */
+  available: Set<string>;
+  /** Tags this run made from stand-ins (removed at the end). */
+  tagged: Set<string>;
+  startTimeoutS: number;
+  buildTimeoutMs: number;
+  keepImages: boolean;
+  log(line: string): void;
+}
+
+/** HTTP paths asked of both images: the root, two common API paths and one that should not exist. */
+export const PROBE_PATHS = ['/', '/api', '/health', '/dockerize-slim-trial-missing'];
+
+export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow> {
+  const row: TrialRow = {
+    repo: c.repo,
+    commit: c.commit,
+    dockerfile: c.dockerfile,
+    ...(c.lang ? { lang: c.lang } : {}),
+    tool: null,
+    outcome: 'not-run',
+    detail: '',
+  };
+  const id = caseId(c);
+  const dir = path.join(s.work, id);
+  const logFile = path.join(dir, 'trial.log');
+  const gitDir = findGitDir(c, s.mirrors);
+  if (gitDir === null) {
+    row.outcome = 'not-on-disk';
+    row.detail = `no git directory for ${c.repo} with commit ${c.commit} under ${s.mirrors}`;
+    return row;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const orig = path.join(dir, 'original');
+  const after = path.join(dir, 'rewrite');
+  for (const d of [orig, after]) layOut(gitDir, c.commit, d);
+  fs.writeFileSync(logFile, `${c.repo} ${c.commit} ${c.dockerfile}\n`);
+  const log = (text: string) =>
+    fs.appendFileSync(logFile, text.endsWith('\n') ? text : text + '\n');
+
+  if (!fs.existsSync(path.join(orig, c.dockerfile))) {
+    row.outcome = 'not-on-disk';
+    row.detail = `${c.dockerfile} is not in ${c.repo} at ${c.commit}`;
+    return row;
+  }
+  const tool = await runTool(c, after, s.tool, log);
+  row.tool = tool;
+  if (tool.status === 'error') {
+    row.outcome = 'tool-error';
+    row.detail = tool.error ?? 'error';
+    return row;
+  }
+  if (s.docker === null) {
+    row.outcome = tool.status === 'changed' ? 'not-run' : tool.status;
+    row.detail = tool.skip ? `${tool.skip.rule}: ${tool.skip.reason}` : '';
+    return row;
+  }
+  const docker = s.docker;
+  const contextRel = tool.context ?? path.posix.dirname(c.dockerfile);
+  const dockerfiles = {
+    original: path.join(orig, c.dockerfile),
+    rewrite: path.join(after, c.dockerfile),
+  };
+  const adjustments = new Set<string>();
+  for (const f of Object.values(dockerfiles)) {
+    const adjusted = withoutSyntaxDirective(fs.readFileSync(f, 'utf8'));
+    if (adjusted.removed) {
+      fs.writeFileSync(f, adjusted.text);
+      adjustments.add('# syntax= line removed (its frontend image cannot be pulled here)');
+    }
+  }
+  if (adjustments.size > 0) row.adjustments = [...adjustments];
+  const images = [
+    ...fromImages(fs.readFileSync(dockerfiles.original, 'utf8')),
+    ...(tool.status === 'changed' ? fromImages(fs.readFileSync(dockerfiles.rewrite, 'utf8')) : []),
+  ];
+  const standIns: Record<string, string> = {};
+  for (const image of [...new Set(images)].sort()) {
+    const name = image.replace(/@sha256:[0-9a-f]{64}$/, '');
+    const tagName = name.includes(':') || name.includes('@') ? name : `${name}:latest`;
+    if (s.available.has(normalizeImage(tagName)) || s.tagged.has(tagName)) {
+      if (s.tagged.has(tagName)) standIns[image] = standInNote(image, s.available);
+      continue;
+    }
+    const standIn = standInFor(image, s.available);
+    if (!standIn || image.includes('@')) continue;
+    const tagged = await docker.run(['tag', standIn.image, tagName]);
+    if (tagged.code === 0) {
+      s.tagged.add(tagName);
+      standIns[image] = standInNote(image, s.available);
+    }
+  }
+  if (Object.keys(standIns).length > 0) row.standIns = standIns;
+
+  const tags = { original: `${id}:original`, rewrite: `${id}:rewrite` };
+  try {
+    const ob = await build(
+      docker,
+      dockerfiles.original,
+      path.join(orig, contextRel),
+      tags.original,
+      s,
+      log,
+    );
+    row.original = { build: ob };
+    if (!ob.ok) {
+      row.outcome =
+        tool.status === 'changed' ? 'original-does-not-build' : (tool.status as Outcome);
+      row.detail = `${ob.failure!.class}: ${ob.failure!.detail}`;
+      if (tool.skip)
+        row.detail = `${tool.skip.rule}; the original does not build here (${row.detail})`;
+      return row;
+    }
+    let or = await runImage(docker, tags.original, `${id}-original`, 'host', s, log);
+    if (or.state === 'low-port-denied')
+      or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
+    row.original.run = or;
+    if (tool.status !== 'changed') {
+      row.outcome = tool.status as Outcome;
+      row.detail = `${tool.skip ? tool.skip.rule + '; ' : ''}the original ${describeRun(or)}`;
+      return row;
+    }
+    const rb = await build(
+      docker,
+      dockerfiles.rewrite,
+      path.join(after, contextRel),
+      tags.rewrite,
+      s,
+      log,
+    );
+    row.rewrite = { build: rb };
+    if (!rb.ok) {
+      row.outcome = 'broke-build';
+      row.detail = `${rb.failure!.class}: ${rb.failure!.detail}`;
+      return row;
+    }
+    if (or.state === 'exits') {
+      row.outcome = 'original-does-not-start';
+      row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}`;
+      row.rewrite.run = await runImage(docker, tags.rewrite, `${id}-rewrite`, 'host', s, log);
+      return row;
+    }
+    let rr = await runImage(
+      docker,
+      tags.rewrite,
+      `${id}-rewrite`,
+      or.netns ? 'netns' : 'host',
+      s,
+      log,
+    );
+    let lowPort = false;
+    if (rr.state === 'low-port-denied') {
+      lowPort = true;
+      or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
+      row.original.run = or;
+      rr = await runImage(docker, tags.rewrite, `${id}-rewrite`, 'netns', s, log);
+    }
+    row.rewrite.run = rr;
+    const verdict = compareRuns(or, rr);
+    row.outcome = verdict.same ? (lowPort ? 'low-port-denied-same' : 'same') : verdict.outcome;
+    row.detail = verdict.detail;
+    return row;
+  } finally {
+    if (!s.keepImages) await docker.run(['rmi', '-f', tags.original, tags.rewrite]);
+    // The rewrite's builder reuses the original's cached steps; after the case the cache goes.
+    await docker.run(['builder', 'prune', '-af']);
+  }
+}
+
+function standInNote(image: string, available: Set<string>): string {
+  const s = standInFor(image, available);
+  return s ? `${s.image}${s.note ? ` (${s.note})` : ''}` : '?';
+}
+
+function findGitDir(c: TrialCase, mirrors: string): string | null {
+  for (const dir of mirrorCandidates(mirrors, c.repo)) {
+    if (!fs.existsSync(dir)) continue;
+    try {
+      execFileSync('git', ['--git-dir', dir, 'cat-file', '-e', `${c.commit}^{commit}`], {
+        stdio: 'ignore',
+      });
+      return dir;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+/** The repository's files at the commit, as a user's clone has them (no .git, no submodules). */
+function layOut(gitDir: string, commit: string, dest: string): void {
+  fs.mkdirSync(dest, { recursive: true });
+  execFileSync(
+    'sh',
+    ['-c', 'git --git-dir="$1" archive "$2" | tar -x -C "$3"', 'sh', gitDir, commit, dest],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 1 << 26,
+    },
+  );
+}
+
+function runTool(
+  c: TrialCase,
+  repoDir: string,
+  tool: string,
+  log: (t: string) => void,
+): Promise<ToolOutcome> {
+  const args = [tool, '--write', '--format', 'json', '--no-color', ...(c.args ?? []), c.dockerfile];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: repoDir, maxBuffer: 1 << 26, env: { ...process.env, CI: '1', NO_COLOR: '1' } },
+      (_err, stdout, stderr) => {
+        log(`$ dockerize-slim ${args.slice(1).join(' ')}\n${stderr}`);
+        let doc: { files?: Array<Record<string, unknown>> };
+        try {
+          doc = JSON.parse(stdout);
+        } catch {
+          resolve({
+            status: 'error',
+            error: `no JSON from the tool: ${stderr.trim().split('\n').pop()}`,
+            edits: [],
+            warnings: [],
+          });
+          return;
+        }
+        const f = doc.files?.[0] as
+          | {
+              status: ToolOutcome['status'];
+              target: string | null;
+              finalImage: string | null;
+              context?: string;
+              skipped: { rule: string; class: string; reason: string } | null;
+              error: { code: string; message: string } | null;
+              edits: Array<{ rule: string }>;
+              warnings: Array<{ rule: string }>;
+            }
+          | undefined;
+        if (!f) {
+          resolve({
+            status: 'error',
+            error: 'the tool found no Dockerfile',
+            edits: [],
+            warnings: [],
+          });
+          return;
+        }
+        resolve({
+          status: f.status,
+          ...(f.target ? { target: f.target } : {}),
+          ...(f.finalImage ? { finalImage: f.finalImage } : {}),
+          ...(f.context !== undefined ? { context: f.context } : {}),
+          ...(f.skipped
+            ? { skip: { rule: f.skipped.rule, class: f.skipped.class, reason: f.skipped.reason } }
+            : {}),
+          ...(f.error ? { error: `${f.error.code}: ${f.error.message}` } : {}),
+          edits: f.edits.map((e) => e.rule),
+          warnings: f.warnings.map((w) => w.rule),
+        });
+      },
+    );
+  });
+}
+
+async function build(
+  docker: Docker,
+  dockerfile: string,
+  context: string,
+  tag: string,
+  s: TrialSettings,
+  log: (t: string) => void,
+): Promise<BuildOutcome> {
+  const r = await docker.run(
+    ['build', '--network', 'host', '--progress', 'plain', '-f', dockerfile, '-t', tag, context],
+    { timeoutMs: s.buildTimeoutMs },
+  );
+  log(
+    `$ docker build ${path.relative(s.work, dockerfile)} (exit ${r.code})\n${r.stderr.split('\n').slice(-40).join('\n')}`,
+  );
+  if (r.code !== 0) {
+    const failure =
+      r.code === 137 && r.stderr.length > 0 && !/exit code/.test(r.stderr)
+        ? { class: 'timeout', detail: `no result within ${s.buildTimeoutMs / 60000} minutes` }
+        : classifyBuildFailure(r.stderr);
+    return { ok: false, failure };
+  }
+  const size = await docker.run(['image', 'inspect', '-f', '{{.Size}}', tag]);
+  return { ok: true, sizeMB: Math.round(Number(size.stdout.trim()) / 1e5) / 10 };
+}
+
+/**
+ * Starts the image and watches it: the ports its processes listen on (read from /proc, so any
+ * port is found, EXPOSEd or not), whether it exits, and the answers to PROBE_PATHS, asked twice
+ * (an answer that changes between the two asks is marked unstable and compared by status only).
+ * `netns`: a private network namespace where non-root processes may bind ports below 1024, as
+ * on Docker's default bridge; probes enter it with nsenter and still go to 127.0.0.1 only.
+ */
+async function runImage(
+  docker: Docker,
+  tag: string,
+  name: string,
+  mode: 'host' | 'netns',
+  s: TrialSettings,
+  log: (t: string) => void,
+): Promise<RunOutcome> {
+  await docker.run(['rm', '-f', name]);
+  const net =
+    mode === 'host'
+      ? ['--network', 'host']
+      : ['--network', 'none', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=0'];
+  const started = await docker.run(['run', '-d', '--name', name, ...net, tag]);
+  const result = (o: RunOutcome): RunOutcome => (mode === 'netns' ? { ...o, netns: true } : o);
+  try {
+    if (started.code !== 0)
+      return result({
+        state: 'exits',
+        exitCode: 127,
+        log: lastLogLine(stripBuildNoise(started.stderr)),
+      });
+    const deadline = Date.now() + s.startTimeoutS * 1000;
+    let ports: number[] = [];
+    let pid: number | null = null;
+    for (;;) {
+      const state = (
+        await docker.run([
+          'inspect',
+          '-f',
+          '{{.State.Running}} {{.State.ExitCode}} {{.State.Pid}}',
+          name,
+        ])
+      ).stdout
+        .trim()
+        .split(' ');
+      if (state[0] !== 'true') {
+        const logs = await docker.run(['logs', '--tail', '30', name]);
+        const text = logs.stdout + logs.stderr;
+        log(`$ docker run ${tag} (${mode}): exited ${state[1]}\n${text}`);
+        if (lowPortBindFailure(text) !== null)
+          return result({
+            state: 'low-port-denied',
+            exitCode: Number(state[1]),
+            log: lastLogLine(text),
+          });
+        return result({ state: 'exits', exitCode: Number(state[1]), log: lastLogLine(text) });
+      }
+      pid = Number(state[2]);
+      ports = listeningPorts(await containerPids(docker, name));
+      if (ports.length > 0 || Date.now() > deadline) break;
+      await sleep(500);
+    }
+    const uids = await containerUids(docker, name);
+    if (ports.length === 0) {
+      const logs = await docker.run(['logs', '--tail', '30', name]);
+      log(`$ docker run ${tag} (${mode}): up, listening on nothing\n${logs.stdout}${logs.stderr}`);
+      return result({ state: 'up', uids });
+    }
+    const port = ports[0];
+    await sleep(1000);
+    const first = probe(pid!, port);
+    const second = probe(pid!, port);
+    const answers = first.map((a, i) => ({
+      path: a.path,
+      status: a.status,
+      body:
+        second[i].status === a.status && bodyDigest(second[i].body) === bodyDigest(a.body)
+          ? bodyDigest(a.body)
+          : 'unstable',
+    }));
+    log(
+      `$ docker run ${tag} (${mode}): listens on ${ports.join(', ')}; ${answers.map((a) => `${a.path} ${a.status}`).join(', ')}`,
+    );
+    return result({ state: 'answers', port, answers, uids });
+  } finally {
+    await docker.run(['rm', '-f', name]);
+  }
+}
+
+async function containerPids(docker: Docker, name: string): Promise<number[]> {
+  const top = await docker.run(['top', name, '-o', 'pid']);
+  return top.stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map(Number)
+    .filter((n) => n > 0);
+}
+
+async function containerUids(docker: Docker, name: string): Promise<string[]> {
+  const top = await docker.run(['top', name, '-o', 'uid']);
+  return [
+    ...new Set(
+      top.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
+}
+
+/** TCP ports in LISTEN state whose sockets the processes hold, from their own /proc views. */
+export function listeningPorts(pids: number[]): number[] {
+  const ports = new Set<number>();
+  for (const pid of pids) {
+    const inodes = new Set<string>();
+    try {
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        try {
+          const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+          if (m) inodes.add(m[1]);
+        } catch {
+          continue;
+        }
+      }
+      for (const table of ['tcp', 'tcp6']) {
+        const text = fs.readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
+        for (const line of text.split('\n').slice(1)) {
+          const cols = line.trim().split(/\s+/);
+          if (cols.length < 10 || cols[3] !== '0A' || !inodes.has(cols[9])) continue;
+          ports.add(parseInt(cols[1].split(':')[1], 16));
+        }
+      }
+    } catch {
+      continue;
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** GETs each probe path on 127.0.0.1 inside the process's network namespace. */
+function probe(pid: number, port: number): Array<{ path: string; status: number; body: string }> {
+  const script = `
+const http = require('http');
+const [port, ...paths] = process.argv.slice(1);
+const get = (p) => new Promise((resolve) => {
+  const req = http.get({ host: '127.0.0.1', port: Number(port), path: p, timeout: 5000, headers: { connection: 'close' } }, (res) => {
+    let body = ''; res.setEncoding('utf8'); res.on('data', (d) => { if (body.length < 1e6) body += d; });
+    res.on('end', () => resolve({ path: p, status: res.statusCode, body }));
+  });
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', (e) => resolve({ path: p, status: 0, body: e.code || e.message }));
+});
+(async () => { const out = []; for (const p of paths) out.push(await get(p)); process.stdout.write(JSON.stringify(out)); })();`;
+  const out = execFileSync(
+    'nsenter',
+    ['-t', String(pid), '-n', '--', process.execPath, '-e', script, String(port), ...PROBE_PATHS],
+    { maxBuffer: 1 << 26, timeout: 60_000 },
+  );
+  return JSON.parse(out.toString()) as Array<{ path: string; status: number; body: string }>;
+}
+
+function describeRun(r: RunOutcome): string {
+  if (r.state === 'answers')
+    return `answers on port ${r.port}${r.netns ? ' (in a namespace with unprivileged low ports)' : ''}`;
+  if (r.state === 'up') return 'stays up and listens on no TCP port';
+  if (r.state === 'low-port-denied') return 'cannot bind its low port';
+  return `exits (${r.exitCode}): ${r.log ?? ''}`;
+}
+
+/** Same behaviour: both stay up, or both answer on the same port with the same answers. */
+export function compareRuns(
+  o: RunOutcome,
+  r: RunOutcome,
+): { same: boolean; outcome: Outcome; detail: string } {
+  if (r.state === 'exits' || r.state === 'low-port-denied')
+    return {
+      same: false,
+      outcome: 'broke-start',
+      detail: `the rewrite exits (${r.exitCode}): ${r.log ?? ''}`,
+    };
+  if (o.state === 'up')
+    return r.state === 'up'
+      ? { same: true, outcome: 'same', detail: 'both stay up; neither listens on a TCP port' }
+      : {
+          same: true,
+          outcome: 'same',
+          detail: `both stay up; the rewrite also listens on ${r.port}`,
+        };
+  if (r.state === 'up')
+    return {
+      same: false,
+      outcome: 'broke-start',
+      detail: `the original answers on ${o.port}; the rewrite listens on no port`,
+    };
+  if (r.port !== o.port)
+    return {
+      same: false,
+      outcome: 'broke-answers',
+      detail: `the original listens on ${o.port}, the rewrite on ${r.port}`,
+    };
+  const diffs = (o.answers ?? []).filter((a, i) => {
+    const b = r.answers?.[i];
+    if (!b || b.status !== a.status) return true;
+    return a.body !== 'unstable' && b.body !== 'unstable' && a.body !== b.body;
+  });
+  if (diffs.length > 0)
+    return {
+      same: false,
+      outcome: 'broke-answers',
+      detail: `answers differ on ${diffs.map((d) => `${d.path} (${d.status} vs ${r.answers?.find((x) => x.path === d.path)?.status})`).join(', ')}`,
+    };
+  return {
+    same: true,
+    outcome: 'same',
+    detail: `same answers on port ${o.port}${o.netns ? ' in a namespace with unprivileged low ports' : ''} (${(o.answers ?? []).map((a) => `${a.path} ${a.status}`).join(', ')})`,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

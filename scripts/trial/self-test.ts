@@ -1,0 +1,188 @@
+// The harness on three small repositories it makes itself (CI runs this; the real trial is not part
+// of CI): a Node server and a Go server that must come out "same", and an original that cannot
+// build, which the tool must skip and the harness must classify. The whole list runs twice and the
+// rows must be identical.
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { TrialRow } from './cases';
+import { runTrial } from './run';
+
+interface Repo {
+  name: string;
+  files: Record<string, string>;
+}
+
+const REPOS: Repo[] = [
+  {
+    name: 'selftest/node-http',
+    files: {
+      Dockerfile: [
+        'FROM node:22',
+        'WORKDIR /app',
+        'COPY package.json server.js ./',
+        'EXPOSE 38741',
+        'CMD ["npm", "start"]',
+        '',
+      ].join('\n'),
+      'package.json': JSON.stringify(
+        {
+          name: 'selftest-node',
+          version: '1.0.0',
+          private: true,
+          scripts: { start: 'node server.js' },
+        },
+        null,
+        2,
+      ),
+      'server.js': [
+        "const http = require('http');",
+        'http',
+        '  .createServer((req, res) => {',
+        "    if (req.url === '/') return res.end('node says hello\\n');",
+        '    res.statusCode = 404;',
+        "    res.end('no ' + req.url + '\\n');",
+        '  })',
+        '  .listen(38741);',
+        "process.on('SIGTERM', () => process.exit(0));",
+        '',
+      ].join('\n'),
+    },
+  },
+  {
+    name: 'selftest/go-http',
+    files: {
+      Dockerfile: [
+        'FROM golang:1.26',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN go build -o /usr/local/bin/hello .',
+        'EXPOSE 38742',
+        'CMD ["hello"]',
+        '',
+      ].join('\n'),
+      'go.mod': 'module example.com/hello\n\ngo 1.22\n',
+      'greeting.txt': 'go says hello\n',
+      'main.go': [
+        'package main',
+        '',
+        'import (',
+        '\t"net/http"',
+        '\t"os"',
+        ')',
+        '',
+        'func main() {',
+        '\thttp.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {',
+        '\t\tif r.URL.Path != "/" {',
+        '\t\t\thttp.NotFound(w, r)',
+        '\t\t\treturn',
+        '\t\t}',
+        '\t\tb, err := os.ReadFile("greeting.txt")',
+        '\t\tif err != nil {',
+        '\t\t\thttp.Error(w, err.Error(), 500)',
+        '\t\t\treturn',
+        '\t\t}',
+        '\t\tw.Write(b)',
+        '\t})',
+        '\thttp.ListenAndServe(":38742", nil)',
+        '}',
+        '',
+      ].join('\n'),
+    },
+  },
+  {
+    name: 'selftest/cannot-build',
+    files: {
+      Dockerfile: [
+        'FROM node:22',
+        'WORKDIR /app',
+        'COPY dist/ ./',
+        'CMD ["node", "index.js"]',
+        '',
+      ].join('\n'),
+      'README.md': 'dist/ is not committed and not ignored: the original cannot build.\n',
+    },
+  },
+];
+
+const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
+  'selftest/node-http': (r) => r.tool?.status === 'changed' && r.outcome === 'same',
+  'selftest/go-http': (r) => r.tool?.status === 'changed' && r.outcome === 'same',
+  'selftest/cannot-build': (r) =>
+    r.tool?.skip?.class === 'cannot-build' && r.original?.build.failure?.class === 'missing-file',
+};
+
+function makeRepos(mirrors: string, work: string): string[] {
+  const lines: string[] = [];
+  for (const repo of REPOS) {
+    const src = path.join(work, 'src', repo.name.replace('/', '+'));
+    fs.mkdirSync(src, { recursive: true });
+    for (const [f, text] of Object.entries(repo.files)) fs.writeFileSync(path.join(src, f), text);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', src, ...args], {
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'trial',
+          GIT_AUTHOR_EMAIL: 'trial@example.invalid',
+          GIT_COMMITTER_NAME: 'trial',
+          GIT_COMMITTER_EMAIL: 'trial@example.invalid',
+          GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+          GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+        },
+      })
+        .toString()
+        .trim();
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'trial self-test');
+    const commit = git('rev-parse', 'HEAD');
+    const bare = path.join(mirrors, repo.name.replace('/', '+'), 'repo');
+    fs.mkdirSync(path.dirname(bare), { recursive: true });
+    execFileSync('git', ['clone', '-q', '--bare', src, bare]);
+    lines.push(JSON.stringify({ repo: repo.name, commit, dockerfile: 'Dockerfile' }));
+  }
+  return lines;
+}
+
+export async function selfTest(print: (line: string) => void): Promise<number> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerize-slim-trial-self-test-'));
+  try {
+    const mirrors = path.join(work, 'mirrors');
+    const list = path.join(work, 'selftest.cases.jsonl');
+    fs.writeFileSync(list, makeRepos(mirrors, work).join('\n') + '\n');
+    const run = () =>
+      runTrial(
+        {
+          list,
+          mirrors,
+          work: path.join(work, 'runs'),
+          tool: path.resolve(__dirname, '..', 'bin', 'dockerize-slim.js'),
+          docker: true,
+          keepImages: false,
+          startTimeoutS: 60,
+        },
+        (l) => print(`  ${l}`),
+      );
+    const first = await run();
+    const second = await run();
+    let failed = 0;
+    for (const row of first) {
+      const ok = EXPECTED[row.repo]?.(row) ?? false;
+      if (!ok) failed++;
+      print(`${ok ? 'pass' : 'FAIL'} trial self-test ${row.repo}: ${row.outcome} (${row.detail})`);
+    }
+    const same = JSON.stringify(first) === JSON.stringify(second);
+    if (!same) failed++;
+    print(`${same ? 'pass' : 'FAIL'} trial self-test: the second run gives identical rows`);
+    if (!same) {
+      first.forEach((r, i) => {
+        if (JSON.stringify(r) !== JSON.stringify(second[i]))
+          print(`  first:  ${JSON.stringify(r)}\n  second: ${JSON.stringify(second[i])}`);
+      });
+    }
+    return failed === 0 ? 0 : 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
