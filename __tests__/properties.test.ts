@@ -213,3 +213,73 @@ describe('properties over generated Dockerfiles', () => {
     );
   });
 });
+
+// The last builder instruction is where flags are appended (a frozen install) and where new
+// builder lines go (folders to make, the prune): the two must never mix (F25).
+const lastInstall = fc.constantFrom(
+  'RUN npm install -g pnpm && pnpm install',
+  'RUN pnpm install',
+  'RUN yarn install',
+  'RUN yarn',
+  'RUN npm install',
+  'RUN npm i --no-audit',
+  'RUN corepack enable && pnpm i',
+);
+const INSTALL_CONTEXT: BuildContext = {
+  paths: ['package.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'server.js'],
+  files: {
+    'package.json': JSON.stringify({
+      name: 'x',
+      scripts: { start: 'node server.js' },
+      dependencies: { express: '^4.19.2' },
+      devDependencies: { nodemon: '^3.1.0' },
+    }),
+    'package-lock.json': JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { express: '^4.19.2' }, devDependencies: { nodemon: '^3.1.0' } },
+      },
+    }),
+    'yarn.lock': '"express@^4.19.2":\n  version "4.19.2"\n"nodemon@^3.1.0":\n  version "3.1.0"\n',
+    'pnpm-lock.yaml':
+      "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      express:\n        specifier: ^4.19.2\n        version: 4.19.2\n    devDependencies:\n      nodemon:\n        specifier: ^3.1.0\n        version: 3.1.0\n",
+    'server.js':
+      "const fs = require('fs');\nfs.mkdirSync('logs', { recursive: true });\nfs.mkdirSync('/var/lib/app/cache', { recursive: true });\nrequire('http').createServer((q, s) => s.end('ok')).listen(3000);\n",
+  },
+};
+
+describe('inserted builder lines', () => {
+  it('never take words of the instruction they follow', () => {
+    fc.assert(
+      fc.property(
+        lastInstall,
+        fc.constantFrom('', 'USER node', 'USER 1001'),
+        fc.constantFrom('COPY . .', 'COPY package*.json ./'),
+        noise,
+        fc.boolean(),
+        (install, user, copy, n, crlf) => {
+          const lines = ['FROM node:22', 'WORKDIR /app', copy, install];
+          if (user) lines.push(user);
+          lines.push('EXPOSE 3000', 'CMD ["node", "server.js"]');
+          const source = render(lines, [{ ...n, split: false }], crlf);
+          const result = transform(source, {}, INSTALL_CONTEXT);
+          if (!result.changed) return true;
+          for (const line of result.output.split(/\r?\n/)) {
+            if (/^run mkdir/i.test(line)) expect(line).toMatch(/^run mkdir -p( \/[\w./-]+)+$/i);
+            if (/\bprune\b/.test(line))
+              expect(line).toMatch(
+                /^run (npm prune --omit=dev|pnpm prune --prod|yarn install .*)$/i,
+              );
+            if (/--frozen-lockfile|--immutable/.test(line))
+              expect(line).toMatch(/install|\bi\b|^run yarn/i);
+          }
+          expect(
+            validateOutput(result.output, { shellLess: result.finalHasShell === false }),
+          ).toEqual([]);
+          return true;
+        },
+      ),
+      { numRuns: RUNS, seed: Number(process.env.FAST_CHECK_SEED ?? 20261202) },
+    );
+  });
+});

@@ -8,6 +8,51 @@ export interface TextEdit {
   start: number;
   end: number;
   text: string;
+  /**
+   * What an insertion belongs to, which decides its place among insertions at the same offset:
+   * `instruction` text extends the instruction that ends there (a flag on its last command) and
+   * comes first; `line` text is new instructions after it, placed by `order`. Required for
+   * insertions: two transforms inserting at one offset must never depend on the order they ran in.
+   */
+  join?: 'instruction' | 'line';
+  /** Among `line` insertions at one offset, lower first; ties keep the order given. */
+  order?: number;
+}
+
+/**
+ * Where new builder lines stand when several land after one instruction: steps that need root
+ * (folders made before the builder's USER), then build steps, then the prune of devDependencies,
+ * then the assembly of the runtime folder, which must see everything the others made.
+ */
+export const LINE_ORDER = {
+  builderImage: 0,
+  rootSteps: 10,
+  build: 20,
+  prune: 30,
+  user: 40,
+  runtimeFolder: 50,
+  finalStage: 100,
+} as const;
+
+/** New instructions inserted at `at` (the end of an instruction's text), each on a line of its own. */
+export function insertLines(
+  at: number,
+  lines: string,
+  writer: LineWriter,
+  order: number,
+): TextEdit {
+  return {
+    start: at,
+    end: at,
+    text: writer.eol + lines.replace(/(\r\n|\n|\r)$/, ''),
+    join: 'line',
+    order,
+  };
+}
+
+/** Text added to the instruction whose text covers `at` (a flag, an argument). */
+export function extendInstruction(at: number, text: string): TextEdit {
+  return { start: at, end: at, text, join: 'instruction' };
 }
 
 /** A change the user sees: one rule id and reason, carried out by one or more text edits. */
@@ -25,14 +70,21 @@ export function applyChanges(source: string, changes: Change[]): string {
       throw new Error(`overlapping edits at ${replaced[i].start}: a transform bug`);
     }
   }
-  for (const e of edits) {
-    if (e.end > e.start) {
-      if (e.text === '') s.remove(e.start, e.end);
-      else s.overwrite(e.start, e.end, e.text);
-    } else {
-      s.appendLeft(e.start, e.text);
-    }
+  for (const e of replaced) {
+    if (e.text === '') s.remove(e.start, e.end);
+    else s.overwrite(e.start, e.end, e.text);
   }
+  // Insertions after the replacements, so text appended at the end of a replaced range follows it;
+  // at one offset: what extends the instruction first, then new lines by their order.
+  const inserted = edits.filter((e) => e.end === e.start);
+  for (const e of inserted)
+    if (e.join === undefined)
+      throw new Error(`insertion at ${e.start} does not say what it joins: a transform bug`);
+  const rank = (e: TextEdit) => (e.join === 'instruction' ? -Infinity : (e.order ?? 0));
+  const ordered = inserted
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || rank(a.e) - rank(b.e) || a.i - b.i);
+  for (const { e } of ordered) s.appendLeft(e.start, e.text);
   return s.toString();
 }
 

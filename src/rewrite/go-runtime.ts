@@ -2,7 +2,7 @@ import posix from 'path/posix';
 import { GoBuildStep, GoFacts, GoStart } from '../analyze/go';
 import { startLine } from '../analyze/command';
 import { Healthcheck } from 'dockerfile-ast';
-import { Change, execArray, TextEdit } from '../edit';
+import { Change, execArray, extendInstruction, insertLines, LINE_ORDER, TextEdit } from '../edit';
 import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
@@ -120,7 +120,7 @@ export function planGoRewrite(
         rule: 'go/build-go-run',
         reason: `go run ${run.packages.join(' ')} at start becomes a build of ${start.binary} in the builder`,
       },
-      edits: [{ start: end, end, text: w.eol + w.line('RUN', line).replace(/(\r?\n)$/, '') }],
+      edits: [insertLines(end, w.line('RUN', line), w, LINE_ORDER.build)],
     });
   }
   const runtime = goRuntimePaths(
@@ -159,11 +159,12 @@ export function planGoRewrite(
         reason: `the app writes into ${what.join('; ')}: made in the builder and copied owned by ${user.uid}:${user.gid}, since the non-root user cannot create them in the final image`,
       },
       edits: [
-        {
-          start: end,
+        insertLines(
           end,
-          text: w.eol + w.line('RUN', `mkdir -p ${builderDirs.join(' ')}`).replace(/(\r?\n)$/, ''),
-        },
+          w.line('RUN', `mkdir -p ${builderDirs.join(' ')}`),
+          w,
+          LINE_ORDER.rootSteps,
+        ),
       ],
     });
   }
@@ -175,15 +176,12 @@ export function planGoRewrite(
         reason: `the app uses a temp dir and ${profile.finalImage} has no /tmp: one (mode 1777) is made in the builder and copied`,
       },
       edits: [
-        {
-          start: end,
+        insertLines(
           end,
-          text:
-            w.eol +
-            w
-              .line('RUN', 'mkdir -p /tmp-runtime && chmod 1777 /tmp-runtime')
-              .replace(/(\r?\n)$/, ''),
-        },
+          w.line('RUN', 'mkdir -p /tmp-runtime && chmod 1777 /tmp-runtime'),
+          w,
+          LINE_ORDER.rootSteps,
+        ),
       ],
     });
   }
@@ -324,7 +322,7 @@ function buildFlagEdits(
         rule: 'go/static-binary',
         reason: `CGO_ENABLED=0: the code needs no cgo, so the binary is static and needs no libc${facts.base.cgoDefault ? ` (${facts.base.tag} has gcc, so cgo would be on)` : ''}`,
       },
-      edits: [{ start: goAt, end: goAt, text: 'CGO_ENABLED=0 ' }],
+      edits: [extendInstruction(goAt, 'CGO_ENABLED=0 ')],
     });
   }
   const added: string[] = [];
@@ -334,17 +332,18 @@ function buildFlagEdits(
   if (build.cmd.ldflags === null) added.push('-ldflags="-s -w"');
   else if (ld && !/(^|\s)-[sw](\s|$)/.test(ld[3])) {
     const at = afterSub + ld.index + ld[0].length - 1 - ld[3].length;
-    edits.push({ start: at, end: at, text: '-s -w ' });
+    edits.push(extendInstruction(at, '-s -w '));
   }
   if (needsTzdata && !build.cmd.tags.includes('timetzdata')) {
     const tags = /-tags(=|\s+)(?:(["'])([^"']*)\2|(\S+))/.exec(segment);
     if (tags) {
       const valueEnd = afterSub + tags.index + tags[0].length - (tags[2] ? 1 : 0);
-      edits.push({
-        start: valueEnd,
-        end: valueEnd,
-        text: (tags[3] ?? tags[4] ?? '').includes(' ') ? ' timetzdata' : ',timetzdata',
-      });
+      edits.push(
+        extendInstruction(
+          valueEnd,
+          (tags[3] ?? tags[4] ?? '').includes(' ') ? ' timetzdata' : ',timetzdata',
+        ),
+      );
     } else added.push('-tags', 'timetzdata');
     changes.push({
       note: {
@@ -354,7 +353,7 @@ function buildFlagEdits(
       edits: [],
     });
   }
-  if (added.length > 0) edits.push({ start: afterSub, end: afterSub, text: ' ' + added.join(' ') });
+  if (added.length > 0) edits.push(extendInstruction(afterSub, ' ' + added.join(' ')));
   if (edits.length > 0) {
     const what = [
       ...added.filter((a) => a.startsWith('-') && a !== '-tags'),

@@ -1,5 +1,5 @@
 import { NodeFacts } from '../analyze/node';
-import { Change, LineWriter } from '../edit';
+import { Change, extendInstruction, insertLines, LINE_ORDER, LineWriter, TextEdit } from '../edit';
 import { rangeOffsets } from '../parse';
 import { NODE_FACTS } from '../templates';
 import type { Note } from '../types';
@@ -50,7 +50,7 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
     return true;
   });
   const { doc } = facts.stage;
-  const edits = [];
+  const edits: TextEdit[] = [];
   for (const { run } of usable) {
     const [start, end] = rangeOffsets(doc, run.ins.getRange());
     const text = doc.source.slice(start, end);
@@ -81,7 +81,7 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
         if (!words.every((w) => w.startsWith('-'))) continue;
         if (words.some((w) => /^--(frozen-lockfile|immutable|pure-lockfile)$/.test(w))) continue;
         const at = start + m.index! + m[0].length;
-        edits.push({ start: at, end: at, text: ` ${flag}` });
+        edits.push(extendInstruction(at, ` ${flag}`));
       }
     }
   }
@@ -171,13 +171,7 @@ export function pruneDevDependencies(
           rule: 'node/prune-dev-dependencies',
           reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image`,
         },
-        edits: [
-          {
-            start: end,
-            end,
-            text: writer.eol + writer.line('RUN', command).replace(/(\r?\n)$/, ''),
-          },
-        ],
+        edits: [insertLines(end, writer.line('RUN', command), writer, LINE_ORDER.prune)],
       },
     ],
   };

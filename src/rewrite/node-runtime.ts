@@ -1,6 +1,6 @@
 import { NodeFacts } from '../analyze/node';
 import { startLine } from '../analyze/command';
-import { Change, execArray, instructionText, LineWriter } from '../edit';
+import { Change, execArray, insertLines, instructionText, LINE_ORDER, LineWriter } from '../edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, defaultsOf, PlanResult } from './plan';
@@ -186,11 +186,12 @@ export function planNodeRewrite(
       edits:
         made.length > 0
           ? [
-              {
-                start: split.rootStepsEnd,
-                end: split.rootStepsEnd,
-                text: w.eol + w.line('RUN', `mkdir -p ${made.join(' ')}`).replace(/(\r?\n)$/, ''),
-              },
+              insertLines(
+                split.rootStepsEnd,
+                w.line('RUN', `mkdir -p ${made.join(' ')}`),
+                w,
+                LINE_ORDER.rootSteps,
+              ),
             ]
           : [],
     });

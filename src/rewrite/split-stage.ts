@@ -1,6 +1,16 @@
 import { Instruction } from 'dockerfile-ast';
 import { StageFacts } from '../analyze/stage';
-import { Change, instructionText, LineWriter, mergeDeletions, removalSpan } from '../edit';
+import {
+  Change,
+  extendInstruction,
+  insertLines,
+  instructionText,
+  LINE_ORDER,
+  LineWriter,
+  mergeDeletions,
+  removalSpan,
+  TextEdit,
+} from '../edit';
 import { keywordOf, rangeOffsets } from '../parse';
 import type { Note } from '../types';
 
@@ -60,13 +70,8 @@ export function splitStage(facts: StageFacts, options: SplitOptions = {}): Split
   const suffix = stage.name === null ? ` ${writer.kw('AS')} ${BUILDER_STAGE}` : '';
   if (swap) {
     const [, fromEnd] = rangeOffsets(doc, stage.from.getRange());
-    const edits = [{ start: imageStart, end: imageEnd, text: swap.image + suffix }];
-    if (swap.after)
-      edits.push({
-        start: fromEnd,
-        end: fromEnd,
-        text: writer.eol + swap.after.replace(/(\r?\n)$/, ''),
-      });
+    const edits: TextEdit[] = [{ start: imageStart, end: imageEnd, text: swap.image + suffix }];
+    if (swap.after) edits.push(insertLines(fromEnd, swap.after, writer, LINE_ORDER.builderImage));
     changes.push({ note: swap.note, edits });
   } else if (suffix !== '') {
     changes.push({
@@ -74,7 +79,7 @@ export function splitStage(facts: StageFacts, options: SplitOptions = {}): Split
         rule: 'common/name-build-stage',
         reason: `the original stage becomes the build stage "${BUILDER_STAGE}"`,
       },
-      edits: [{ start: imageEnd, end: imageEnd, text: suffix }],
+      edits: [extendInstruction(imageEnd, suffix)],
     });
   }
   const moved = new Map<Instruction, string>();
@@ -133,7 +138,19 @@ export function appendFinalStage(
   const keptEndsBlank = keptEndsWithBreak && /(\r\n|\n|\r)[ \t]*$/.test(lastLineGone);
   let text = (keptEndsWithBreak ? '' : writer.eol) + (keptEndsBlank ? '' : writer.eol) + body;
   if (!endsWithBreak) text = text.replace(/(\r\n|\n)$/, '');
-  return { note, edits: [{ start: source.length, end: source.length, text }] };
+  // Last of everything inserted at the end of the file: builder lines go before the new stage.
+  return {
+    note,
+    edits: [
+      {
+        start: source.length,
+        end: source.length,
+        text,
+        join: 'line',
+        order: LINE_ORDER.finalStage,
+      },
+    ],
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Copy } from 'dockerfile-ast';
 import { analyzeStages } from '../../src/analyze/stage';
-import { Change, LineWriter } from '../../src/edit';
+import { Change, insertLines, LINE_ORDER, LineWriter } from '../../src/edit';
 import { officialName, parseImageRef } from '../../src/image-ref';
 import { keywordOf, logicalArguments, ParsedDockerfile, rangeOffsets } from '../../src/parse';
 import { PlanResult } from '../../src/rewrite/plan';
@@ -147,7 +147,7 @@ export default function plan(
         rule: 'common/harden-final-stage',
         reason: `USER ${uid}:${gid} before the start command: the final stage ran as root`,
       },
-      edits: [{ start: at, end: at, text: userLine }],
+      edits: [{ start: at, end: at, text: userLine, join: 'line', order: LINE_ORDER.user }],
     });
   } else {
     const [, end] = rangeOffsets(doc, lastIns.getRange());
@@ -156,7 +156,7 @@ export default function plan(
         rule: 'common/harden-final-stage',
         reason: `USER ${uid}:${gid} at the end of the final stage: it ran as root`,
       },
-      edits: [{ start: end, end, text: w.eol + userLine.replace(/(\r?\n)$/, '') }],
+      edits: [insertLines(end, userLine, w, LINE_ORDER.user)],
     });
   }
   if (known.label === 'node' || known.label === 'distroless') {

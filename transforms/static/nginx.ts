@@ -1,6 +1,6 @@
 import { NodeFacts } from '../../src/analyze/node';
 import { StaticSite } from '../../src/analyze/static-site';
-import { Change, instructionText } from '../../src/edit';
+import { Change, insertLines, instructionText, LINE_ORDER } from '../../src/edit';
 import {
   CONFIG_FILE_NAME,
   isDockerIgnored,
@@ -68,13 +68,7 @@ export default function plan(
         rule: 'static/add-build-step',
         reason: `the original served a dev server (${site.servedBy}); the builder now runs ${site.needsBuildStep} so nginx can serve the built files`,
       },
-      edits: [
-        {
-          start: end,
-          end,
-          text: w.eol + w.line('RUN', site.needsBuildStep).replace(/(\r?\n)$/, ''),
-        },
-      ],
+      edits: [insertLines(end, w.line('RUN', site.needsBuildStep), w, LINE_ORDER.build)],
     });
   }
   const nginxSite = { port: site.port, root: t.htmlRoot as string, spa: site.spa };
