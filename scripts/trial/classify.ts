@@ -13,6 +13,7 @@ const BUILD_FAILURES: Array<[string, RegExp]> = [
     /proxy\.golang\.org|sum\.golang\.org|go: .*(dial tcp|i\/o timeout|no such host)|go: downloading|go: module .* not found|GOPROXY|missing go\.sum entry/i,
   ],
   ['alpine-stand-in', /\bapk\b.*(not found|No such file)|\/bin\/sh: (\d+: )?apk: not found/i],
+  ['package-manager-not-in-image', /\/bin\/sh: (\d+: )?(yarn|pnpm|corepack|bun): not found/],
   [
     'network-github',
     /github\.com.*(Could not resolve|unable to access|dial tcp|ENOTFOUND|EAI_AGAIN|timed out)|codeload\.github\.com|git ls-remote|fatal: unable to access/i,
@@ -59,11 +60,20 @@ export function stripBuildNoise(text: string): string {
 }
 
 const ERROR_LINE = /error|ERR!|failed|not found|cannot|unable|denied|fatal|panic/i;
+/** Lines that name a cause precisely, preferred over any line that merely says "error". */
+const CAUSE_LINE =
+  /\b[A-Z][A-Z_]*ERR_[A-Z_]+\b|\bERR_[A-Z_]+\b|^(\w+)?Error: |: not found$|\bnot found: |Cannot find module|no such file or directory|command not found|undefined: |cannot find package|go: [^ ]+: |panic: |fatal: /;
+const NOISE_LINE = /Warning|WARN|deprecated|^npm notice|^\s*at /;
 
 /** The first line that reads like the cause, shortened: the detail a report shows. */
 export function firstErrorLine(text: string): string {
-  const lines = text.split('\n').filter((l) => !/^(\[\+\]|=>|DONE|CACHED|transferring)/.test(l));
-  const hit = lines.find((l) => ERROR_LINE.test(l) && !/^ERROR: failed to (solve|build)/.test(l));
+  const lines = text
+    .split('\n')
+    .filter((l) => !/^(\[\+\]|=>|DONE|CACHED|transferring)/.test(l) && !NOISE_LINE.test(l));
+  const usable = (l: string) => !/^ERROR: failed to (solve|build)|executor failed running/.test(l);
+  const hit =
+    lines.find((l) => CAUSE_LINE.test(l) && usable(l)) ??
+    lines.find((l) => ERROR_LINE.test(l) && usable(l));
   const line = (hit ?? lines[lines.length - 1] ?? '').trim();
   return line.length > 200 ? line.slice(0, 197) + '...' : line;
 }
@@ -91,13 +101,17 @@ export function bodyDigest(body: string): string {
   return crypto.createHash('sha256').update(normalizeBody(body)).digest('hex').slice(0, 12);
 }
 
-/** The last line of a container's log that says something (normalised for the row). */
+/** The line of a container's log that says why it stopped (normalised for the row). */
 export function lastLogLine(logs: string): string {
   const lines = logs
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !/^at\s/.test(l) && !/^\^+$/.test(l));
-  const hit = [...lines].reverse().find((l) => ERROR_LINE.test(l)) ?? lines[lines.length - 1] ?? '';
+  const hit =
+    lines.find((l) => CAUSE_LINE.test(l)) ??
+    [...lines].reverse().find((l) => ERROR_LINE.test(l)) ??
+    lines[lines.length - 1] ??
+    '';
   const line = normalizeBody(hit);
   return line.length > 200 ? line.slice(0, 197) + '...' : line;
 }

@@ -178,8 +178,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'self-test') return selfTest(print);
   const args = parseRunArgs(argv);
   const out = args.out ?? defaultOut(args.list, (p) => fs.existsSync(p));
-  const rows = await runTrial(args, print);
+  const partial = `${out}.partial`;
+  const rows = await runTrial({ ...args, partial }, print);
   fs.writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  fs.rmSync(partial, { force: true });
   const meta: RunMeta = {
     toolCommit:
       args.tool === path.join(ROOT, 'bin', 'dockerize-slim.js') ? toolCommit() : args.tool,

@@ -63,8 +63,15 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
   fs.rmSync(dir, { recursive: true, force: true });
   const orig = path.join(dir, 'original');
   const after = path.join(dir, 'rewrite');
-  for (const d of [orig, after]) layOut(gitDir, c.commit, d);
+  let absent: string[] = [];
+  for (const d of [orig, after]) absent = layOut(gitDir, c.commit, d);
   fs.writeFileSync(logFile, `${c.repo} ${c.commit} ${c.dockerfile}\n`);
+  const adjustments = new Set<string>();
+  if (absent.length > 0)
+    adjustments.add(
+      `left out, not in the snapshot (files of 4 MiB and more): ${absent.slice(0, 5).join(', ')}${absent.length > 5 ? ` and ${absent.length - 5} more` : ''}`,
+    );
+  if (adjustments.size > 0) row.adjustments = [...adjustments];
   const log = (text: string) =>
     fs.appendFileSync(logFile, text.endsWith('\n') ? text : text + '\n');
 
@@ -91,7 +98,6 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
     original: path.join(orig, c.dockerfile),
     rewrite: path.join(after, c.dockerfile),
   };
-  const adjustments = new Set<string>();
   for (const f of Object.values(dockerfiles)) {
     const adjusted = withoutSyntaxDirective(fs.readFileSync(f, 'utf8'));
     if (adjusted.removed) {
@@ -217,17 +223,66 @@ function findGitDir(c: TrialCase, mirrors: string): string | null {
   return null;
 }
 
-/** The repository's files at the commit, as a user's clone has them (no .git, no submodules). */
-function layOut(gitDir: string, commit: string, dest: string): void {
+/**
+ * The repository's files at the commit, as a user's clone has them (no .git, no submodules).
+ * Snapshots leave out files of 4 MiB and more: those are left out here too, and listed.
+ */
+function layOut(gitDir: string, commit: string, dest: string): string[] {
   fs.mkdirSync(dest, { recursive: true });
+  const git = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
+    execFileSync('git', ['--git-dir', gitDir, ...args], {
+      env: { ...process.env, ...env },
+      input,
+      maxBuffer: 1 << 28,
+    }).toString();
+  const entries = git(['ls-tree', '-r', '-z', '--full-tree', commit])
+    .split('\0')
+    .filter(Boolean)
+    .map((e) => {
+      const [meta, file] = e.split('\t');
+      const [mode, type, sha] = meta.split(' ');
+      return { mode, type, sha, file };
+    })
+    .filter((e) => e.type === 'blob');
+  const check = git(['cat-file', '--batch-check'], {}, entries.map((e) => e.sha).join('\n') + '\n');
+  const missing = new Set(
+    check
+      .split('\n')
+      .filter((l) => l.endsWith(' missing'))
+      .map((l) => l.split(' ')[0]),
+  );
+  let treeish = commit;
+  const absent = entries.filter((e) => missing.has(e.sha)).map((e) => e.file);
+  if (absent.length > 0) {
+    // A tree without them, written to a scratch object store so the mirror is left as it was.
+    const scratch = fs.mkdtempSync(path.join(path.dirname(dest), 'objects-'));
+    const env = {
+      GIT_INDEX_FILE: path.join(scratch, 'index'),
+      GIT_OBJECT_DIRECTORY: scratch,
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(gitDir, 'objects'),
+    };
+    git(['read-tree', commit], env);
+    git(['update-index', '--force-remove', '-z', '--stdin'], env, absent.join('\0') + '\0');
+    treeish = git(['write-tree'], env).trim();
+    execFileSync(
+      'sh',
+      ['-c', 'git --git-dir="$1" archive "$2" | tar -x -C "$3"', 'sh', gitDir, treeish, dest],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    fs.rmSync(scratch, { recursive: true, force: true });
+    return absent;
+  }
   execFileSync(
     'sh',
-    ['-c', 'git --git-dir="$1" archive "$2" | tar -x -C "$3"', 'sh', gitDir, commit, dest],
+    ['-c', 'git --git-dir="$1" archive "$2" | tar -x -C "$3"', 'sh', gitDir, treeish, dest],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
-      maxBuffer: 1 << 26,
     },
   );
+  return [];
 }
 
 function runTool(

@@ -1,7 +1,7 @@
 // Runs a case list through runCase, one case after the other, and sums the rows up.
 import fs from 'fs';
 import { dockerCli, pickDockerBinary } from '../../src/verify/docker';
-import { readCases, TrialRow } from './cases';
+import { readCases, readRows, TrialRow } from './cases';
 import { totalsOf } from './report';
 import { runCase, TrialSettings } from './run-case';
 
@@ -15,6 +15,11 @@ export interface RunArgs {
   docker: boolean;
   keepImages: boolean;
   startTimeoutS: number;
+  /**
+   * Rows are appended here as they come, and a run that stopped half-way picks up after the rows
+   * it holds (a long trial survives a crash or a reboot).
+   */
+  partial?: string;
 }
 
 export async function runTrial(args: RunArgs, print: (line: string) => void): Promise<TrialRow[]> {
@@ -44,11 +49,32 @@ export async function runTrial(args: RunArgs, print: (line: string) => void): Pr
     log: print,
   };
   const rows: TrialRow[] = [];
+  const done = args.partial && fs.existsSync(args.partial) ? readRows(args.partial) : [];
   try {
     for (const [i, c] of cases.entries()) {
+      const earlier = done[i];
+      if (earlier && earlier.repo === c.repo && earlier.dockerfile === c.dockerfile) {
+        rows.push(earlier);
+        continue;
+      }
       const started = Date.now();
-      const row = await runCase(c, settings);
+      let row: TrialRow;
+      try {
+        row = await runCase(c, settings);
+      } catch (e) {
+        // One case that cannot be laid out or run must not end the trial.
+        row = {
+          repo: c.repo,
+          commit: c.commit,
+          dockerfile: c.dockerfile,
+          ...(c.lang ? { lang: c.lang } : {}),
+          tool: null,
+          outcome: 'not-on-disk',
+          detail: `the harness could not run this case: ${(e as Error).message.split('\n')[0]}`,
+        };
+      }
       rows.push(row);
+      if (args.partial) fs.appendFileSync(args.partial, JSON.stringify(row) + '\n');
       print(
         `[${i + 1}/${cases.length}] ${c.repo} ${c.dockerfile}: ${row.outcome}${row.detail ? ` (${row.detail})` : ''} in ${Math.round((Date.now() - started) / 1000)} s`,
       );

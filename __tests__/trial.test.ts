@@ -1,0 +1,161 @@
+import { parseCases, TrialRow } from '../scripts/trial/cases';
+import {
+  classifyBuildFailure,
+  firstErrorLine,
+  lastLogLine,
+  normalizeBody,
+} from '../scripts/trial/classify';
+import { defaultOut } from '../scripts/trial/main';
+import { totalsOf } from '../scripts/trial/report';
+import { compareRuns } from '../scripts/trial/run-case';
+import { fromImages, standInFor, withoutSyntaxDirective } from '../scripts/trial/stand-ins';
+
+const AVAILABLE = new Set([
+  'node:22',
+  'node:22-slim',
+  'node:24',
+  'node:24-slim',
+  'node:26',
+  'node:26-slim',
+  'golang:1.26',
+  'golang:1.27',
+  'gcr.io/distroless/nodejs22-debian13:nonroot',
+  'gcr.io/distroless/static-debian13:nonroot',
+  'nginx:alpine',
+]);
+
+describe('trial stand-ins', () => {
+  it.each([
+    ['node:18', 'node:22'],
+    ['node:18-alpine', 'node:22-slim'],
+    ['node:20.11-bookworm-slim', 'node:22-slim'],
+    ['node:24', 'node:24'],
+    ['node:25', 'node:26'],
+    ['node', 'node:26'],
+    ['node:lts', 'node:24'],
+    ['docker.io/library/node:16', 'node:22'],
+    ['golang:1.19', 'golang:1.26'],
+    ['golang:1.27-alpine', 'golang:1.27'],
+    ['golang:alpine', 'golang:1.27'],
+    ['gcr.io/distroless/nodejs20-debian12:nonroot', 'gcr.io/distroless/nodejs22-debian13:nonroot'],
+    ['nginx:1.25-alpine', 'nginx:alpine'],
+  ])('%s -> %s', (ref, image) => {
+    expect(standInFor(ref, AVAILABLE)?.image).toBe(image);
+  });
+
+  it.each(['ubuntu:22.04', 'python:3.12', 'mcr.microsoft.com/devcontainers/go'])(
+    '%s has none',
+    (ref) => expect(standInFor(ref, AVAILABLE)).toBeNull(),
+  );
+
+  it('says what a stand-in changes', () => {
+    expect(standInFor('node:18-alpine', AVAILABLE)?.note).toBe('Node 18 -> 22, Debian for Alpine');
+  });
+
+  it('reads FROM images, ARG defaults expanded and stage names left out', () => {
+    expect(
+      fromImages(
+        'ARG NODE=20\nFROM node:${NODE}-slim AS build\nRUN x\nFROM build AS final\nFROM --platform=$BUILDPLATFORM golang:1.22\nFROM scratch\n',
+      ),
+    ).toEqual(['node:20-slim', 'golang:1.22']);
+  });
+
+  it('drops a # syntax= directive and keeps the rest of the file', () => {
+    expect(withoutSyntaxDirective('# syntax=docker/dockerfile:1\nFROM node:22\n')).toEqual({
+      text: 'FROM node:22\n',
+      removed: true,
+    });
+    expect(withoutSyntaxDirective('FROM node:22\n# syntax=x\n').removed).toBe(false);
+  });
+});
+
+describe('trial classification', () => {
+  it.each([
+    [
+      'go: downloading github.com/gin-gonic/gin v1.9.1\ndial tcp: lookup proxy.golang.org',
+      'network-go-proxy',
+    ],
+    ['/bin/sh: 1: apk: not found', 'alpine-stand-in'],
+    ['/bin/sh: 1: yarn: not found', 'package-manager-not-in-image'],
+    ['ERROR: failed to compute cache key: "/dist": not found', 'missing-file'],
+    ['npm error code E404\nnpm error 404 Not Found', 'npm-install'],
+    ['something odd', 'other'],
+  ])('%s', (stderr, cls) => expect(classifyBuildFailure(stderr).class).toBe(cls));
+
+  it('prefers the line that names the cause over warnings that say "error"', () => {
+    expect(
+      firstErrorLine(
+        '(node:6) [DEP0169] DeprecationWarning: prone to errors\nError: error:0308010C:digital envelope routines::unsupported\n  code: ERR_OSSL_EVP_UNSUPPORTED',
+      ),
+    ).toBe('Error: error:0308010C:digital envelope routines::unsupported');
+  });
+
+  it('names why a container stopped, not the last line of the stack', () => {
+    expect(
+      lastLogLine(
+        'node:internal/modules/run_main:123\nError: getaddrinfo ENOTFOUND db\n    at x (y.js:1:1) {\n  fatal: true\n}\n',
+      ),
+    ).toBe('Error: getaddrinfo ENOTFOUND db');
+  });
+
+  it('normalises dates, ids and hashes out of a body', () => {
+    expect(
+      normalizeBody(
+        'built 2026-12-02T10:11:12Z as main.3f2a1b9c.js id 5f0e7c1a-0000-4000-8000-000000000000',
+      ),
+    ).toBe('built <date> as main.<hash>.js id <uuid>');
+  });
+});
+
+describe('trial comparison', () => {
+  const answers = (status: number, body = 'b') => [{ path: '/', status, body }];
+  it.each([
+    ['same answers', { state: 'answers', port: 3000, answers: answers(200) }, true],
+    ['another status', { state: 'answers', port: 3000, answers: answers(500) }, false],
+    ['another port', { state: 'answers', port: 3001, answers: answers(200) }, false],
+    ['exits', { state: 'exits', exitCode: 1 }, false],
+    ['an unstable body', { state: 'answers', port: 3000, answers: answers(200, 'unstable') }, true],
+  ] as const)('%s', (_name, rewrite, same) => {
+    expect(
+      compareRuns({ state: 'answers', port: 3000, answers: answers(200) }, { ...rewrite }).same,
+    ).toBe(same);
+  });
+});
+
+describe('trial lists and totals', () => {
+  it('reads a case list and names the line of a bad case', () => {
+    expect(
+      parseCases('{"repo":"a/b","commit":"0123abc","dockerfile":"Dockerfile"}\n\n', 'x.jsonl'),
+    ).toEqual([{ repo: 'a/b', commit: '0123abc', dockerfile: 'Dockerfile' }]);
+    expect(() =>
+      parseCases('{"repo":"a","commit":"0123abc","dockerfile":"D"}\n', 'x.jsonl'),
+    ).toThrow(/x\.jsonl:1: "repo"/);
+  });
+
+  it('never replaces a first run: later runs get the next re-run file', () => {
+    const have = new Set(['b.results.jsonl', 'b.rerun-1.results.jsonl']);
+    expect(defaultOut('a.cases.jsonl', (p) => have.has(p))).toBe('a.results.jsonl');
+    expect(defaultOut('b.cases.jsonl', (p) => have.has(p))).toBe('b.rerun-2.results.jsonl');
+  });
+
+  it('counts a broken rewrite only when its original works', () => {
+    const row = (outcome: TrialRow['outcome'], originalOk: boolean): TrialRow => ({
+      repo: 'a/b',
+      commit: '0123abc',
+      dockerfile: 'Dockerfile',
+      tool: { status: 'changed', edits: [], warnings: [] },
+      original: {
+        build: { ok: originalOk, ...(originalOk ? {} : { failure: { class: 'x', detail: '' } }) },
+        ...(originalOk ? { run: { state: 'answers' as const, port: 1 } } : {}),
+      },
+      outcome,
+      detail: '',
+    });
+    const t = totalsOf([
+      row('same', true),
+      row('broke-start', true),
+      row('original-does-not-build', false),
+    ]);
+    expect([t.working, t.same, t.broke.length, t.originalDoesNotBuild]).toEqual([2, 1, 1, 1]);
+  });
+});
