@@ -68,6 +68,11 @@ export function isSkippedContextDir(name: string): boolean {
   return SKIP_DIRS.has(name);
 }
 
+/** Whether the caller should measure the context's files: a Go program's folder is reported with sizes. */
+export function needsSizes(paths: readonly string[]): boolean {
+  return paths.some((p) => p === 'go.mod' || p.endsWith('.go'));
+}
+
 export function selectContextFiles(paths: readonly string[]): string[] {
   const picked: string[] = [];
   let goFiles = 0;

@@ -363,6 +363,7 @@ function finish(
     warnings,
     contract: { before, after },
     ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),
+    ...(plan.runtimeFolders ? { runtimeFolders: plan.runtimeFolders } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import builders from '../templates/builders.json';
 import nodeFacts from '../templates/facts/node.json';
 import goFacts from '../templates/facts/go.json';
 import frameworkFacts from '../templates/facts/frameworks.json';
+import fileFacts from '../templates/facts/files.json';
 
 /** The contract of a final-stage base image, as recorded (with sources) in templates/*.json. */
 export interface BaseImageContract {
@@ -124,3 +125,4 @@ export const BUILDERS = builders;
 export const NODE_FACTS = nodeFacts;
 export const GO_FACTS = goFacts;
 export const FRAMEWORK_FACTS = frameworkFacts;
+export const FILE_FACTS = fileFacts;

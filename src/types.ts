@@ -41,6 +41,23 @@ export interface TransformOptions {
   devToProduction?: boolean;
   /** Move a Node app to this major (builder and final); never lower than the app's own. */
   node?: number;
+  /**
+   * Go: the final stage gets only the files detection proves the binary opens, instead of the
+   * app's folders minus what is provably build-only (the default: safe first, minimal second).
+   */
+  minimal?: boolean;
+}
+
+/** A folder of the final image filled from the builder's, and what the build context puts there. */
+export interface RuntimeFolder {
+  /** The folder in the image. */
+  path: string;
+  /** Top-level entries kept (folders end with /), with their size when the context was measured. */
+  kept: Array<{ name: string; bytes: number | null }>;
+  /** What is left out, and why each is build-only: `23 .go files (Go build inputs)`. */
+  dropped: string[];
+  /** Why what the image carries may differ from `kept`, or null when the list is exact. */
+  estimate: string | null;
 }
 
 /**
@@ -54,6 +71,10 @@ export interface BuildContext {
   opaque?: string[];
   /** The listing stopped at its limit: a path missing from it may still exist. */
   truncated?: boolean;
+  /** Sizes in bytes of the listed files, where the caller measured them (Go contexts). */
+  sizes?: Record<string, number>;
+  /** Symbolic links of the context and what each points to, as written in the link. */
+  links?: Record<string, string>;
 }
 
 export interface TransformResult {
@@ -72,6 +93,8 @@ export interface TransformResult {
   skipped?: Skip;
   /** Files the rewrite creates in the build context; written only with the Dockerfile. */
   newFiles?: NewFile[];
+  /** The folders the final stage carries beyond the program itself, for a reviewer (Go rewrites). */
+  runtimeFolders?: RuntimeFolder[];
   /** What the original stage and the new final stage run, for a rewritten file (see contract.ts). */
   contract?: { before: RuntimeContract; after: RuntimeContract };
 }

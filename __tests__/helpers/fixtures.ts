@@ -18,6 +18,7 @@ export interface FixtureCase {
 /** Lists a folder the way the CLI lists a build context: relative paths, folders with a trailing `/`. */
 export function listContext(root: string): BuildContext {
   const paths: string[] = [];
+  const links: Record<string, string> = {};
   const walk = (dir: string, prefix: string) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs
@@ -26,13 +27,20 @@ export function listContext(root: string): BuildContext {
       if (e.isDirectory()) {
         paths.push(prefix + e.name + '/');
         walk(path.join(dir, e.name), prefix + e.name + '/');
-      } else paths.push(prefix + e.name);
+      } else {
+        paths.push(prefix + e.name);
+        if (e.isSymbolicLink()) links[prefix + e.name] = fs.readlinkSync(path.join(dir, e.name));
+      }
     }
   };
   walk(root, '');
   const files: Record<string, string> = {};
-  for (const p of selectContextFiles(paths)) files[p] = fs.readFileSync(path.join(root, p), 'utf8');
-  return { paths, files };
+  for (const p of selectContextFiles(paths))
+    if (!(p in links)) files[p] = fs.readFileSync(path.join(root, p), 'utf8');
+  const sizes: Record<string, number> = {};
+  for (const p of paths)
+    if (!p.endsWith('/') && !(p in links)) sizes[p] = fs.statSync(path.join(root, p)).size;
+  return { paths, files, sizes, ...(Object.keys(links).length > 0 ? { links } : {}) };
 }
 
 export function loadCases(scope: string): FixtureCase[] {

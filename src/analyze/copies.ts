@@ -72,7 +72,7 @@ export function imagePathOf(
   const isDir = contextDirTest(paths);
   const clean = posix
     .normalize(contextPath)
-    .replace(/^\.\/?/, '')
+    .replace(/^\.(\/|$)/, '')
     .replace(/\/$/, '');
   for (const copy of [...facts.copies].reverse()) {
     for (const m of mappingsOf(copy, isDir)) {

@@ -133,7 +133,7 @@ function pkgLabel(pkg: GoPackage): string {
 }
 
 /** Context paths covered by //go:embed (patterns cut back to their folder). */
-function embeddedPaths(packages: GoPackage[]): string[] {
+export function embeddedPaths(packages: GoPackage[]): string[] {
   const out: string[] = [];
   for (const pkg of packages) {
     for (const e of pkg.embeds) {

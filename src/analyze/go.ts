@@ -59,6 +59,8 @@ export interface GoFacts {
   runtimeOsPackages: string[];
   /** The build context listing (for files the code reads or writes). */
   contextPaths: readonly string[];
+  /** The whole build context: listing, the files read, sizes and links (for the runtime folder). */
+  context: BuildContext;
   /** Why the original's Go build fails for certain with its own toolchain. */
   buildProblems: BuildProblem[];
   /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
@@ -191,6 +193,7 @@ export function analyzeGo(
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
+    context,
     buildProblems: goBuildProblems(
       stage,
       base.version,

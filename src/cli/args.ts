@@ -15,6 +15,8 @@ export interface CliOptions {
   nginx?: NginxVariant;
   harden: boolean;
   devToProduction: boolean;
+  /** undefined when not given, so a repo's config file can set it. */
+  minimal?: boolean;
   node?: number;
   format: 'text' | 'diff' | 'json' | 'sarif';
   report?: string;
@@ -146,6 +148,7 @@ export function parseArgs(
     nginx: parsed.nginx as NginxVariant | undefined,
     harden: Boolean(parsed.harden),
     devToProduction: Boolean(parsed.devToProduction),
+    minimal: parsed.minimal as boolean | undefined,
     node: parsed.node as number | undefined,
     format: parsed.format as CliOptions['format'],
     report: parsed.report as string | undefined,

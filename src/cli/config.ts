@@ -9,6 +9,8 @@ export interface RepoConfig {
   user?: string;
   nginx?: NginxVariant;
   exclude?: string[];
+  /** Go: only the files detection proves (as --minimal). */
+  minimal?: boolean;
   /** The file it came from. */
   source: string;
 }
@@ -24,8 +26,10 @@ export function validateConfig(value: unknown, source: string): RepoConfig {
     fail('the configuration must be a JSON object');
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v))
-    if (!['target', 'user', 'nginx', 'exclude'].includes(key))
-      fail(`unknown key "${key}" (known: target, user, nginx, exclude)`);
+    if (!['target', 'user', 'nginx', 'exclude', 'minimal'].includes(key))
+      fail(`unknown key "${key}" (known: target, user, nginx, exclude, minimal)`);
+  if (v.minimal !== undefined && typeof v.minimal !== 'boolean')
+    fail('minimal must be true or false');
   if (v.target !== undefined && !TARGETS.includes(v.target as string))
     fail(`target must be one of ${TARGETS.join(', ')}`);
   if (v.nginx !== undefined && !NGINX.includes(v.nginx as string))

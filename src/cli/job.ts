@@ -14,6 +14,7 @@ export interface JobSettings {
   nginx?: NginxVariant;
   harden: boolean;
   devToProduction: boolean;
+  minimal?: boolean;
   node?: number;
   context?: string;
   /** A --config file, already read and checked; otherwise each file's nearest config applies. */
@@ -40,6 +41,7 @@ export function effectiveOptions(
     nginx: settings.nginx ?? config?.nginx ?? 'alpine',
     harden: settings.harden,
     devToProduction: settings.devToProduction,
+    minimal: settings.minimal ?? config?.minimal ?? false,
     node: settings.node,
   };
 }

@@ -36,6 +36,7 @@ export function toJsonReport(outcomes: FileOutcome[], elapsedMs: number, io: Io)
       error: o.error ? { code: o.error.code, message: o.error.message } : null,
       diff: o.status === 'changed' ? (o.diff ?? null) : null,
       contract: o.status === 'changed' && r?.contract ? r.contract : null,
+      runtimeFolders: o.status === 'changed' ? (r?.runtimeFolders ?? []) : [],
       newFiles: (r?.newFiles ?? []).map((f) => ({
         path: displayPath(path.join(o.contextRoot ?? '', f.path), io),
         content: f.content,

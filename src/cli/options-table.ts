@@ -66,6 +66,12 @@ export const OPTIONS: OptionSpec[] = [
       'on multi-stage files, add a numeric non-root USER (and numeric --chown) to a final stage that runs as root',
   },
   {
+    name: 'minimal',
+    type: 'boolean',
+    describe:
+      "Go: the final stage gets only the files detection proves the program opens, instead of the app's folders minus what is provably build-only (the default: safe first)",
+  },
+  {
     name: 'node',
     type: 'number',
     describe:

@@ -1,5 +1,11 @@
 import path from 'path';
-import { CONTEXT_LIMITS, isSkippedContextDir, readLimitFor, selectContextFiles } from '../context';
+import {
+  CONTEXT_LIMITS,
+  isSkippedContextDir,
+  needsSizes,
+  readLimitFor,
+  selectContextFiles,
+} from '../context';
 import type { BuildContext } from '../types';
 import type { Io } from './io';
 import { DirIndex, Listing, listingOf } from './dir-index';
@@ -15,6 +21,7 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
   // Only regular files are read: a symlink may point out of the context (Docker copies the link,
   // not its target) and a FIFO or device would block or never end.
   const regular = new Set<string>();
+  const others: string[] = [];
   let truncated = false;
   const listDir = (dir: string): Listing | undefined => {
     if (dir === root && dirs) return dirs.list(dir);
@@ -46,6 +53,7 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
       } else {
         paths.push(rel);
         if (kind === 'file') regular.add(rel);
+        else others.push(rel);
       }
     }
   };
@@ -58,5 +66,28 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
     const text = readRegularFile(io, path.join(root, rel), readLimitFor(rel));
     if (text !== undefined) files[rel] = text;
   }
-  return { paths, files, opaque, truncated };
+  const links: Record<string, string> = {};
+  for (const rel of others) {
+    try {
+      if (io.fs.lstatSync(path.join(root, rel)).isSymbolicLink())
+        links[rel] = io.fs.readlinkSync(path.join(root, rel));
+    } catch {
+      continue;
+    }
+  }
+  const context: BuildContext = { paths, files, opaque, truncated };
+  if (Object.keys(links).length > 0) context.links = links;
+  if (needsSizes(paths)) {
+    // What a Go rewrite keeps is reported with its size; Node contexts are copied whole, unsized.
+    const sizes: Record<string, number> = {};
+    for (const rel of regular) {
+      try {
+        sizes[rel] = io.fs.lstatSync(path.join(root, rel)).size;
+      } catch {
+        continue;
+      }
+    }
+    context.sizes = sizes;
+  }
+  return context;
 }

@@ -86,6 +86,7 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     nginx: options.nginx,
     harden: options.harden,
     devToProduction: options.devToProduction,
+    minimal: options.minimal,
     node: options.node,
     context: options.context,
     explicitConfig: explicit,

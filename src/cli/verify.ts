@@ -55,6 +55,7 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
         user: options.user,
         nginx: options.nginx,
         devToProduction: options.devToProduction,
+        minimal: options.minimal,
         node: options.node,
       },
       options.context,

@@ -7,7 +7,14 @@ import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, defaultsOf, PlanResult } from './plan';
-import { goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
+import { embeddedPaths, goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
+import {
+  assembleCommand,
+  describeFolder,
+  planRuntimeFolders,
+  runtimeFolderBlocker,
+  STAGING,
+} from './go-runtime-folder';
 import { FLOATING_GO_TAG, parseGoVersion } from '../analyze/go-buildability';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { isSkip, resolveRuntimeUser } from './runtime-user';
@@ -145,7 +152,31 @@ export function planGoRewrite(
     user.uid,
   );
   if (low) warnings.push(low);
-  const owned = planWritable(runtime, workdir);
+  const blocker = options.minimal ? null : runtimeFolderBlocker(facts);
+  if (blocker)
+    warnings.push({
+      rule: 'go/runtime-folder',
+      reason: `${blocker}: the final stage gets only the files detection found, as with --minimal`,
+    });
+  const folders =
+    options.minimal || blocker
+      ? null
+      : planRuntimeFolders(facts, {
+          workdir,
+          binary: start.binary,
+          writableDirs: runtime.writableDirs,
+          embedded: embeddedPaths(facts.sources.packages),
+          context: facts.context,
+        });
+  const inFolder = (p: string) =>
+    folders?.folders.some((f) => p === f.path || p.startsWith(f.path + '/')) ?? false;
+  // The folders carry what detection found; writes inside them are owned there, the rest as before.
+  const owned = planWritable(
+    folders
+      ? { ...runtime, reads: [], writableDirs: runtime.writableDirs.filter((d) => !inFolder(d)) }
+      : runtime,
+    workdir,
+  );
   const builderDirs = [...owned.create, ...(owned.workdir ? [OWNED_WORKDIR] : [])];
   if (builderDirs.length > 0) {
     const end = split.rootStepsEnd;
@@ -186,6 +217,29 @@ export function planGoRewrite(
     });
   }
 
+  if (folders && folders.folders.length > 0) {
+    const root = stage.user && !/^(root|0)(:(root|0))?$/.test(stage.user.value);
+    const command = assembleCommand(folders, `${user.uid}:${user.gid}`, doc.escape, w.eol);
+    const written = folders.folders.flatMap((f) =>
+      f.writable.map((r) => (r === '.' ? f.path : posix.join(f.path, r))),
+    );
+    changes.push({
+      note: {
+        rule: 'go/runtime-folder',
+        reason: `${folders.folders.map((f) => describeFolder(f.report)).join('; ')}. Assembled in the builder after the build and copied to the same path${folders.folders.length > 1 ? 's' : ''}, read-only${written.length > 0 ? ` except ${written.join(', ')}, owned by ${user.uid}:${user.gid} (${written.map((d) => runtime.writeWhy[d]).join('; ')})` : ''}${runtime.reads.length > 0 ? `; detection found ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}` : ''}; --minimal keeps only what detection finds`,
+      },
+      edits: [
+        insertLines(
+          split.builderEnd,
+          (root ? w.line('USER', 'root') : '') + w.line('RUN', command),
+          w,
+          LINE_ORDER.runtimeFolder,
+        ),
+      ],
+    });
+  }
+  if (folders) warnings.push(...folders.warnings);
+
   const carried = carriedRuntimeLines(stage, split);
   const chown = `--chown=${user.uid}:${user.gid}`;
   const lines: string[] = [];
@@ -197,6 +251,9 @@ export function planGoRewrite(
   lines.push(carried.env);
   if (owned.workdir)
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${OWNED_WORKDIR} ${workdir}`));
+  // Before WORKDIR: the COPY makes each folder with the owner and mode it has in the builder.
+  for (const f of folders?.folders ?? [])
+    lines.push(w.line('COPY', `--from=${split.builderName} ${STAGING}${f.path} ${f.path}`));
   lines.push(w.line('WORKDIR', workdir));
   lines.push(w.line('COPY', `--from=${split.builderName} ${start.binary} ${start.binary}`));
   if (gap.caBundle) {
@@ -211,13 +268,15 @@ export function planGoRewrite(
     });
   }
   if (gap.tmp) lines.push(w.line('COPY', `--from=${split.builderName} ${chown} /tmp-runtime /tmp`));
-  for (const r of runtime.reads) {
+  for (const r of folders ? [] : runtime.reads) {
     const own = owned.chown.has(r.imagePath) ? chown + ' ' : '';
     lines.push(w.line('COPY', `--from=${split.builderName} ${own}${r.imagePath} ${r.imagePath}`));
   }
+  for (const f of folders?.files ?? [])
+    lines.push(w.line('COPY', `--from=${split.builderName} ${f} ${f}`));
   for (const d of owned.create)
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${d} ${d}`));
-  if (runtime.reads.length > 0) {
+  if (!folders && runtime.reads.length > 0) {
     changes.push({
       note: {
         rule: 'go/runtime-files',
@@ -283,6 +342,9 @@ export function planGoRewrite(
       finalDefaults: defaultsOf(t),
       changes,
       warnings,
+      ...(folders && folders.folders.length > 0
+        ? { runtimeFolders: folders.folders.map((f) => f.report) }
+        : {}),
     },
   );
 }

@@ -1,6 +1,6 @@
 import { StageFacts } from '../analyze/stage';
 import { Change } from '../edit';
-import type { NewFile, Note, Skip, Target } from '../types';
+import type { NewFile, Note, RuntimeFolder, Skip, Target } from '../types';
 import type { ImageDefaults } from '../types';
 import type { BaseImageContract } from '../templates';
 import { appendFinalStage, SplitStage } from './split-stage';
@@ -16,6 +16,7 @@ export interface Plan {
   changes: Change[];
   warnings: Note[];
   newFiles?: NewFile[];
+  runtimeFolders?: RuntimeFolder[];
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; skip: Skip };
