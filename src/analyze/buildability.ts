@@ -99,7 +99,7 @@ function checkCopySources(
         if (gitignore?.ignores(rel) || gitignore?.ignores(rel + '/')) {
           hostBuilt.push({
             rule: 'common/host-built-source',
-            reason: `${raw} is not in the repository (.gitignore lists it), so it must be built on the host before docker build; the rewrite copies it the same way`,
+            reason: `${raw} is not in the repository (.gitignore lists it): it is made on the host before docker build (built, or created from an example), and the rewrite copies it the same way`,
           });
           continue;
         }

@@ -6,7 +6,7 @@ import { commandCwds } from '../analyze/stage';
 import { patternToRegExp } from '../path-pattern';
 import { FILE_FACTS } from '../templates';
 import type { BuildContext, Note, RuntimeFolder } from '../types';
-import { secretsWarning } from './secrets';
+import { hostProvidedPatterns, secretsWarning } from './host-files';
 
 /**
  * Safe first, minimal second: a Go app's final stage gets the folders it ran in (the WORKDIR and
@@ -26,7 +26,6 @@ const nameMatcher = (patterns: readonly string[]) => {
 };
 const isBuildInput = nameMatcher(FACTS.buildInputs);
 const isContainerFile = nameMatcher(FACTS.containerFiles);
-const BUILD_OUTPUT_IGNORES = new Set(FACTS.buildOutputIgnores);
 const DIRECTORY_SERVERS = FACTS.directoryServers.map((s) => new RegExp(s));
 
 export interface FolderPlan {
@@ -325,7 +324,16 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
         estimate: estimate.length > 0 ? estimate.join('; ') : null,
       },
     });
-    const secrets = secretsWarning(folder, keptPaths, wholeCopy ? hostProvided : []);
+    // Files COPYed by name that the repository does not have: made on the host before building.
+    const explicit = stage.copies.flatMap((c) =>
+      c.fromStage === null && inside(c.dest.replace(/\/$/, '') || '/', folder)
+        ? c.sources.filter((s) => !/[*?[$]/.test(s) && contextHas(paths, s) === null)
+        : [],
+    );
+    const secrets = secretsWarning(folder, keptPaths, [
+      ...(wholeCopy ? hostProvided : []),
+      ...explicit,
+    ]);
     if (secrets) warnings.push(secrets);
     for (const [link, target] of Object.entries(input.context.links ?? {})) {
       const image = imagePathOf(stage, paths, link);
@@ -349,17 +357,6 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     (p) => p.report.kept.length > 0 || p.writable.length > 0 || p.report.estimate !== null,
   );
   return { folders: needed, files: looseFiles, warnings };
-}
-
-/** .gitignore patterns naming files a user may have when building (not build output). */
-export function hostProvidedPatterns(gitignore: string | undefined): string[] {
-  if (gitignore === undefined) return [];
-  return gitignore
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('!'))
-    .filter((l) => !BUILD_OUTPUT_IGNORES.has(l))
-    .filter((l) => !/\.(exe|dll|so|dylib|test|out|log|swp|tmp|o|a)$/.test(l));
 }
 
 /** Folders of the context with a package.json of their own: a front-end beside the Go code. */

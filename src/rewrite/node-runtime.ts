@@ -12,7 +12,9 @@ import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
 import { programBlocker } from '../analyze/node-programs';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { dockerignoreNeed, envValue, nodeWritablePlan, productionDirs } from './node-runtime-needs';
-import { contextHas } from '../analyze/copies';
+import { contextHas, imagePathOf } from '../analyze/copies';
+import { parseDockerIgnore } from '../analyze/dockerignore';
+import { hostProvidedPatterns, secretsWarning } from './host-files';
 import posix from 'path/posix';
 import { effectiveCommand } from '../analyze/command';
 import { splitShellWords } from '../shell-words';
@@ -204,6 +206,8 @@ export function planNodeRewrite(
       },
       edits: [],
     });
+  const secrets = nodeSecrets(facts, app.appDir);
+  if (secrets) warnings.push(secrets);
   const ignore = dockerignoreNeed(facts);
   if (ignore.note) changes.push({ note: ignore.note, edits: [] });
   if (ignore.warning) warnings.push(ignore.warning);
@@ -449,6 +453,30 @@ export function planNodeRewrite(
       ...(ignore.file ? { newFiles: [ignore.file] } : {}),
     },
   );
+}
+
+/** Secrets the copied app folder carries, now or whenever the user has them at build time. */
+function nodeSecrets(facts: NodeFacts, appDir: string): Note | null {
+  const { stage } = facts;
+  const ignored = facts.dockerignore !== null ? parseDockerIgnore(facts.dockerignore) : null;
+  const inApp = (p: string) => p === appDir || p.startsWith(appDir === '/' ? '/' : appDir + '/');
+  const present = facts.contextPaths.filter((p) => {
+    if (p.endsWith('/') || ignored?.isExcluded(p)) return false;
+    const image = imagePathOf(stage, facts.contextPaths, p);
+    return image !== null && inApp(image);
+  });
+  const whole = stage.copies.some(
+    (c) =>
+      c.fromStage === null &&
+      c.sources.some((s) => s === '.' || s === './') &&
+      inApp(c.dest.replace(/\/$/, '') || '/'),
+  );
+  const maybe = whole
+    ? hostProvidedPatterns(facts.gitignore ?? undefined).filter(
+        (p) => !ignored?.isExcluded(p.replace(/^\//, '')),
+      )
+    : [];
+  return secretsWarning(appDir, present, maybe);
 }
 
 /** The original start command as exec words (it is a plain command, or it would not resolve). */

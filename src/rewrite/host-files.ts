@@ -7,6 +7,7 @@ const matcher = (patterns: readonly string[]) => {
   const res = patterns.map((p) => patternToRegExp(p));
   return (name: string) => res.some((re) => re.test(name));
 };
+const BUILD_OUTPUT_IGNORES = new Set(FILE_FACTS.buildOutputIgnores);
 const isSecretName = matcher(FILE_FACTS.secretFiles);
 const isExampleName = matcher(FILE_FACTS.notSecretFiles);
 
@@ -35,4 +36,15 @@ export function secretsWarning(folder: string, present: string[], ignored: strin
     rule: 'common/secrets-in-image',
     reason: `${folder} in the final image carries ${parts.join(', and ')}, as the original image did: pass secrets at run time instead (environment variables, or a file mounted as a volume or secret)`,
   };
+}
+
+/** .gitignore patterns naming files a user may have when building (not build output). */
+export function hostProvidedPatterns(gitignore: string | undefined): string[] {
+  if (gitignore === undefined) return [];
+  return gitignore
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('!'))
+    .filter((l) => !BUILD_OUTPUT_IGNORES.has(l))
+    .filter((l) => !/\.(exe|dll|so|dylib|test|out|log|swp|tmp|o|a)$/.test(l));
 }
