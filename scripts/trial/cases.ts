@@ -42,6 +42,8 @@ export interface RunOutcome {
   exitCode?: number;
   /** The last meaningful log line when it exits (normalised). */
   log?: string;
+  /** When it exits: a digest of what it printed on stdout (normalised). */
+  output?: string;
   /** Per probed path: status and a digest of the normalised body ('unstable' when it varies). */
   answers?: Array<{ path: string; status: number; body: string }>;
   uids?: string[];

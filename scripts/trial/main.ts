@@ -75,24 +75,20 @@ export function defaultOut(list: string, exists: (p: string) => boolean): string
   }
 }
 
-function toolCommit(): string {
+/** The commit of the checkout the tool comes from, with "+changes" when its sources differ from it. */
+function toolCommit(tool: string): string {
+  const root = path.dirname(path.dirname(tool));
   try {
-    const sha = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).toString().trim();
-    const dirty = execFileSync('git', [
-      '-C',
-      ROOT,
-      'status',
-      '--porcelain',
-      '--',
-      'src',
-      'transforms',
-      'templates',
-    ])
-      .toString()
-      .trim();
-    return dirty ? `${sha}+changes` : sha;
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', root, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
+    const sha = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', 'src', 'transforms', 'templates')
+      ? `${sha}+changes`
+      : sha;
   } catch {
-    return 'unknown';
+    return tool;
   }
 }
 
@@ -183,8 +179,7 @@ async function main(argv: string[]): Promise<number> {
   fs.writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   fs.rmSync(partial, { force: true });
   const meta: RunMeta = {
-    toolCommit:
-      args.tool === path.join(ROOT, 'bin', 'dockerize-slim.js') ? toolCommit() : args.tool,
+    toolCommit: toolCommit(args.tool),
     date: new Date().toISOString().slice(0, 10),
     baseImages: args.docker ? 'offline stand-ins (../shared/offline-images)' : 'not built',
   };

@@ -50,8 +50,16 @@ export interface Totals {
   skipsOfWorking: Record<string, number>;
 }
 
-const isWorking = (r: TrialRow) =>
-  r.original?.build.ok === true && r.original.run !== undefined && r.original.run.state !== 'exits';
+/**
+ * A rewrite of a working original: the original built and answered, stayed up or ran to
+ * completion, so the rewrite was compared with it (same, or broke).
+ */
+const isJudged = (r: TrialRow) =>
+  r.outcome === 'same' || r.outcome === 'low-port-denied-same' || BROKE.includes(r.outcome);
+/** A skipped original that builds and then answers or stays up here. */
+const isServing = (r: TrialRow) =>
+  r.original?.build.ok === true &&
+  (r.original.run?.state === 'answers' || r.original.run?.state === 'up');
 
 export function totalsOf(rows: TrialRow[]): Totals {
   const t: Totals = {
@@ -79,7 +87,7 @@ export function totalsOf(rows: TrialRow[]): Totals {
       t.skipped++;
       const c = r.tool!.skip!.class;
       t.skippedByClass[c] = (t.skippedByClass[c] ?? 0) + 1;
-      if (isWorking(r)) t.skipsOfWorking[c] = (t.skipsOfWorking[c] ?? 0) + 1;
+      if (isServing(r)) t.skipsOfWorking[c] = (t.skipsOfWorking[c] ?? 0) + 1;
     } else if (status === 'unchanged') t.unchanged++;
     else if (status === 'error') t.errors++;
     if (status !== 'changed') continue;
@@ -89,7 +97,7 @@ export function totalsOf(rows: TrialRow[]): Totals {
       t.buildFailures[c] = (t.buildFailures[c] ?? 0) + 1;
     }
     if (r.outcome === 'original-does-not-start') t.originalDoesNotStart++;
-    if (isWorking(r)) {
+    if (isJudged(r)) {
       t.working++;
       if (r.outcome === 'same') t.same++;
       if (r.outcome === 'low-port-denied-same') t.lowPortSame++;
@@ -184,7 +192,7 @@ export function batchMarkdown(b: BatchFiles): string[] {
   const last = b.runs[b.runs.length - 1];
   const firstTotals = totalsOf(first.rows);
   if (firstTotals.broke.length > 0) {
-    out.push(`Broke in the first run (${first.label}):`, '');
+    out.push(`Broke in the ${first.label}:`, '');
     for (const r of firstTotals.broke)
       out.push(`- ${r.repo} \`${r.dockerfile}\`: ${OUTCOME_TEXT[r.outcome]}: ${cell(r.detail)}`);
     out.push('');

@@ -171,9 +171,19 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
       return row;
     }
     if (or.state === 'exits') {
+      const rr = await runImage(docker, tags.rewrite, `${id}-rewrite`, 'host', s, log);
+      row.rewrite.run = rr;
+      const alike = rr.state === 'exits' && rr.exitCode === or.exitCode && rr.output === or.output;
+      if (or.exitCode === 0) {
+        // A program that does its work and exits: its exit code and output are what it does.
+        row.outcome = alike ? 'same' : 'broke-answers';
+        row.detail = alike
+          ? 'both run to completion with exit code 0 and the same output'
+          : `the original exits 0; the rewrite ${rr.state === 'exits' ? `exits ${rr.exitCode}${rr.exitCode === 0 ? ' with other output' : `: ${rr.log ?? ''}`}` : 'does not exit'}`;
+        return row;
+      }
       row.outcome = 'original-does-not-start';
-      row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}`;
-      row.rewrite.run = await runImage(docker, tags.rewrite, `${id}-rewrite`, 'host', s, log);
+      row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}${alike ? '; the rewrite exits the same way' : ''}`;
       return row;
     }
     let rr = await runImage(
@@ -419,8 +429,8 @@ async function runImage(
         .trim()
         .split(' ');
       if (state[0] !== 'true') {
-        const logs = await docker.run(['logs', '--tail', '30', name]);
-        const text = logs.stdout + logs.stderr;
+        const logs = await docker.run(['logs', name]);
+        const text = (logs.stdout + logs.stderr).split('\n').slice(-200).join('\n');
         log(`$ docker run ${tag} (${mode}): exited ${state[1]}\n${text}`);
         if (lowPortBindFailure(text) !== null)
           return result({
@@ -428,7 +438,12 @@ async function runImage(
             exitCode: Number(state[1]),
             log: lastLogLine(text),
           });
-        return result({ state: 'exits', exitCode: Number(state[1]), log: lastLogLine(text) });
+        return result({
+          state: 'exits',
+          exitCode: Number(state[1]),
+          log: lastLogLine(text),
+          output: bodyDigest(logs.stdout),
+        });
       }
       pid = Number(state[2]);
       ports = listeningPorts(await containerPids(docker, name));
