@@ -17,6 +17,8 @@ import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './node-sources';
 import { ProgramNeed, programNeeds } from './node-programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
+import { ModuleGraph, moduleGraph, sourceOfBuilt } from './node-graph';
+import { contextPathOf } from './copies';
 import { PackageJson, resolveStartCommand, StartCommand } from './start-command';
 
 export interface ClassifiedRun {
@@ -55,6 +57,13 @@ export interface NodeFacts {
   sources: NodeSourceFacts;
   /** Programs the app starts at run time, and what provides each in the original image. */
   programs: ProgramNeed[];
+  /**
+   * The code the start file reaches and the packages it loads; null when the start file is not
+   * a source of the context (a framework's output, a bundle the build makes).
+   */
+  graph: ModuleGraph | null;
+  /** The build bundles the app (webpack, esbuild, ...): its output needs no packages it inlined. */
+  bundled: boolean;
   /** The npm_* variables the app reads that its package-manager start set; null when none. */
   npmEnv: NpmEnvironment | null;
   /** The build context listing (for the folders the app writes and .dockerignore). */
@@ -92,6 +101,47 @@ export function readPackageJson(context: BuildContext): PackageJson | null {
       `package.json is not valid JSON (${(e as Error).message})`,
     );
   }
+}
+
+const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
+
+/** The module graph from the file node starts, or from the TypeScript source it is built from. */
+function startGraph(
+  stage: StageFacts,
+  start: StartCommand,
+  context: BuildContext,
+  appRoot: string,
+): ModuleGraph | null {
+  if (!start.ok || start.script === null || start.production || start.globalCli || start.keptScript)
+    return null;
+  const runDir = posix.resolve(stage.workdir ?? '/', start.cwd ?? '.');
+  const entry = contextPathOf(stage, context.paths, posix.resolve(runDir, start.script));
+  if (entry === null) return null;
+  if (context.files[entry] !== undefined) return moduleGraph(entry, context.files);
+  let tsconfig: { outDir?: string; rootDir?: string } | null = null;
+  try {
+    const text = context.files[appRoot + 'tsconfig.json'];
+    if (text !== undefined)
+      tsconfig =
+        (JSON.parse(
+          text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"])\/\/[^\n]*/g, '$1').replace(/,(\s*[}\]])/g, '$1'),
+        ).compilerOptions as { outDir?: string; rootDir?: string }) ?? null;
+  } catch {
+    tsconfig = null;
+  }
+  const rel = entry.slice(appRoot.length);
+  const source = sourceOfBuilt(
+    rel,
+    Object.fromEntries(
+      Object.entries(context.files)
+        .filter(([p]) => p.startsWith(appRoot))
+        .map(([p, t]) => [p.slice(appRoot.length), t]),
+    ),
+    tsconfig,
+  );
+  if (source === null) return null;
+  const graph = moduleGraph(appRoot + source, context.files);
+  return graph;
 }
 
 export function analyzeNode(
@@ -154,14 +204,6 @@ export function analyzeNode(
   const sources = scanNodeSources(
     Object.fromEntries(Object.entries(fullContext.files).filter(([p]) => p.startsWith(appRoot))),
   );
-  const programs = programNeeds(sources.programs, deps, installedOsPackages, base);
-  // A build-only package (python3, git) becomes a runtime one when the app starts its program.
-  for (const need of programs)
-    for (const p of need.packages) if (!runtimeOsPackages.includes(p)) runtimeOsPackages.push(p);
-  const nativeAddons = Object.keys(deps).filter((d) => NATIVE.has(d));
-  const globalClis = classes
-    .filter((c) => c.kind === 'global-install')
-    .flatMap((c) => c.packages ?? []);
   const command = effectiveCommand(stage);
   const start: StartCommand =
     command === null
@@ -176,8 +218,29 @@ export function analyzeNode(
           paths: context.paths,
           devToProduction: options.devToProduction,
           files: context.files,
-          globalPackages: globalClis.map((p) => p.replace(/(?<=.)@.*$/, '')),
+          globalPackages: classes
+            .filter((c) => c.kind === 'global-install')
+            .flatMap((c) => c.packages ?? [])
+            .map((p) => p.replace(/(?<=.)@.*$/, '')),
         });
+  const graph = startGraph(stage, start, fullContext, appRoot);
+  // Programs count where the running code can start them: files the start reaches, when known.
+  const reached = graph ? new Set(graph.files) : null;
+  const programs = programNeeds(
+    reached
+      ? sources.programs.filter((p) => reached.has(p.where.replace(/:\d+$/, '')))
+      : sources.programs,
+    deps,
+    installedOsPackages,
+    base,
+  );
+  // A build-only package (python3, git) becomes a runtime one when the app starts its program.
+  for (const need of programs)
+    for (const p of need.packages) if (!runtimeOsPackages.includes(p)) runtimeOsPackages.push(p);
+  const nativeAddons = Object.keys(deps).filter((d) => NATIVE.has(d));
+  const globalClis = classes
+    .filter((c) => c.kind === 'global-install')
+    .flatMap((c) => c.packages ?? []);
   const lockName =
     pm.manager === null
       ? null
@@ -223,6 +286,8 @@ export function analyzeNode(
     sources,
     programs,
     runs,
+    graph,
+    bundled: Object.values(packageJson?.scripts ?? {}).some((s) => BUNDLERS.test(s)),
     runtimeOsPackages,
     osPackageTool,
     nativeAddons,

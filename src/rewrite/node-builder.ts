@@ -125,40 +125,69 @@ function restOfCommand(text: string, from: number, escape: string): string {
   return stop < 0 ? rest : rest.slice(0, stop);
 }
 
-/** Adds a prune of devDependencies after the builder's last RUN, when there are any to prune. */
+const COMPILING_TOOLS = new Set(NODE_FACTS.startToolsNeedingDevDependencies);
+
+/** The prune command the image's package manager knows, or why there is none. */
+function pruneCommand(facts: NodeFacts): { command: string } | { none: string } | null {
+  if (facts.pm.flavor === null) return null;
+  if (facts.pm.flavor === 'npm' && facts.base.major !== null) {
+    const old = NODE_FACTS.npmPruneByNodeMajor.find((p) => facts.base.major! <= p.untilMajor);
+    if (old) return old.prune === null ? { none: old.why } : { command: old.prune };
+  }
+  if (facts.pm.flavor === 'yarn-classic' && !facts.installLocks.some((l) => l.present))
+    return {
+      none: 'yarn 1 prunes only by reinstalling from yarn.lock, which the image does not have',
+    };
+  return { command: NODE_FACTS.installCommands[facts.pm.flavor].prune };
+}
+
+/**
+ * Adds a prune of devDependencies after the builder's last RUN, when there are any to prune and
+ * the app runs without them: not when the start compiles at run time (ts-node type-checks with
+ * typescript and @types/*), nor when the code it runs loads a devDependency.
+ */
 export function pruneDevDependencies(
   facts: NodeFacts,
   writer: LineWriter,
   keep: string[] = [],
+  startTool?: string,
 ): { changes: Change[]; warnings: Note[] } {
   const devDeps = Object.keys(facts.packageJson?.devDependencies ?? {});
-  const needed = keep.filter(
-    (p) =>
-      facts.packageJson?.devDependencies?.[p] !== undefined &&
-      facts.packageJson?.dependencies?.[p] === undefined,
-  );
-  if (needed.length > 0) {
-    return {
-      changes: [],
-      warnings: [
-        {
-          rule: 'node/prune-dev-dependencies',
-          reason: `devDependencies are not pruned: the start needs ${needed.join(', ')}, which package.json lists as a devDependency (move it to dependencies to slim the image)`,
-        },
-      ],
-    };
-  }
+  const isDevOnly = (p: string) =>
+    facts.packageJson?.devDependencies?.[p] !== undefined &&
+    facts.packageJson?.dependencies?.[p] === undefined;
   const lastRun = facts.stage.runs[facts.stage.runs.length - 1];
   const installs = facts.runs.some((r) => r.classes.some((c) => c.kind === 'install'));
-  if (
-    !installs ||
-    devDeps.length === 0 ||
-    facts.installOmitsDev ||
-    facts.pm.flavor === null ||
-    !lastRun
-  )
+  if (!installs || devDeps.length === 0 || facts.installOmitsDev || !lastRun)
     return { changes: [], warnings: [] };
-  const command = NODE_FACTS.installCommands[facts.pm.flavor].prune;
+  const kept = (why: string) => ({
+    changes: [],
+    warnings: [
+      {
+        rule: 'node/prune-dev-dependencies' as const,
+        reason: `devDependencies are not pruned: ${why}`,
+      },
+    ],
+  });
+  const needed = keep.filter(isDevOnly);
+  if (needed.length > 0)
+    return kept(
+      `the start needs ${needed.join(', ')}, which package.json lists as a devDependency (move it to dependencies to slim the image)`,
+    );
+  if (startTool && COMPILING_TOOLS.has(startTool))
+    return kept(
+      `the start runs ${startTool}, which compiles the sources when the app starts and needs the compiler, its presets and type packages (@types/*) from devDependencies`,
+    );
+  if (facts.graph && !facts.bundled) {
+    const loaded = [...facts.graph.packages].filter(([p]) => isDevOnly(p));
+    if (loaded.length > 0)
+      return kept(
+        `the running code loads ${loaded.map(([p, where]) => `${p} (${where})`).join(', ')}, which package.json lists as devDependencies (move ${loaded.length === 1 ? 'it' : 'them'} to dependencies to slim the image)`,
+      );
+  }
+  const prune = pruneCommand(facts);
+  if (prune === null) return { changes: [], warnings: [] };
+  if ('none' in prune) return kept(prune.none);
   const { doc } = facts.stage;
   // Inserted at the end of the RUN's own text (before its line break), so deletions of the lines
   // after it never swallow the insertion.
@@ -169,9 +198,9 @@ export function pruneDevDependencies(
       {
         note: {
           rule: 'node/prune-dev-dependencies',
-          reason: `${command} after the build: the ${devDeps.length} devDependencies stay out of the final image`,
+          reason: `${prune.command} after the build: the ${devDeps.length} devDependencies stay out of the final image`,
         },
-        edits: [insertLines(end, writer.line('RUN', command), writer, LINE_ORDER.prune)],
+        edits: [insertLines(end, writer.line('RUN', prune.command), writer, LINE_ORDER.prune)],
       },
     ],
   };

@@ -218,10 +218,15 @@ export function planNodeRewrite(
     changes.push({ note: { rule: production.rule, reason: production.reason }, edits: [] });
   // A framework that copies its own bundle (Next standalone, Nuxt .output) needs no pruned node_modules.
   if (!production?.copy) {
-    const prune = pruneDevDependencies(facts, w, [
-      ...(production?.needsPackages ?? []),
-      ...(start.keptScript ? [start.keptScript.package] : []),
-    ]);
+    const prune = pruneDevDependencies(
+      facts,
+      w,
+      [
+        ...(production?.needsPackages ?? []),
+        ...(start.keptScript ? [start.keptScript.package] : []),
+      ],
+      start.keptScript?.tool,
+    );
     changes.push(...prune.changes);
     warnings.push(...prune.warnings);
   }

@@ -13,12 +13,14 @@ export const summary =
 export function distrolessBlocker(facts: NodeFacts): string | null {
   const t = getTemplate('node-distroless');
   const { base } = facts;
+  const majors = t.nodeMajors ?? [];
   if (base.major === null)
     return base.tag.includes('$')
       ? `the tag "${base.tag}" comes from a build argument, so the Node major (which must match the runtime's) is unknown; the slim image follows the same argument`
-      : `the tag "${base.tag}" floats, so the Node major (which must match the runtime's) is unknown`;
-  if (!(t.nodeMajors ?? []).includes(base.major)) {
-    return `distroless builds Node ${(t.nodeMajors ?? []).join('/')} only, and this app is on Node ${base.major}; the major is never changed silently`;
+      : `the tag "${base.tag}" floats, so the Node major (which must match the runtime's) is unknown; --node ${majors.join(', --node ')} pins it and gives distroless`;
+  if (!majors.includes(base.major)) {
+    const next = majors.find((m) => m > base.major!);
+    return `distroless builds Node ${majors.join('/')} only, and this app is on Node ${base.major}; the major is never changed silently${next !== undefined ? `: --node ${next} moves it (builder and final) and gives distroless` : ''}`;
   }
   if (
     base.libc === 'musl' &&
