@@ -27,7 +27,7 @@ import { builderOf, BuilderProfile } from './analyze/builder';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
-import { BuildProblem, checkBuildability } from './analyze/buildability';
+import { BuildProblem, checkBuildability, firstProblem } from './analyze/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './analyze/command';
 import { checkContract, contractOf } from './contract';
@@ -128,11 +128,10 @@ function transformText(
     });
   }
   const buildability = checkBuildability(facts, context);
-  if (buildability.problems.length > 0) return cannotBuild(source, buildability.problems[0]);
   const result =
     builder.kind === 'node'
-      ? rewriteNode(facts, options, context, builder)
-      : rewriteGo(facts, options, context, builder);
+      ? rewriteNode(facts, options, context, builder, buildability.problems)
+      : rewriteGo(facts, options, context, builder, buildability.problems);
   if (result.changed) result.warnings.push(...buildability.hostBuilt);
   return result;
 }
@@ -142,6 +141,7 @@ function rewriteNode(
   options: TransformOptions,
   context: BuildContext,
   builder: BuilderProfile,
+  common: BuildProblem[],
 ): TransformResult {
   const ref = facts.baseImage!;
   if (
@@ -158,13 +158,13 @@ function rewriteNode(
   }
   const upgrade = options.node !== undefined ? nodeUpgrade(facts, options.node) : null;
   if (upgrade && 'skip' in upgrade) return unchanged(facts.doc.source, upgrade.skip);
-  const node = analyzeNode(
-    upgrade ? upgrade.facts : facts,
-    context,
-    options,
-    builder.nodeMajor ?? null,
+  const node = orFirstProblem(common, () =>
+    analyzeNode(upgrade ? upgrade.facts : facts, context, options, builder.nodeMajor ?? null),
   );
+  if ('rule' in node) return cannotBuild(facts.doc.source, node);
   if (upgrade) node.upgrade = upgrade.note;
+  const problem = firstProblem([...common, ...nodeBuildProblems(node)]);
+  if (problem) return cannotBuild(facts.doc.source, problem);
   if (builder.fromDistro && node.nativeAddons.length > 0) {
     return unchanged(facts.doc.source, {
       rule: 'node/distro-builder',
@@ -173,8 +173,6 @@ function rewriteNode(
       class: 'unsafe',
     });
   }
-  const problems = nodeBuildProblems(node);
-  if (problems.length > 0) return cannotBuild(facts.doc.source, problems[0]);
   const lockless = node.installLocks.find((l) => l.frozen && !l.present);
   if (lockless) {
     const line = lockless.run.ins.getRange().start.line + 1;
@@ -270,11 +268,27 @@ function rewriteNode(
   return finish(facts, result, resolvedNodeArgv(node));
 }
 
+/**
+ * The analysis, or the first problem already known when the analysis cannot read the context
+ * (a broken package.json matters less than a COPY that fails before it is read).
+ */
+function orFirstProblem<T>(known: BuildProblem[], analyze: () => T): T | BuildProblem {
+  try {
+    return analyze();
+  } catch (e) {
+    const first = firstProblem(known);
+    if (first && e instanceof DockerizeError) return first;
+    throw e;
+  }
+}
+
 /** The original start command resolved through package.json: what node is started with. */
 function resolvedNodeArgv(node: ReturnType<typeof analyzeNode>): string[] | null {
   const start = node.start;
   if (!start.ok) return null;
   const init = start.init ? [start.init.program, ...start.init.args, '--'] : [];
+  // A package script running a package's bin (ts-node) may be started as that bin itself.
+  if (start.keptScript) return [...init, start.keptScript.tool, ...start.keptScript.args];
   return [...init, 'node', ...start.nodeArgs];
 }
 
@@ -283,9 +297,12 @@ function rewriteGo(
   options: TransformOptions,
   context: BuildContext,
   builder: BuilderProfile,
+  common: BuildProblem[],
 ): TransformResult {
-  const go = analyzeGo(facts, context, builder);
-  if (go.buildProblems.length > 0) return cannotBuild(facts.doc.source, go.buildProblems[0]);
+  const go = orFirstProblem(common, () => analyzeGo(facts, context, builder));
+  if ('rule' in go) return cannotBuild(facts.doc.source, go);
+  const problem = firstProblem([...common, ...go.buildProblems]);
+  if (problem) return cannotBuild(facts.doc.source, problem);
   const goArgv =
     'skip' in go.start ? null : [...(go.start.entrypoint ?? []), ...(go.start.cmd ?? [])];
   switch (options.target ?? 'auto') {

@@ -15,6 +15,7 @@ const CLASS_OF_RULE: Partial<Record<RuleId, SkipClass>> = {
   'node/install-script-input-missing': 'cannot-build',
   'node/openssl-legacy-build': 'cannot-build',
   'node/build-output-missing': 'cannot-build',
+  'node/package-manager-missing': 'cannot-build',
   'go/relative-import': 'cannot-build',
   'go/no-go-files': 'cannot-build',
   'go/vendor-missing': 'cannot-build',

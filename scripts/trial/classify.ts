@@ -13,7 +13,9 @@ const BUILD_FAILURES: Array<[string, RegExp]> = [
     /proxy\.golang\.org|sum\.golang\.org|go: .*(dial tcp|i\/o timeout|no such host)|go: downloading|go: module .* not found|GOPROXY|missing go\.sum entry/i,
   ],
   ['alpine-stand-in', /\bapk\b.*(not found|No such file)|\/bin\/sh: (\d+: )?apk: not found/i],
-  ['package-manager-not-in-image', /\/bin\/sh: (\d+: )?(yarn|pnpm|corepack|bun): not found/],
+  // The offline node stand-ins have no corepack, while the real node 16-24 images do.
+  ['stand-in-without-corepack', /\/bin\/sh: (\d+: )?corepack: not found/],
+  ['package-manager-not-in-image', /\/bin\/sh: (\d+: )?(yarn|pnpm|bun): not found/],
   [
     'network-github',
     /github\.com.*(Could not resolve|unable to access|dial tcp|ENOTFOUND|EAI_AGAIN|timed out)|codeload\.github\.com|git ls-remote|fatal: unable to access/i,

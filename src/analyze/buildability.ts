@@ -15,6 +15,16 @@ export interface BuildProblem {
   /** 1-based line of the instruction at fault. */
   line: number;
   suggestion: string;
+  /** It fails when the container starts, after every build step: reported after any build failure. */
+  atStart?: boolean;
+}
+
+/** The failure the user meets first: the earliest build step that fails, else the start. */
+export function firstProblem(problems: BuildProblem[]): BuildProblem | null {
+  const sorted = [...problems].sort(
+    (a, b) => Number(a.atStart ?? false) - Number(b.atStart ?? false) || a.line - b.line,
+  );
+  return sorted[0] ?? null;
 }
 
 export interface Buildability {
@@ -169,6 +179,7 @@ function checkExecForm(facts: StageFacts, context: BuildContext, problems: Build
   const line = lineOf(ins);
   const fail = (what: string, consequence: string) =>
     problems.push({
+      atStart: true,
       rule: 'common/exec-form-one-string',
       reason: `exec form passes ${JSON.stringify(what)} as one argument, so ${consequence}`,
       line,

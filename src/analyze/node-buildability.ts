@@ -5,6 +5,11 @@ import { BuildProblem, lineOf } from './buildability';
 import { startLine } from './command';
 import { contextHas, contextPathOf, imagePathOf } from './copies';
 import { atLeast, versionOf } from './frameworks/types';
+import { officialOrMirrored } from '../image-ref';
+import { roughWords } from '../shell-words';
+import { effectiveCommand } from './command';
+import { currentNodeMajor, imageHasPackageManager } from './node-image';
+import type { PackageJson } from './start-command';
 import type { NodeFacts } from './node';
 
 const WEBPACK4 = NODE_FACTS.webpack4Packages as Record<string, string>;
@@ -20,11 +25,91 @@ const INSTALL_INPUTS = NODE_FACTS.installScriptInputs as Record<
  */
 export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
   return [
+    ...missingPackageManager(facts),
     ...missingStartFile(facts),
     ...missingRequire(facts),
     ...installScriptInput(facts),
     ...webpack4OnOpenSsl3(facts),
   ];
+}
+
+const MANAGERS = ['yarn', 'pnpm', 'corepack'];
+const PM_INSTALLS = NODE_FACTS.packageManagerInstalls.map((i) => ({
+  re: new RegExp(i.pattern),
+  provides: i.provides,
+  needs: 'needs' in i ? (i.needs as string) : undefined,
+}));
+const AVAILABILITY = NODE_FACTS.imagePackageManagers as Record<string, { why: string } | null>;
+
+/** The package managers a command installs (`npm i -g pnpm@8`, `corepack enable`). */
+export function packageManagersInstalledBy(command: string, have: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const i of PM_INSTALLS) {
+    const m = i.re.exec(command.trim());
+    if (!m || (i.needs !== undefined && !have.has(i.needs))) continue;
+    out.push(...i.provides.replace(/\$(\d)/g, (_a, n: string) => m[Number(n)] ?? '').split(' '));
+  }
+  return out.filter((p) => p !== '');
+}
+
+/**
+ * A RUN or the start runs yarn, pnpm or corepack on an official node image that does not ship
+ * it (Node 26 has no yarn, Node 25+ no corepack, no image has pnpm) and nothing installed it
+ * before: "yarn: not found". Commands behind `||`, `if` or `command -v` are not judged.
+ */
+function missingPackageManager(facts: NodeFacts): BuildProblem[] {
+  const ref = facts.stage.baseImage;
+  if (!ref || officialOrMirrored(ref) !== 'node' || (ref.tag === null && ref.digest !== null))
+    return [];
+  const major = currentNodeMajor(facts.base);
+  if (major === null) return [];
+  const have = new Set(['npm', ...MANAGERS].filter((p) => imageHasPackageManager(p, major)));
+  const image = `${ref.repository}:${facts.base.tag}`;
+  const problem = (tool: string, line: number, where: string): BuildProblem => ({
+    ...(where === 'the start command' ? { atStart: true } : {}),
+    rule: 'node/package-manager-missing',
+    reason: `${where} runs ${tool}, and ${image} (Node ${major}) has no ${tool} (${AVAILABILITY[tool]?.why ?? 'pnpm is in no node image'}) and nothing in the Dockerfile installs it before, so it stops with "${tool}: not found"`,
+    line,
+    suggestion:
+      tool === 'corepack'
+        ? `install it first (RUN npm install -g corepack), or build on node:24`
+        : `install it first (RUN npm install -g ${tool}${facts.packageJson && packageManagerVersion(facts.packageJson, tool) ? `@${packageManagerVersion(facts.packageJson, tool)}` : ''})`,
+  });
+  for (const { run } of facts.runs) {
+    if (/\|\||\bif\b|\bcommand\s+-v\b|\bwhich\b/.test(run.text)) {
+      // Guarded: whatever it installs may be there afterwards.
+      for (const cmd of run.commands)
+        for (const p of packageManagersInstalledBy(cmd, have)) have.add(p);
+      continue;
+    }
+    for (const cmd of run.commands) {
+      const words = roughWords(cmd).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+      const tool = words[0] === 'sudo' ? words[1] : words[0];
+      if (tool !== undefined && MANAGERS.includes(tool) && !have.has(tool))
+        return [problem(tool, lineOf(run.ins), `the RUN on line ${lineOf(run.ins)}`)];
+      for (const p of packageManagersInstalledBy(cmd, have)) have.add(p);
+    }
+  }
+  const command = effectiveCommand(facts.stage);
+  const words =
+    command === null ? [] : Array.isArray(command) ? command : roughWords(command.shell);
+  const program = words.find(
+    (w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) && !/(^|\/)(tini|dumb-init)$/.test(w) && w !== '--',
+  );
+  const tool = program?.replace(/^.*\//, '');
+  if (tool !== undefined && MANAGERS.includes(tool) && !have.has(tool)) {
+    const line = startLine(facts.stage) ?? 1;
+    return [problem(tool, line, 'the start command')];
+  }
+  return [];
+}
+
+/** The version package.json's packageManager field pins for a manager (`pnpm@8.15.4+sha...`). */
+export function packageManagerVersion(pkg: PackageJson, tool: string): string | null {
+  const field = (pkg as { packageManager?: unknown }).packageManager;
+  if (typeof field !== 'string') return null;
+  const m = /^([a-z]+)@(\d[^+\s]*)/.exec(field);
+  return m && m[1] === tool ? m[2] : null;
 }
 
 /** Only installs and OS packages run: nothing but the COPYs can have made the app's files. */
@@ -66,6 +151,7 @@ function missingStartFile(facts: NodeFacts): BuildProblem[] {
   const line = startLine(facts.stage) ?? 1;
   return [
     {
+      atStart: true,
       rule: 'node/start-file-missing',
       reason: `the start runs ${image}, and the build context has no ${mapped} for the COPY that fills that folder, so the container exits at start (MODULE_NOT_FOUND)`,
       line,
@@ -93,6 +179,7 @@ function missingRequire(facts: NodeFacts): BuildProblem[] {
       gitignore?.ignores(target) || CANDIDATES.some((e) => gitignore?.ignores(target + e));
     return [
       {
+        atStart: true,
         rule: 'node/required-file-missing',
         reason: `${entry} requires ${m[1]}, which the repository does not have${local ? ' (.gitignore lists it: a local file, such as settings, never committed)' : ''}, so the app exits at start`,
         line: startLine(facts.stage) ?? 1,

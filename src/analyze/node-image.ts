@@ -1,5 +1,5 @@
 import { ImageRef } from '../image-ref';
-import { BUILDERS } from '../templates';
+import { BUILDERS, NODE_FACTS } from '../templates';
 
 export interface NodeBase {
   tag: string;
@@ -47,4 +47,25 @@ function slimTagOf(tag: string): string {
   if (/alpine|slim/.test(tag)) return tag;
   if (tag === 'latest') return 'slim';
   return `${tag}-slim`;
+}
+
+const FLOATING = NODE_FACTS.floatingNodeMajors as Record<string, number>;
+
+/**
+ * The Node major an image runs today: its tag's, or what a floating tag (latest, lts, alpine)
+ * points to now (base-images.md §5.1); null when neither is known (a build argument, a digest).
+ */
+export function currentNodeMajor(base: NodeBase): number | null {
+  if (base.major !== null) return base.major;
+  const head = base.tag.split('-')[0];
+  return FLOATING[head] ?? null;
+}
+
+type PackageManagerAvailability = { fromMajor: number; untilMajor: number; why: string } | null;
+const IN_IMAGE = NODE_FACTS.imagePackageManagers as Record<string, PackageManagerAvailability>;
+
+/** Whether the node image of this major ships the program (npm, yarn, corepack; never pnpm). */
+export function imageHasPackageManager(program: string, major: number): boolean {
+  const a = IN_IMAGE[program];
+  return a !== undefined && a !== null && major >= a.fromMajor && major <= a.untilMajor;
 }

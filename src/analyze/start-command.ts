@@ -46,7 +46,7 @@ export type StartCommand =
        * A package script whose program is a package's bin (babel-node, ts-node): the original
        * start command stays, on a final image with npm, and that package survives the prune.
        */
-      keptScript?: { tool: string; package: string };
+      keptScript?: { tool: string; package: string; args: string[] };
       /** Environment a start line sets for node (`NODE_ENV=production node app.js`, cross-env). */
       env?: Record<string, string>;
       /** The folder a start line moves to (`cd server && node index.js`), relative to WORKDIR. */
@@ -254,7 +254,7 @@ function resolveWords(
       script: null,
       trail: [...trail, shown],
       init: null,
-      keptScript: { tool: name, package: owner },
+      keptScript: { tool: name, package: owner, args },
     };
   }
   if (name === 'ts-node' || name === 'tsx' || name === 'ts-node-dev') {

@@ -19,6 +19,8 @@ import posix from 'path/posix';
 import { effectiveCommand } from '../analyze/command';
 import { splitShellWords } from '../shell-words';
 import { commandCwds, StageFacts } from '../analyze/stage';
+import { currentNodeMajor, imageHasPackageManager } from '../analyze/node-image';
+import { packageManagerVersion } from '../analyze/node-buildability';
 
 export interface NodeRuntimeProfile {
   target: 'distroless' | 'cgr' | 'slim';
@@ -362,6 +364,16 @@ export function planNodeRewrite(
         reason: `${globalCli.package} keeps state in the home folder, and uid ${user.uid} has none in ${profile.finalImage}; set PM2_HOME (or HOME) to a writable folder`,
       });
   }
+  // The package manager the kept start runs must be in the final image (F24).
+  const keptWords = keepPackageManager ? packageManagerWords(stage) : null;
+  const finalManager = keptWords
+    ? planFinalManager(facts, keptWords, installDir(facts, app.appDir), split.builderName)
+    : null;
+  if (finalManager?.install) lines.push(w.line('RUN', finalManager.install));
+  if (finalManager) {
+    changes.push({ note: finalManager.note, edits: [] });
+    if (finalManager.warning) warnings.push(finalManager.warning);
+  }
   if (!copiesFirst) lines.push(...copies);
   for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
@@ -410,8 +422,9 @@ export function planNodeRewrite(
         reason: `HEALTHCHECK dropped: ${hc.reason}`,
       });
   }
-  const original = keepPackageManager ? packageManagerWords(stage) : null;
-  const cmd = original ?? globalCli?.command ?? profile.cmdFor(start.nodeArgs);
+  const original = finalManager?.command ? null : keptWords;
+  const cmd =
+    finalManager?.command ?? original ?? globalCli?.command ?? profile.cmdFor(start.nodeArgs);
   if (original) {
     const rule = start.keptScript ? 'node/keep-package-script' : 'node/npm-environment';
     changes.push({
@@ -482,6 +495,86 @@ function nodeSecrets(facts: NodeFacts, appDir: string): Note | null {
       )
     : [];
   return secretsWarning(appDir, present, maybe);
+}
+
+/** The folder the app's dependencies are installed in (where node_modules/.bin is). */
+function installDir(facts: NodeFacts, appDir: string): string {
+  for (const { run, classes } of facts.runs) {
+    const i = classes.findIndex((c) => c.kind === 'install');
+    if (i >= 0) return commandCwds(run)[i];
+  }
+  return appDir;
+}
+
+/**
+ * A kept start (`pnpm start`) whose package manager the final image lacks (no node image has
+ * pnpm, Node 26 has no yarn): a start through a package's bin runs that bin from
+ * node_modules/.bin instead, with no package manager; otherwise the manager is installed in the
+ * final stage at build time, at package.json's packageManager version (or the builder's), so
+ * nothing is fetched when the container starts and every user can run it.
+ */
+function planFinalManager(
+  facts: NodeFacts,
+  words: string[],
+  binDir: string,
+  builder: string,
+): { note: Note; warning?: Note; install?: string; command?: string[] } | null {
+  const manager = posix.basename(words[0]);
+  if (manager !== 'yarn' && manager !== 'pnpm') return null;
+  const major = currentNodeMajor(facts.base);
+  if (major !== null && imageHasPackageManager(manager, major)) return null;
+  const start = facts.start;
+  const image = `node:${facts.base.slimTag}`;
+  const unknownEnv = facts.npmEnv !== null && facts.npmEnv.unknown.length > 0;
+  if (start.ok && start.keptScript && !unknownEnv) {
+    const bin = posix.join(binDir, 'node_modules/.bin', start.keptScript.tool);
+    return {
+      command: [bin, ...start.keptScript.args],
+      note: {
+        rule: 'node/keep-package-script',
+        reason: `${words.join(' ')} runs ${start.keptScript.tool} from ${start.keptScript.package}, and ${image} has no ${manager}: the final stage runs ${bin} itself (${builder}'s node_modules/.bin), with no package manager`,
+      },
+    };
+  }
+  if (major === null)
+    return {
+      note: {
+        rule: 'node/final-package-manager',
+        reason: `${words.join(' ')} stays the start command`,
+      },
+      warning: {
+        rule: 'node/final-package-manager',
+        reason: `the start runs ${manager}, and whether ${image} has it depends on the Node major the tag "${facts.base.tag}" gives: check that it does`,
+      },
+    };
+  const pinned =
+    (facts.packageJson && packageManagerVersion(facts.packageJson, manager)) ??
+    builderManagerVersion(facts, manager);
+  const spec = pinned ? `${manager}@${pinned}` : manager;
+  return {
+    install: `npm install -g ${spec}`,
+    note: {
+      rule: 'node/final-package-manager',
+      reason: `${words.join(' ')} stays the start command, and ${image} has no ${manager}: npm install -g ${spec} puts it in the final stage at build time (${pinned ? (facts.packageJson && packageManagerVersion(facts.packageJson, manager) ? "package.json's packageManager" : 'the version the builder installs') : 'no version is pinned'}), readable by every user, so nothing is downloaded when the container starts`,
+    },
+    ...(pinned
+      ? {}
+      : {
+          warning: {
+            rule: 'node/final-package-manager' as const,
+            reason: `${manager} is installed in the final stage without a version (neither package.json's packageManager nor the Dockerfile pins one): pin it for reproducible builds`,
+          },
+        }),
+  };
+}
+
+/** The version a builder's global install or corepack step names (`npm i -g pnpm@8.6.0`). */
+function builderManagerVersion(facts: NodeFacts, manager: string): string | null {
+  for (const { run } of facts.runs) {
+    const m = new RegExp(`\\b${manager}@(\\d[\\w.-]*)`).exec(run.text);
+    if (m) return m[1];
+  }
+  return null;
 }
 
 /** The original start command as exec words (it is a plain command, or it would not resolve). */
