@@ -47,6 +47,8 @@ export interface NodeFacts {
   runs: ClassifiedRun[];
   /** OS packages installed in the stage that the runtime needs (not build tools). */
   runtimeOsPackages: string[];
+  /** npm dependencies that load OS libraries a full node image has and a slim one lacks (Prisma). */
+  sharedLibraries: Array<{ package: string; debian: string[]; why: string }>;
   osPackageTool: 'apt' | 'apk' | 'other' | null;
   nativeAddons: string[];
   globalClis: string[];
@@ -103,6 +105,10 @@ export function readPackageJson(context: BuildContext): PackageJson | null {
   }
 }
 
+const SHARED_LIBRARIES = NODE_FACTS.sharedLibraryPackages as Record<
+  string,
+  { debian: string[]; why: string }
+>;
 const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
 
 /** The module graph from the file node starts, or from the TypeScript source it is built from. */
@@ -287,6 +293,9 @@ export function analyzeNode(
     programs,
     runs,
     graph,
+    sharedLibraries: Object.keys(deps)
+      .filter((d) => SHARED_LIBRARIES[d] !== undefined)
+      .map((d) => ({ package: d, ...SHARED_LIBRARIES[d] })),
     bundled: Object.values(packageJson?.scripts ?? {}).some((s) => BUNDLERS.test(s)),
     runtimeOsPackages,
     osPackageTool,

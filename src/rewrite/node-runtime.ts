@@ -19,6 +19,7 @@ import posix from 'path/posix';
 import { effectiveCommand } from '../analyze/command';
 import { splitShellWords } from '../shell-words';
 import { commandCwds, StageFacts } from '../analyze/stage';
+import { runtimePackageInstall } from './os-packages';
 import { currentNodeMajor, imageHasPackageManager } from '../analyze/node-image';
 import { packageManagerVersion } from '../analyze/node-buildability';
 
@@ -317,14 +318,38 @@ export function planNodeRewrite(
       edits: [],
     });
   if (profile.replicateOsPackageRuns) {
+    const installed: string[] = [];
     for (const r of facts.runs) {
-      const runtime = r.classes.some(
-        (c) =>
-          c.kind === 'os-packages' &&
-          (c.packages ?? []).some((p) => facts.runtimeOsPackages.includes(p)),
+      const install = runtimePackageInstall(r.run, facts.runtimeOsPackages);
+      if (install === null) continue;
+      lines.push(
+        install.whole ? instructionText(doc, r.run.ins) + w.eol : w.line('RUN', install.command),
       );
-      if (runtime) lines.push(instructionText(doc, r.run.ins) + w.eol);
+      installed.push(install.command);
     }
+    // Libraries the full image had and its -slim lacks, for packages the app loads (Prisma: OpenSSL).
+    const libraries = [...new Set(facts.sharedLibraries.flatMap((s) => s.debian))].filter(
+      (p) => !facts.runtimeOsPackages.includes(p),
+    );
+    if (libraries.length > 0 && facts.base.libc === 'glibc' && !/slim/.test(facts.base.tag)) {
+      const install = `apt-get update && apt-get install -y --no-install-recommends ${libraries.join(' ')} && rm -rf /var/lib/apt/lists/*`;
+      lines.push(w.line('RUN', install));
+      changes.push({
+        note: {
+          rule: 'node/shared-libraries',
+          reason: `the app uses ${facts.sharedLibraries.map((s) => s.package).join(', ')}: ${facts.sharedLibraries.map((s) => s.why).join('; ')}; the final stage installs ${libraries.join(', ')} as ${stage.baseImage?.raw ?? 'the builder'} had ${libraries.length === 1 ? 'it' : 'them'}`,
+        },
+        edits: [],
+      });
+    }
+    if (installed.length > 0)
+      changes.push({
+        note: {
+          rule: 'node/runtime-os-packages',
+          reason: `the app needs ${facts.runtimeOsPackages.join(', ')} at run time: the final stage installs ${facts.runtimeOsPackages.length === 1 ? 'it' : 'them'} as the builder did, alone (${installed.join('; ')})`,
+        },
+        edits: [],
+      });
   }
   const globalCli = start.globalCli ?? null;
   if (globalCli) {

@@ -35,6 +35,8 @@ export function distrolessBlocker(facts: NodeFacts): string | null {
   ) {
     return `the alpine (musl) builder compiles native addons${facts.nativeAddons.length ? ` (${facts.nativeAddons.join(', ')})` : ''} that cannot load on glibc distroless`;
   }
+  if (facts.sharedLibraries.length > 0)
+    return `the app uses ${facts.sharedLibraries.map((s) => s.package).join(', ')}: ${facts.sharedLibraries[0].why}, and distroless has no package manager to add them`;
   if (facts.runtimeOsPackages.length > 0) {
     return `the image installs OS packages the app may need at runtime (${facts.runtimeOsPackages.join(', ')}), and distroless has no package manager`;
   }
