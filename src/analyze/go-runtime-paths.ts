@@ -5,7 +5,7 @@ import type { Note } from '../types';
 import { contextHas, contextPathOf, imagePathOf } from './copies';
 import type { GoBuildStep } from './go';
 import { GoMod, GoPackage, GoSourceFacts } from './go-sources';
-import { StageFacts } from './stage';
+import { shellPath, StageFacts } from './stage';
 
 /** A file or folder of the build context the binary opens at run time, where it is in the image. */
 export interface RuntimePath {
@@ -223,9 +223,10 @@ function writable(
     for (const cmd of run.commands) {
       const words = roughWords(cmd);
       if (words[0] !== 'mkdir') continue;
-      for (const w of words.slice(1))
-        if (!w.startsWith('-') && !w.includes('$'))
-          add(posix.resolve(run.workdir, w), `RUN mkdir ${w} in the original`);
+      for (const w of words.slice(1)) {
+        const p = w.startsWith('-') ? null : shellPath(w, run, stage);
+        if (p !== null) add(p, `RUN mkdir ${w} in the original`);
+      }
     }
   }
   for (const v of stage.volumes) {

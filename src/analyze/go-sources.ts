@@ -57,7 +57,31 @@ const WRITE_CALLS: Array<[RegExp, GoWrite['kind']]> = [
   [/\bbadger\.DefaultOptions\s*\(\s*"([^"]+)"/g, 'dir'],
   [/\bFilename\s*:\s*"([^"]+)"/g, 'file'],
 ];
-const PATHISH = /(config|conf|file|path|dir|template|static|asset|data|db|root|web|public)/i;
+// A variable or flag names a path when its last word says so (CONFIG_PATH, -templates-dir), not
+// when a word merely contains one (DB_USER, GOOGLE_REDIRECT).
+const PATH_WORDS = new Set([
+  'PATH',
+  'DIR',
+  'DIRECTORY',
+  'FILE',
+  'FILENAME',
+  'FOLDER',
+  'ROOT',
+  'TEMPLATES',
+  'STATIC',
+  'ASSETS',
+  'PUBLIC',
+  'CONFIG',
+  'CONF',
+  'CFG',
+]);
+function namesPath(name: string): boolean {
+  const words = name
+    .toUpperCase()
+    .split(/[-_.]+/)
+    .filter(Boolean);
+  return words.length > 0 && PATH_WORDS.has(words[words.length - 1]);
+}
 
 /** Static reading only: regular expressions over the text, never a build or an execution. */
 export function scanGoSources(files: Record<string, string>): GoSourceFacts {
@@ -170,10 +194,11 @@ function readPackageFile(code: string, pkg: GoPackage): void {
   for (const m of body.matchAll(
     /\bflag\.String(?:Var)?\s*\(\s*(?:&[\w.]+\s*,\s*)?"([^"]+)"\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"/g,
   )) {
-    if (m[2] === '' && PATHISH.test(m[1] + ' ' + m[3])) pkg.pathFlags.push(m[1]);
+    if (m[2] === '' && (namesPath(m[1]) || /\b(path|file|directory|folder)\b/i.test(m[3])))
+      pkg.pathFlags.push(m[1]);
   }
   for (const m of body.matchAll(/\bos\.(?:Getenv|LookupEnv)\s*\(\s*"([A-Za-z0-9_]+)"/g))
-    if (PATHISH.test(m[1]) && !/(URL|URI|HOST|ADDR|DSN)/i.test(m[1])) pkg.pathEnv.push(m[1]);
+    if (namesPath(m[1])) pkg.pathEnv.push(m[1]);
   // viper looks for <name>.<ext> in each config path; godotenv.Load() reads ./.env.
   const names = [...body.matchAll(/\.SetConfigName\s*\(\s*"([^"]+)"/g)].map((m) => m[1]);
   const dirs = [...body.matchAll(/\.AddConfigPath\s*\(\s*"([^"]+)"/g)].map((m) => m[1]);

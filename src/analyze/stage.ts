@@ -259,3 +259,41 @@ function imageWorkdir(ref: ImageRef | null): string {
   const alias = (BUILDERS.golangAliases as Record<string, { workdir: string }>)[ref.repository];
   return ref.registry === null && alias ? alias.workdir : '/';
 }
+
+/** Home folders of the users the builder images have (root everywhere, node in node images). */
+const HOMES: Record<string, string> = {
+  '': '/root',
+  root: '/root',
+  '0': '/root',
+  node: '/home/node',
+  '1000': '/home/node',
+};
+
+/**
+ * A word of a RUN command as the path the shell makes of it: `~` and `$HOME` are the home of the
+ * stage's USER at that step (or ENV HOME), other variables come from the stage's ENV and ARG
+ * defaults, and a relative path is relative to the step's WORKDIR. Null when a part is unknown:
+ * such a word is not used as a path.
+ */
+export function shellPath(word: string, run: RunStep, facts: StageFacts): string | null {
+  const user = (run.user ?? '').split(':')[0];
+  const home = facts.envValues.HOME ?? HOMES[user] ?? null;
+  let w = word.replace(/^["']|["']$/g, '');
+  if (w === '~' || w.startsWith('~/')) {
+    if (home === null) return null;
+    w = home + w.slice(1);
+  } else if (w.startsWith('~')) return null;
+  const vars: Record<string, string | undefined> = {
+    ...Object.fromEntries(
+      facts.args.map((a) => [
+        a.getProperty()?.getName() ?? '',
+        a.getProperty()?.getValue() ?? undefined,
+      ]),
+    ),
+    ...facts.envValues,
+    ...(home !== null && facts.envValues.HOME === undefined ? { HOME: home } : {}),
+  };
+  const expanded = w.includes('$') ? expandVariables(w, vars) : w;
+  if (expanded === null || expanded.includes('$') || /[*?[\]{}`]/.test(expanded)) return null;
+  return posix.resolve(run.workdir, expanded);
+}

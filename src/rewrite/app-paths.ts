@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { StageFacts } from '../analyze/stage';
+import { shellPath, StageFacts } from '../analyze/stage';
 import { roughWords } from '../shell-words';
 import type { Skip } from '../types';
 import { parseDockerIgnore } from '../analyze/dockerignore';
@@ -96,8 +96,9 @@ export function findAppPaths(
       const words = roughWords(cmd);
       if (words[0] !== 'mkdir') continue;
       for (const w of words.slice(1)) {
-        if (w.startsWith('-') || w.includes('$')) continue;
-        const p = posix.resolve(run.workdir, w);
+        if (w.startsWith('-')) continue;
+        const p = shellPath(w, run, facts);
+        if (p === null) continue;
         if (!inApp(p) && p !== '/tmp') extra.add(p);
       }
     }
