@@ -14,6 +14,7 @@ const EXACT = new Set([
   'angular.json',
   'go.mod',
   'nginx.conf',
+  '.yarnrc.yml',
 ]);
 /** Read at the context root only: they apply to the whole context. */
 const ROOT_ONLY = new Set(['.dockerignore', '.gitignore']);

@@ -165,6 +165,12 @@ function rewriteNode(
   if (upgrade) node.upgrade = upgrade.note;
   const problem = firstProblem([...common, ...nodeBuildProblems(node)]);
   if (problem) return cannotBuild(facts.doc.source, problem);
+  if (node.pnp)
+    return unchanged(facts.doc.source, {
+      rule: 'node/yarn-pnp',
+      reason: `the app installs with Yarn Plug'n'Play (${node.pnp}): its dependencies are zips in .yarn/cache that node finds only through yarn's .pnp.cjs loader, with no node_modules, and this tool does not carry that loader into a final stage yet`,
+      suggestion: 'set nodeLinker: node-modules in .yarnrc.yml, or keep this image as it is',
+    });
   if (builder.fromDistro && node.nativeAddons.length > 0) {
     return unchanged(facts.doc.source, {
       rule: 'node/distro-builder',

@@ -26,7 +26,9 @@ function mappingsOf(copy: CopyStep, isContextDir: (p: string) => boolean): Mappi
       .slice(1)
       .replace(/\/$/, '');
     if (source === '' || source === '.') out.push({ source: '', isDir: true, target: dest });
-    else if (isContextDir(source)) out.push({ source, isDir: true, target: dest });
+    // A source written with a trailing slash is a folder even when the context lacks it (host-built).
+    else if (isContextDir(source) || raw.endsWith('/'))
+      out.push({ source, isDir: true, target: dest });
     else
       out.push({
         source,

@@ -64,6 +64,11 @@ export interface NodeFacts {
    * a source of the context (a framework's output, a bundle the build makes).
    */
   graph: ModuleGraph | null;
+  /**
+   * Yarn Plug'n'Play: dependencies live in .yarn/cache zips, found through .pnp.cjs, with no
+   * node_modules; set to the file or setting that says so.
+   */
+  pnp: string | null;
   /** The build bundles the app (webpack, esbuild, ...): its output needs no packages it inlined. */
   bundled: boolean;
   /** The npm_* variables the app reads that its package-manager start set; null when none. */
@@ -148,6 +153,19 @@ function startGraph(
   if (source === null) return null;
   const graph = moduleGraph(appRoot + source, context.files);
   return graph;
+}
+
+/** Why the app installs with Yarn Plug'n'Play, or null (node_modules, or another manager). */
+function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | null {
+  for (const f of ['.pnp.cjs', '.pnp.js'])
+    if (context.paths.includes(f)) return `${f} is in the build context`;
+  if (pm.flavor !== 'yarn-berry') return null;
+  const rc = context.files['.yarnrc.yml'];
+  const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];
+  if (linker === 'node-modules' || linker === 'pnpm') return null;
+  return linker === 'pnp'
+    ? '.yarnrc.yml sets nodeLinker: pnp'
+    : "Yarn 2+ installs with Plug'n'Play unless .yarnrc.yml sets nodeLinker: node-modules";
 }
 
 export function analyzeNode(
@@ -293,6 +311,7 @@ export function analyzeNode(
     programs,
     runs,
     graph,
+    pnp: plugAndPlay(context, pm),
     sharedLibraries: Object.keys(deps)
       .filter((d) => SHARED_LIBRARIES[d] !== undefined)
       .map((d) => ({ package: d, ...SHARED_LIBRARIES[d] })),

@@ -5,6 +5,7 @@ import type { BuildContext } from '../types';
 import { effectiveCommand } from './command';
 import { NodeFacts } from './node';
 import { firstExposedPort } from './stage';
+import { contextPathOf } from './copies';
 
 type Framework = (typeof STATIC_FACTS.frameworks)[number];
 
@@ -159,7 +160,7 @@ interface Served {
 }
 
 /** How the original image serves the files: a static server, a preview, or a dev server. */
-function servingCommand(facts: NodeFacts, framework: Framework): Served | null {
+function servingCommand(facts: NodeFacts, framework: Framework | null): Served | null {
   const command = effectiveCommand(facts.stage);
   if (command === null) return null;
   let words = Array.isArray(command)
@@ -222,8 +223,8 @@ function servingCommand(facts: NodeFacts, framework: Framework): Served | null {
       dev: false,
     };
   }
-  const dev = framework.devCommands.find((d) => line === d || line.startsWith(d + ' '));
-  if (dev) {
+  const dev = framework?.devCommands.find((d) => line === d || line.startsWith(d + ' '));
+  if (framework && dev) {
     const devPorts = STATIC_FACTS.devServerPorts as Record<string, number>;
     return {
       by: line,
@@ -237,12 +238,61 @@ function servingCommand(facts: NodeFacts, framework: Framework): Served | null {
   return null;
 }
 
+/** Files a static server serves that the image never builds: copied from the host as they are. */
+const PREBUILT: Framework = {
+  id: 'prebuilt',
+  name: 'Prebuilt static files',
+  package: '',
+  outDir: '.',
+  buildCommand: '',
+  devCommands: [],
+  config: null,
+  baseOption: null,
+};
+
+/**
+ * The folder a static server serves, when the image never builds and a COPY of a folder of the
+ * context fills it (committed, or built on the host and listed in .gitignore): the files are
+ * the site as they are, whatever package.json says (or when there is none).
+ */
+function prebuiltFolder(facts: NodeFacts, served: Served): string | null {
+  const appDir = facts.stage.workdir;
+  if (facts.hasBuildStep || served.dev || appDir === null || appDir === '/') return null;
+  const dir = served.dir ?? (served.name === 'serve' ? '.' : null);
+  if (dir === null) return null;
+  const image = posix.resolve(appDir, dir);
+  const source = contextPathOf(facts.stage, facts.contextPaths, image);
+  if (source === null || source === '' || !facts.stage.copies.some((c) => c.fromStage === null))
+    return null;
+  return image;
+}
+
 export function detectStaticSite(facts: NodeFacts, context: BuildContext): StaticDetection {
   const { framework, server } = findFramework(facts, context);
   if (server) return { kind: 'server', reason: server };
-  if (!framework) return { kind: 'none' };
   const served = servingCommand(facts, framework);
   if (!served) return { kind: 'none' };
+  const prebuilt = prebuiltFolder(facts, served);
+  if (prebuilt !== null) {
+    const port = served.port ?? firstExposedPort(facts.stage);
+    if (port === null)
+      return { kind: 'skip', reason: 'the port the site was served on cannot be known' };
+    return {
+      kind: 'static',
+      site: {
+        framework: framework ?? PREBUILT,
+        outDir: prebuilt,
+        spa: served.spa,
+        port,
+        servedBy: served.by,
+        needsBuildStep: null,
+        isDevServer: false,
+        runtimeEnv: ['PORT', 'HOST', 'NODE_ENV'].filter((n) => n in facts.stage.envValues),
+        underBase: null,
+      },
+    };
+  }
+  if (!framework) return { kind: 'none' };
   const out = outputFolder(framework, context);
   const appDir = facts.stage.workdir;
   if (appDir === null || appDir === '/')

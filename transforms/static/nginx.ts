@@ -122,7 +122,7 @@ export default function plan(
   changes.push({
     note: {
       rule: 'static/detect-static-site',
-      reason: `${site.framework.name} build served by "${site.servedBy}": the build output ${site.outDir} is static files, so no Node runtime is needed`,
+      reason: `${site.framework.id === 'prebuilt' ? 'files copied in as they are, ' : `${site.framework.name} build `}served by "${site.servedBy}": ${site.outDir} is static files, so no Node runtime is needed${site.framework.id === 'prebuilt' || (site.needsBuildStep === null && !facts.hasBuildStep) ? ' (the image never builds them: they come from the build context)' : ''}`,
     },
     edits: [],
   });
