@@ -4,6 +4,7 @@ import {
   firstErrorLine,
   lastLogLine,
   normalizeBody,
+  programOutput,
 } from '../scripts/trial/classify';
 import { defaultOut } from '../scripts/trial/main';
 import { totalsOf } from '../scripts/trial/report';
@@ -157,5 +158,12 @@ describe('trial lists and totals', () => {
       row('original-does-not-build', false),
     ]);
     expect([t.working, t.same, t.broke.length, t.originalDoesNotBuild]).toEqual([2, 1, 1, 1]);
+  });
+});
+
+describe('trial program output', () => {
+  it('leaves out the banner a package manager prints around a script', () => {
+    expect(programOutput('\n> news@1.0.0 start\n> node backend.js\n\nhello\n')).toBe('hello');
+    expect(programOutput('yarn run v1.22.22\n$ node x.js\nhello\nDone in 0.12s.\n')).toBe('hello');
   });
 });

@@ -16,6 +16,7 @@ const CLASS_OF_RULE: Partial<Record<RuleId, SkipClass>> = {
   'node/openssl-legacy-build': 'cannot-build',
   'node/build-output-missing': 'cannot-build',
   'node/package-manager-missing': 'cannot-build',
+  'node/package-undeclared': 'cannot-build',
   'go/relative-import': 'cannot-build',
   'go/no-go-files': 'cannot-build',
   'go/vendor-missing': 'cannot-build',

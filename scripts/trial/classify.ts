@@ -98,6 +98,27 @@ export function normalizeBody(body: string): string {
     .replace(/\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{8,}\b/g, '<id>');
 }
 
+/**
+ * What a program printed, without the banner a package manager adds around a script (`> app@1.0.0
+ * start` and the command line from npm, `yarn run v1.22`, `$ node x.js` and `Done in 0.1s` from
+ * yarn): a rewrite that starts node directly prints the same thing without them.
+ */
+export function programOutput(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter(
+      (l) =>
+        !/^> \S+@\S+ \S+/.test(l) &&
+        !/^> (node|nodemon|ts-node|tsx|npm|yarn|pnpm)\b/.test(l) &&
+        !/^yarn run v\d/.test(l) &&
+        !/^\$ \S/.test(l) &&
+        !/^Done in [\d.]+m?s\.?$/.test(l) &&
+        !/^npm (notice|warn)/.test(l),
+    )
+    .join('\n')
+    .trim();
+}
+
 /** A short digest of the normalised body: rows stay small and stable. */
 export function bodyDigest(body: string): string {
   return crypto.createHash('sha256').update(normalizeBody(body)).digest('hex').slice(0, 12);

@@ -16,7 +16,13 @@ import {
   TrialCase,
   TrialRow,
 } from './cases';
-import { bodyDigest, classifyBuildFailure, lastLogLine, stripBuildNoise } from './classify';
+import {
+  bodyDigest,
+  classifyBuildFailure,
+  lastLogLine,
+  programOutput,
+  stripBuildNoise,
+} from './classify';
 import { fromImages, normalizeImage, standInFor, withoutSyntaxDirective } from './stand-ins';
 
 export interface TrialSettings {
@@ -442,7 +448,7 @@ async function runImage(
           state: 'exits',
           exitCode: Number(state[1]),
           log: lastLogLine(text),
-          output: bodyDigest(logs.stdout),
+          output: bodyDigest(programOutput(logs.stdout)),
         });
       }
       pid = Number(state[2]);

@@ -10,6 +10,8 @@ import { roughWords } from '../shell-words';
 import { effectiveCommand } from './command';
 import { currentNodeMajor, imageHasPackageManager } from './node-image';
 import type { PackageJson } from './start-command';
+import { packageOf } from './node-graph';
+import type { Note } from '../types';
 import type { NodeFacts } from './node';
 
 const WEBPACK4 = NODE_FACTS.webpack4Packages as Record<string, string>;
@@ -28,6 +30,7 @@ export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
     ...missingPackageManager(facts),
     ...missingStartFile(facts),
     ...missingRequire(facts),
+    ...undeclaredPackage(facts),
     ...installScriptInput(facts),
     ...webpack4OnOpenSsl3(facts),
   ];
@@ -147,7 +150,7 @@ function missingStartFile(facts: NodeFacts): BuildProblem[] {
   });
   const mapped = contextPathOf(facts.stage, paths, image);
   // Where no COPY puts anything the file could come from anywhere; where one does, it is certain.
-  if (found || mapped === null) return [];
+  if (found || mapped === null || gitignored(facts, mapped)) return [];
   const line = startLine(facts.stage) ?? 1;
   return [
     {
@@ -175,19 +178,150 @@ function missingRequire(facts: NodeFacts): BuildProblem[] {
     const target = posix.join(posix.dirname(entry), m[1]);
     const exists = CANDIDATES.some((ext) => contextHas(facts.contextPaths, target + ext) !== null);
     if (exists) continue;
-    const local =
-      gitignore?.ignores(target) || CANDIDATES.some((e) => gitignore?.ignores(target + e));
+    // A file .gitignore lists is made on the host before building (see hostProvidedFiles).
+    if (gitignore?.ignores(target) || CANDIDATES.some((e) => gitignore?.ignores(target + e)))
+      continue;
     return [
       {
         atStart: true,
         rule: 'node/required-file-missing',
-        reason: `${entry} requires ${m[1]}, which the repository does not have${local ? ' (.gitignore lists it: a local file, such as settings, never committed)' : ''}, so the app exits at start`,
+        reason: `${entry} requires ${m[1]}, which the repository does not have, so the app exits at start`,
         line: startLine(facts.stage) ?? 1,
         suggestion: `add ${target} to the image (COPY it, or build it), or make the app read its settings from the environment`,
       },
     ];
   }
   return [];
+}
+
+function gitignored(facts: NodeFacts, contextPath: string): boolean {
+  if (facts.gitignore === null) return false;
+  const g = ignore().add(facts.gitignore);
+  return CANDIDATES.some((e) => g.ignores(contextPath + e)) || g.ignores(contextPath + '/');
+}
+
+/**
+ * Files the start or the code needs that the repository does not have and .gitignore lists (a
+ * dist/ built on the host, a config.json made from an example): the COPY brings them in when
+ * the user builds, so they are host-provided, not missing, and the rewrite copies them the same
+ * way; said as a warning naming each.
+ */
+export function hostProvidedFiles(facts: NodeFacts): Note[] {
+  if (facts.gitignore === null) return [];
+  const notes: Note[] = [];
+  const image = startFile(facts);
+  const paths = facts.contextPaths;
+  if (image !== null && onlyCopiesMakeFiles(facts)) {
+    const mapped = contextPathOf(facts.stage, paths, image);
+    const found = CANDIDATES.some((ext) => {
+      const ctx = contextPathOf(facts.stage, paths, image + ext);
+      return ctx !== null && contextHas(paths, ctx) !== null;
+    });
+    if (mapped !== null && !found && gitignored(facts, mapped))
+      notes.push({
+        rule: 'common/host-built-source',
+        reason: `the start runs ${image}, which the repository does not have and .gitignore lists (${mapped}): it is made on the host before docker build, and the rewrite copies it with the app`,
+      });
+  }
+  for (const file of facts.graph?.files ?? []) {
+    const text = facts.appContext.files[file.slice(facts.appRoot.length)];
+    if (text === undefined) continue;
+    for (const m of text.matchAll(
+      /\brequire\(\s*['"](\.\.?\/[^'"]+)['"]\s*\)|from\s+['"](\.\.?\/[^'"]+)['"]/g,
+    )) {
+      const spec = m[1] ?? m[2];
+      const target = posix.join(posix.dirname(file), spec);
+      if (CANDIDATES.some((ext) => contextHas(paths, target + ext) !== null)) continue;
+      if (!gitignored(facts, target)) continue;
+      notes.push({
+        rule: 'common/host-built-source',
+        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script), and the rewrite copies it with the app`,
+      });
+    }
+  }
+  return notes;
+}
+
+/**
+ * A package the start file (or a file it reaches) requires at its top level that nothing
+ * provides: not in package.json, not installed by the Dockerfile, and not in the lockfile the
+ * install uses (which lists what is hoisted into node_modules). Node stops with
+ * "Cannot find module". Without a lockfile only an app with no dependencies at all is judged.
+ */
+function undeclaredPackage(facts: NodeFacts): BuildProblem[] {
+  const graph = facts.graph;
+  const pkg = facts.packageJson;
+  if (!graph || !pkg || facts.hasBuildStep || facts.bundled) return [];
+  const entry = graph.files[0];
+  if (facts.appContext.files[entry.slice(facts.appRoot.length)] === undefined) return [];
+  const declared = new Set(
+    ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].flatMap((f) =>
+      Object.keys((pkg as Record<string, Record<string, string> | undefined>)[f] ?? {}),
+    ),
+  );
+  for (const { classes, run } of facts.runs)
+    classes.forEach((c, i) => {
+      if (c.kind !== 'other' || !c.manager) return;
+      for (const w of roughWords(run.commands[i]).slice(2))
+        if (!w.startsWith('-')) declared.add(w.replace(/(?<=.)@.*$/, ''));
+    });
+  const lock = facts.installLocks.find((l) => l.present)?.lockName ?? null;
+  const lockText = lock ? facts.appContext.files[lock] : undefined;
+  const hoisted = lockText !== undefined ? lockedPackages(lock!, lockText) : null;
+  if (hoisted === null && declared.size > 0) return [];
+  for (const file of graph.files) {
+    const text = facts.appContext.files[file.slice(facts.appRoot.length)];
+    if (text === undefined) continue;
+    for (const m of text.matchAll(
+      /^(?:const|let|var|import)\b[^\n;]*?(?:require\(\s*|from\s+)['"]([^'".\/][^'"]*)['"]/gm,
+    )) {
+      const name = packageOf(m[1]);
+      if (name === null || declared.has(name) || hoisted?.has(name)) continue;
+      return [
+        {
+          atStart: true,
+          rule: 'node/package-undeclared',
+          reason: `${file} requires ${name}, which package.json does not declare${hoisted ? ` and ${lock} does not have` : ' (and it declares no dependencies)'}, so node stops with "Cannot find module '${name}'"`,
+          line: startLine(facts.stage) ?? 1,
+          suggestion: `add ${name} to package.json's dependencies`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/** Package names a lockfile puts at the top of node_modules; null when it cannot be read. */
+function lockedPackages(name: string, text: string): Set<string> | null {
+  try {
+    if (name === 'package-lock.json' || name === 'npm-shrinkwrap.json') {
+      const lock = JSON.parse(text) as {
+        packages?: Record<string, unknown>;
+        dependencies?: Record<string, unknown>;
+      };
+      if (lock.packages)
+        return new Set(
+          Object.keys(lock.packages)
+            .filter((k) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(k))
+            .map((k) => k.slice('node_modules/'.length)),
+        );
+      return new Set(Object.keys(lock.dependencies ?? {}));
+    }
+    if (name === 'yarn.lock') {
+      const names = new Set<string>();
+      for (const line of text.split(/\r?\n/)) {
+        if (/^\s|^#|^$/.test(line)) continue;
+        for (const key of line.replace(/:$/, '').split(/,\s*/)) {
+          const m = /^"?(@?[^@"]+)@/.exec(key);
+          if (m) names.add(m[1]);
+        }
+      }
+      return names;
+    }
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 /** `prisma generate` in postinstall runs at the install, before the schema has been copied. */

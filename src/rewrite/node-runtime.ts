@@ -21,7 +21,7 @@ import { splitShellWords } from '../shell-words';
 import { commandCwds, StageFacts } from '../analyze/stage';
 import { runtimePackageInstall } from './os-packages';
 import { currentNodeMajor, imageHasPackageManager } from '../analyze/node-image';
-import { packageManagerVersion } from '../analyze/node-buildability';
+import { hostProvidedFiles, packageManagerVersion } from '../analyze/node-buildability';
 
 export interface NodeRuntimeProfile {
   target: 'distroless' | 'cgr' | 'slim';
@@ -209,6 +209,7 @@ export function planNodeRewrite(
       },
       edits: [],
     });
+  warnings.push(...hostProvidedFiles(facts));
   const secrets = nodeSecrets(facts, app.appDir);
   if (secrets) warnings.push(secrets);
   const ignore = dockerignoreNeed(facts);
