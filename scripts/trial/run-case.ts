@@ -172,8 +172,13 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
     );
     row.rewrite = { build: rb };
     if (!rb.ok) {
-      row.outcome = 'broke-build';
-      row.detail = `${rb.failure!.class}: ${rb.failure!.detail}`;
+      // An original that fails when it starts (go run fetching modules with no network) says
+      // nothing about a rewrite that meets the same failure at build time instead.
+      const failedAtStart = or.state === 'exits' && or.exitCode !== 0;
+      row.outcome = failedAtStart ? 'original-does-not-start' : 'broke-build';
+      row.detail = failedAtStart
+        ? `the original exits (${or.exitCode}): ${or.log ?? ''}; the rewrite does not build here (${rb.failure!.class})`
+        : `${rb.failure!.class}: ${rb.failure!.detail}`;
       return row;
     }
     if (or.state === 'exits') {
