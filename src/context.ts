@@ -17,7 +17,7 @@ const EXACT = new Set([
   '.yarnrc.yml',
 ]);
 /** Read at the context root only: they apply to the whole context. */
-const ROOT_ONLY = new Set(['.dockerignore', '.gitignore']);
+const ROOT_ONLY = new Set(['.dockerignore', '.gitignore', 'action.yml', 'action.yaml']);
 const MAX_MANIFEST_DEPTH = 4;
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,

@@ -75,6 +75,8 @@ export interface BuildContext {
   sizes?: Record<string, number>;
   /** Symbolic links of the context and what each points to, as written in the link. */
   links?: Record<string, string>;
+  /** The Dockerfile's own path in the context, when it is inside it (action.yml names it). */
+  dockerfile?: string;
 }
 
 export interface TransformResult {

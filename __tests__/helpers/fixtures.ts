@@ -57,7 +57,7 @@ export function loadCases(scope: string): FixtureCase[] {
         dir,
         source: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'),
         options: fs.existsSync(optionsFile) ? JSON.parse(fs.readFileSync(optionsFile, 'utf8')) : {},
-        context: listContext(path.join(dir, 'context')),
+        context: { ...listContext(path.join(dir, 'context')), dockerfile: 'Dockerfile' },
       };
     });
 }

@@ -63,6 +63,8 @@ export function lineOf(ins: { getRange(): { start: { line: number } } }): number
 export function checkBuildability(facts: StageFacts, context: BuildContext): Buildability {
   const problems: BuildProblem[] = [];
   const hostBuilt: Note[] = [];
+  const action = githubAction(context);
+  if (action) problems.push(action);
   checkCopySources(facts, context, problems, hostBuilt);
   checkPackageManagers(facts, problems);
   checkExecForm(facts, context, problems);
@@ -133,6 +135,40 @@ function checkCopySources(
       }
     }
   }
+}
+
+/**
+ * A Docker container action: action.yml runs this Dockerfile (`runs.using: docker`). GitHub runs
+ * it as root with the runner's workspace mounted in; a non-root USER cannot write there.
+ */
+function githubAction(context: BuildContext): BuildProblem | null {
+  const name = ['action.yml', 'action.yaml'].find((n) => context.files[n] !== undefined);
+  if (!name) return null;
+  let runs: { using?: unknown; image?: unknown } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const doc = (require('yaml') as typeof import('yaml')).parse(context.files[name]) as {
+      runs?: { using?: unknown; image?: unknown };
+    } | null;
+    runs = doc?.runs;
+  } catch {
+    return null;
+  }
+  if (
+    runs?.using !== 'docker' ||
+    typeof runs.image !== 'string' ||
+    runs.image.startsWith('docker://')
+  )
+    return null;
+  const image = posix.normalize(runs.image.replace(/^\.\//, ''));
+  if (context.dockerfile !== undefined && image !== context.dockerfile) return null;
+  return {
+    rule: 'common/github-action',
+    reason: `${name} runs this Dockerfile as a Docker container action: GitHub runs it as root, with the runner's workspace (owned by the runner's user) mounted at /github/workspace and GITHUB_OUTPUT in a root-owned folder, so a non-root USER could not write its results`,
+    line: 1,
+    suggestion:
+      'keep the action image as it is (it must run as root), or slim it by hand keeping USER root',
+  };
 }
 
 const APT = new Set(['apt-get', 'apt', 'aptitude', 'dpkg']);

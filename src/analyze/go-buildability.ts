@@ -4,7 +4,9 @@ import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from './buildability';
 import { GoCommand } from './go-build';
 import { GoMod, GoSourceFacts } from './go-sources';
-import { contextHas, contextPathOf } from './copies';
+import ignore from 'ignore';
+import { contextHas, contextPathOf, imagePathOf } from './copies';
+import { effectiveCommand } from './command';
 import { parseDockerIgnore } from './dockerignore';
 import { RunStep, StageFacts } from './stage';
 
@@ -41,7 +43,9 @@ export function goBuildProblems(
 ): BuildProblem[] {
   const problems: BuildProblem[] = [
     ...sourceProblems(stage, commands, context, sources, mod),
+    ...missingInputs(stage, commands, context, sources, mod),
     ...importProblems(stage, commands, startRun, context, sources),
+    ...getWithoutInstall(stage, imageVersion, imageTag, commands),
   ];
   if (problems.length > 0) return problems;
   const version = parseGoVersion(imageVersion);
@@ -112,6 +116,124 @@ export function goBuildProblems(
     }
   }
   return problems;
+}
+
+/**
+ * What a build needs that the COPY steps never bring: a `go build x.go` of a file the context
+ * does not have, and a package of the module that the main package imports and whose folder no
+ * COPY puts in the image (COPY main.go go.mod ./ and an import of example.com/app/internal/db).
+ * Files .gitignore lists are made on the host and are not judged.
+ */
+function missingInputs(
+  stage: StageFacts,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  context: BuildContext,
+  sources: GoSourceFacts,
+  mod: GoMod | null,
+): BuildProblem[] {
+  if (context.truncated || context.paths.length === 0) return [];
+  const gitignore =
+    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+  const copiedBefore = (line: number) => ({
+    ...stage,
+    copies: stage.copies.filter((c) => c.ins.getRange().start.line < line),
+  });
+  for (const { run, cmd } of commands) {
+    if (cmd.subcommand !== 'build' && cmd.subcommand !== 'install' && cmd.subcommand !== 'run')
+      continue;
+    const before = copiedBefore(run.ins.getRange().start.line);
+    for (const p of cmd.packages.filter((p) => p.endsWith('.go'))) {
+      const ctx = contextPathOf(before, context.paths, posix.resolve(cmd.cwd, p));
+      if (ctx === null || contextHas(context.paths, ctx) !== null || gitignore?.ignores(ctx))
+        continue;
+      return [
+        {
+          rule: 'go/build-file-missing',
+          reason: `go ${cmd.subcommand} ${p} builds a file the build context does not have (${ctx}), so it stops with "no such file or directory"`,
+          line: lineOf(run.ins),
+          suggestion: `build the folder of the main package, or fix the path (${p})`,
+        },
+      ];
+    }
+    if (mod?.module === null || mod === null || !isCopied(stage, 'go.mod')) continue;
+    const pkgs = cmd.packages.length > 0 ? cmd.packages : ['.'];
+    const dir = pkgs[0].endsWith('.go')
+      ? posix.dirname(posix.resolve(cmd.cwd, pkgs[0]))
+      : pkgs[0] === '.'
+        ? cmd.cwd
+        : pkgs[0].startsWith('./')
+          ? posix.resolve(cmd.cwd, pkgs[0])
+          : null;
+    if (dir === null) continue;
+    // The package's folder: the one a COPY maps onto the build's folder, or that of the .go files
+    // copied into it one by one (COPY main.go go.mod ./).
+    let ctxDir = contextPathOf(before, context.paths, dir);
+    if (ctxDir === null) {
+      const copied = before.copies.flatMap((c) =>
+        c.fromStage === null && c.dest.replace(/\/$/, '') === dir
+          ? c.sources.filter((s) => s.endsWith('.go'))
+          : [],
+      );
+      if (copied.length > 0) ctxDir = posix.dirname(posix.normalize(copied[0]));
+    }
+    const main = sources.packages.find(
+      (p) => p.dir === (ctxDir === '' || ctxDir === null ? '.' : ctxDir),
+    );
+    if (!main) continue;
+    for (const imp of main.imports) {
+      if (!imp.startsWith(mod.module + '/')) continue;
+      const rel = imp.slice(mod.module.length + 1);
+      if (contextHas(context.paths, rel) !== 'dir') continue;
+      if (imagePathOf(before, context.paths, rel) !== null) continue;
+      return [
+        {
+          rule: 'go/package-not-copied',
+          reason: `${main.dir === '.' ? 'the main package' : main.dir} imports ${imp}, and no COPY before line ${lineOf(run.ins)} brings its folder ${rel}/ into the image, so go ${cmd.subcommand} stops ("no required module provides package")`,
+          line: lineOf(run.ins),
+          suggestion: `copy the whole module (COPY . .) before building`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/**
+ * `go get` of a command on Go 1.18 or later, whose binary the start runs: go get only edits
+ * go.mod now, it no longer builds or installs, so the program is not there at start.
+ */
+function getWithoutInstall(
+  stage: StageFacts,
+  imageVersion: string | null,
+  imageTag: string,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+): BuildProblem[] {
+  const version = parseGoVersion(imageVersion);
+  const modern =
+    (version !== null && version.minor >= 18) ||
+    (imageVersion === null && FLOATING_GO_TAG.test(imageTag));
+  if (!modern) return [];
+  const command = effectiveCommand(stage);
+  const words =
+    command === null ? [] : Array.isArray(command) ? command : command.shell.trim().split(/\s+/);
+  const program = posix.basename(words[0] ?? '');
+  for (const { run, cmd } of commands) {
+    if (cmd.subcommand !== 'get') continue;
+    const got = cmd.packages.find(
+      (p) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, '')) === program,
+    );
+    if (!got || program === '') continue;
+    return [
+      {
+        atStart: true,
+        rule: 'go/get-no-install',
+        reason: `the start runs ${program}, which go get ${got} on line ${lineOf(run.ins)} was to install; since Go 1.18 go get only changes go.mod and installs nothing, so ${program} is not found at start`,
+        line: lineOf(run.ins),
+        suggestion: `install it with go install ${got.replace(/@.*$/, '')}@latest (or a version)`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** Programs that fill vendor/ or GOPATH from a manifest of the GOPATH era. */

@@ -1,4 +1,5 @@
 import posix from 'path/posix';
+import ignore from 'ignore';
 import { GO_FACTS } from '../templates';
 import { roughWords } from '../shell-words';
 import type { Note } from '../types';
@@ -32,6 +33,16 @@ const BUILD_ONLY = new Set(GO_FACTS.buildOnlyContextFiles);
  * the WORKDIR, `../x` included, or absolute where a COPY put it), and every non-Go path the
  * original COPYs explicitly, unless //go:embed already puts it in the binary.
  */
+/** What else names runtime files: the start's arguments, host-made files, where go.mod is. */
+export interface RuntimePathHints {
+  /** The start command's arguments after the program (`-words data/words.txt`). */
+  startArgs: string[];
+  /** The context's .gitignore: an explicit COPY of a file it lists is made on the host. */
+  gitignore?: string;
+  /** The folder of go.mod in the context ('.' for its root). */
+  modDir: string;
+}
+
 export function goRuntimePaths(
   stage: StageFacts,
   sources: GoSourceFacts,
@@ -39,8 +50,9 @@ export function goRuntimePaths(
   build: GoBuildStep | undefined,
   paths: readonly string[],
   workdir: string,
+  hints: RuntimePathHints = { startArgs: [], modDir: '.' },
 ): GoRuntimePaths {
-  const packages = relevantPackages(stage, sources, mod, build, paths);
+  const packages = relevantPackages(stage, sources, mod, build, paths, hints.modDir);
   const embedded = embeddedPaths(packages);
   const isEmbedded = (ctx: string) =>
     embedded.some((e) => ctx === e || ctx.startsWith(e + '/') || e.startsWith(ctx + '/'));
@@ -68,6 +80,13 @@ export function goRuntimePaths(
       const p = literalPath(literal);
       if (p === null) continue;
       consider(posix.resolve(workdir, p), `"${literal}" in ${pkgLabel(pkg)}`, false);
+      // wd + "/config.yaml" with wd from os.Getwd(): the literal is relative to the WORKDIR.
+      if (pkg.usesGetwd && p.startsWith('/') && p.length > 1)
+        consider(
+          posix.resolve(workdir, p.slice(1)),
+          `os.Getwd() + "${literal}" in ${pkgLabel(pkg)}`,
+          false,
+        );
     }
     for (const name of pkg.pathEnv) {
       const value = envValues[name];
@@ -75,6 +94,16 @@ export function goRuntimePaths(
       if (p !== null) consider(posix.resolve(workdir, p), `$${name}=${value} (ENV)`, true);
     }
   }
+  for (const arg of hints.startArgs) {
+    const value = arg.startsWith('-')
+      ? arg.includes('=')
+        ? arg.slice(arg.indexOf('=') + 1)
+        : null
+      : arg;
+    const p = value === null ? null : literalPath(value);
+    if (p !== null) consider(posix.resolve(workdir, p), `"${value}" in the start command`, true);
+  }
+  const gitignore = hints.gitignore !== undefined ? ignore().add(hints.gitignore) : null;
   for (const copy of stage.copies) {
     if (copy.fromStage !== null || copy.isHeredoc) continue;
     for (const raw of copy.sources) {
@@ -84,7 +113,18 @@ export function goRuntimePaths(
         .replace(/\/$/, '');
       if (src === '' || src === '.' || /[*?[$]/.test(src)) continue;
       const target = imagePathOf(stage, paths, src);
-      if (target !== null) consider(target, `${copy.keyword} ${raw} ${copy.dest}`, false);
+      if (target === null) continue;
+      if (contextHas(paths, src) === null && gitignore?.ignores(src) && !reads.has(target)) {
+        // Absent now, listed in .gitignore: made on the host (a .env from an example) before building.
+        const dir = raw.endsWith('/') || paths.some((p) => p.startsWith(src + '/'));
+        reads.set(target, {
+          imagePath: target,
+          kind: dir ? 'dir' : 'file',
+          why: `${copy.keyword} ${raw} ${copy.dest}, a file .gitignore lists (made on the host)`,
+        });
+        continue;
+      }
+      consider(target, `${copy.keyword} ${raw} ${copy.dest}`, false);
     }
   }
   const selected = [...reads.values()].sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
@@ -154,7 +194,9 @@ function relevantPackages(
   mod: GoMod | null,
   build: GoBuildStep | undefined,
   paths: readonly string[],
+  modDir: string,
 ): GoPackage[] {
+  const inModule = (rel: string) => (rel === '' ? modDir : posix.join(modDir, rel));
   const byDir = new Map(sources.packages.map((p) => [p.dir, p]));
   let mainDir: string | null = null;
   if (build) {
@@ -165,7 +207,7 @@ function relevantPackages(
       const ctx = contextPathOf(stage, paths, imageDir);
       mainDir = ctx === null ? null : ctx === '' ? '.' : ctx;
     } else if (mod?.module && (pkg === mod.module || pkg.startsWith(mod.module + '/'))) {
-      mainDir = pkg === mod.module ? '.' : pkg.slice(mod.module.length + 1);
+      mainDir = inModule(pkg === mod.module ? '' : pkg.slice(mod.module.length + 1));
     }
   }
   const main = mainDir !== null ? byDir.get(mainDir) : undefined;
@@ -177,7 +219,7 @@ function relevantPackages(
     for (const imp of pkg.imports) {
       let dir: string | null = null;
       if (mod?.module && (imp === mod.module || imp.startsWith(mod.module + '/')))
-        dir = imp === mod.module ? '.' : imp.slice(mod.module.length + 1);
+        dir = inModule(imp === mod.module ? '' : imp.slice(mod.module.length + 1));
       else if (imp.includes('.'))
         dir = sources.packages.find((p) => p.dir !== '.' && imp.endsWith('/' + p.dir))?.dir ?? null;
       const next = dir !== null ? byDir.get(dir) : undefined;

@@ -27,6 +27,8 @@ export interface GoPackage {
   listenPorts: number[];
   /** Literals that are only parts of a filepath.Join (their joined path is in `literals`). */
   joinParts: string[];
+  /** The code builds paths on os.Getwd() (`wd + "/config.yaml"`): a "/x" literal may be relative. */
+  usesGetwd: boolean;
 }
 
 /** What the Go sources in the build context say about the runtime the binary needs. */
@@ -41,6 +43,10 @@ export interface GoSourceFacts {
   usesOsUser: boolean;
   /** Programs started with exec.Command. */
   execPrograms: string[];
+  /** exec.Command calls whose program is computed at run time (`exec.Command(name, ...)`), by file. */
+  execDynamic: string[];
+  /** Imports of libraries that find files through the source paths compiled in (packr). */
+  sourcePathLibraries: string[];
   packages: GoPackage[];
   truncated: boolean;
 }
@@ -94,6 +100,8 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     usesTempDir: false,
     usesOsUser: false,
     execPrograms: [],
+    execDynamic: [],
+    sourcePathLibraries: [],
     packages: [],
     truncated: false,
   };
@@ -124,6 +132,23 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     if (/"os\/user"/.test(code)) facts.usesOsUser = true;
     for (const m of code.matchAll(/exec\.Command(?:Context)?\s*\(\s*(?:ctx\s*,\s*)?"([^"]+)"/g))
       facts.execPrograms.push(m[1]);
+    for (const m of code.matchAll(/exec\.Command(Context)?\s*\(([^)\n]*)/g)) {
+      const args = m[2].split(',').map((a) => a.trim());
+      const program = m[1] ? args[1] : args[0];
+      // A literal is named above; the binary re-executing itself needs nothing more.
+      if (
+        program === undefined ||
+        program === '' ||
+        program.startsWith('"') ||
+        program.startsWith('`')
+      )
+        continue;
+      if (/^os\.Args\[0\]$|^self$|Executable/.test(program)) continue;
+      facts.execDynamic.push(`${path}: exec.Command(${program}, ...)`);
+    }
+    for (const lib of GO_FACTS.sourcePathLibraries)
+      if (code.includes(`"${lib}"`) && !facts.sourcePathLibraries.includes(lib))
+        facts.sourcePathLibraries.push(lib);
     const dir = posix.dirname(path);
     let pkg = byDir.get(dir);
     if (!pkg) {
@@ -138,6 +163,7 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
         pathEnv: [],
         listenPorts: [],
         joinParts: [],
+        usesGetwd: false,
       };
       byDir.set(dir, pkg);
     }
@@ -207,6 +233,9 @@ function readPackageFile(code: string, pkg: GoPackage): void {
       for (const ext of ['json', 'yaml', 'yml', 'toml', 'env', 'hcl', 'ini', 'properties'])
         pkg.literals.push(posix.join(d, `${n}.${ext}`));
   if (/\bgodotenv\.(?:Load|Overload)\s*\(\s*\)/.test(body)) pkg.literals.push('.env');
+  // Importing godotenv/autoload loads ./.env at start, with no call in the code.
+  if (pkg.imports.some((i) => /\/godotenv\/autoload$/.test(i))) pkg.literals.push('.env');
+  if (/\bos\.Getwd\s*\(\s*\)/.test(body)) pkg.usesGetwd = true;
 }
 
 export interface GoMod {

@@ -15,6 +15,7 @@ import {
 } from './go-build';
 import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './go-sources';
 import { RunStep, StageFacts } from './stage';
+import { contextPathOf } from './copies';
 import { BuildProblem } from './buildability';
 import { goBuildProblems } from './go-buildability';
 import type { BuilderProfile } from './builder';
@@ -61,6 +62,8 @@ export interface GoFacts {
   contextPaths: readonly string[];
   /** The whole build context: listing, the files read, sizes and links (for the runtime folder). */
   context: BuildContext;
+  /** The folder of go.mod in the context ('.' for its root). */
+  modDir: string;
   /** Why the original's Go build fails for certain with its own toolchain. */
   buildProblems: BuildProblem[];
   /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
@@ -108,6 +111,32 @@ function isBuildOnlyOsPackage(name: string): boolean {
   );
 }
 
+/** Whether `go get` still installs commands (Go 1.17 and older); unknown versions are not assumed to. */
+function getInstalls(base: GolangBase): boolean {
+  const m = base.version ? /^1\.(\d+)/.exec(base.version) : null;
+  return m !== null && Number(m[1]) < 18;
+}
+
+/**
+ * The go.mod the build uses: the context root's, else one below it in the folder the Dockerfile
+ * builds in (COPY backend/ . with backend/go.mod).
+ */
+function locateGoMod(
+  stage: StageFacts,
+  context: BuildContext,
+): { dir: string; text: string } | null {
+  if (context.files['go.mod'] !== undefined) return { dir: '.', text: context.files['go.mod'] };
+  const folders = new Set([stage.workdir ?? '', ...stage.runs.map((r) => r.workdir)]);
+  for (const folder of folders) {
+    if (folder === '') continue;
+    const ctx = contextPathOf(stage, context.paths, folder);
+    if (ctx === null || ctx === '') continue;
+    const text = context.files[`${ctx}/go.mod`];
+    if (text !== undefined) return { dir: ctx, text };
+  }
+  return null;
+}
+
 export function analyzeGolangBase(ref: ImageRef): GolangBase {
   const tag = ref.tag ?? 'latest';
   const m = /^(\d+(?:\.\d+){0,2}|tip-\d+)?(?:-?(.*))?$/.exec(tag);
@@ -134,7 +163,9 @@ export function analyzeGo(
     ? { tag: '', version: null, variant: null, libc: 'glibc', cgoDefault: true, isOnbuild: false }
     : analyzeGolangBase(stage.baseImage as ImageRef);
   let mod: GoMod | null = null;
-  const modText = context.files['go.mod'];
+  const located = locateGoMod(stage, context);
+  const modDir = located?.dir ?? '.';
+  const modText = located?.text;
   if (modText !== undefined) {
     mod = parseGoMod(modText);
     if (mod.module === null)
@@ -163,6 +194,10 @@ export function analyzeGo(
       if (cmd.subcommand === 'build' || cmd.subcommand === 'install') {
         const loc = binaryLocation(cmd, mod?.module ?? null, gopath);
         builds.push({ run, cmd, binary: loc.unknown ? `?${loc.unknown}` : loc.path });
+      } else if (cmd.subcommand === 'get' && getInstalls(base) && cmd.packages.length === 1) {
+        // Before Go 1.18, go get also built and installed the package's command into GOPATH/bin.
+        const loc = binaryLocation({ ...cmd, subcommand: 'install' }, null, gopath);
+        if (!loc.unknown) builds.push({ run, cmd, binary: loc.path });
       }
     }
   }
@@ -194,6 +229,7 @@ export function analyzeGo(
     runtimeOsPackages,
     contextPaths: context.paths,
     context,
+    modDir,
     buildProblems: goBuildProblems(
       stage,
       base.version,

@@ -49,7 +49,11 @@ export function processFile(
     const bytes = readDockerfile(file, io);
     const before = decodeUtf8(bytes);
     const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
-    const result = transform(before, options, readBuildContext(root, io, dirs));
+    const context = readBuildContext(root, io, dirs);
+    const inContext = path.relative(root, file);
+    if (!inContext.startsWith('..') && !path.isAbsolute(inContext))
+      context.dockerfile = inContext.split(path.sep).join('/');
+    const result = transform(before, options, context);
     const status: FileStatus = result.changed
       ? 'changed'
       : result.skipped

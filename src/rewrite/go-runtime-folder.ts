@@ -175,8 +175,9 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     if (inside(input.binary, folder)) skip.add(rel(input.binary));
     if (folder === gopath) for (const c of FACTS.gopathRootCache) prune.add(`./${c}`);
     // vendor/ at the module root: the build's dependencies.
+    const vendor = facts.modDir === '.' ? 'vendor' : `${facts.modDir}/vendor`;
     const vendorImage =
-      contextHas(paths, 'vendor') === 'dir' ? imagePathOf(stage, paths, 'vendor') : null;
+      contextHas(paths, vendor) === 'dir' ? imagePathOf(stage, paths, vendor) : null;
     if (vendorImage && inside(vendorImage, folder) && vendorImage !== folder) {
       prune.add(rel(vendorImage));
       dropped.push('vendor/ (the build’s dependencies)');

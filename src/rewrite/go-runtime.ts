@@ -73,6 +73,13 @@ export function planGoRewrite(
       `build with -o ${stage.workdir}/<name> and CMD that path`,
     );
   }
+  if (facts.sources.execDynamic.length > 0) {
+    return fail(
+      'go/exec-programs',
+      `the app runs a program whose name is computed at run time (${facts.sources.execDynamic.slice(0, 2).join('; ')}), and ${profile.finalImage} has no programs besides the binary, so whatever it runs is missing`,
+      'keep a full base image for this app, or a final image with the programs it runs',
+    );
+  }
   if (facts.sources.execPrograms.length > 0) {
     return fail(
       'go/exec-programs',
@@ -108,6 +115,14 @@ export function planGoRewrite(
     });
   const warnings: Note[] = [...profile.warnings, ...user.warnings];
 
+  if (facts.sources.sourcePathLibraries.length > 0)
+    changes.push({
+      note: {
+        rule: 'go/build-flags',
+        reason: `-trimpath is left out: ${facts.sources.sourcePathLibraries.join(', ')} finds its files through the source paths compiled into the binary, which -trimpath removes`,
+      },
+      edits: [],
+    });
   if (build) {
     changes.push(...buildFlagEdits(facts, build, profile, gap.tzdata));
   } else if (start.fromGoRun) {
@@ -137,6 +152,14 @@ export function planGoRewrite(
     build,
     facts.contextPaths,
     workdir,
+    {
+      startArgs: [
+        ...(start.entrypoint ?? []).slice(1),
+        ...(start.cmd ?? []).slice(start.entrypoint ? 0 : 1),
+      ],
+      gitignore: facts.context.files['.gitignore'],
+      modDir: facts.modDir,
+    },
   );
   warnings.push(...runtime.warnings);
   const low = lowPortWarning(
@@ -366,7 +389,17 @@ function buildFlagEdits(
   );
   const verb = build.cmd.viaWrapper ? 'go-wrapper' : 'go';
   const matches = [...text.matchAll(new RegExp(`\\b${verb}\\s+${sub}\\b`, 'g'))];
-  const match = matches[sameSub.indexOf(build)];
+  // The occurrence that names the package built (go get -d ./... && go get -v example.com/x),
+  // else the one in the same position among the builds of that RUN.
+  const pkg = build.cmd.packages[0];
+  const naming = pkg
+    ? matches.filter((m) => {
+        const rest = text.slice(m.index! + m[0].length);
+        const stop = rest.search(/&&|\|\||;|\|/);
+        return (stop < 0 ? rest : rest.slice(0, stop)).split(/\s+/).includes(pkg);
+      })
+    : [];
+  const match = naming.length === 1 ? naming[0] : matches[sameSub.indexOf(build)];
   if (!match) return [];
   const goAt = start + match.index!;
   const afterSub = goAt + match[0].length;
@@ -468,6 +501,8 @@ function planWritable(
  * a distribution's Go or an unknown version is not assumed to be.
  */
 function hasTrimpath(facts: GoFacts): boolean {
+  // packr finds its files through the source paths compiled in, which -trimpath removes.
+  if (facts.sources.sourcePathLibraries.length > 0) return false;
   const v = parseGoVersion(facts.base.version);
   if (v) return v.minor >= 13;
   return facts.base.tag !== '' && FLOATING_GO_TAG.test(facts.base.tag);
