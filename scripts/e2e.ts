@@ -8,8 +8,15 @@ import { processIo } from '../src/cli/io';
 import { processFile } from '../src/cli/process-file';
 import { allTemplateIds, getTemplate, imageReference } from '../src/templates';
 import { Docker, dockerCli, hasShell, pickDockerBinary } from '../src/verify/docker';
-import { Check, ImageReport, mb, VerifyReport, verifyRewrite } from '../src/verify/verify';
-import type { TransformOptions } from '../src/types';
+import {
+  Check,
+  copyContext,
+  ImageReport,
+  mb,
+  VerifyReport,
+  verifyRewrite,
+} from '../src/verify/verify';
+import type { NewFile, TransformOptions } from '../src/types';
 
 interface AppConfig {
   options?: TransformOptions;
@@ -23,6 +30,55 @@ interface AppConfig {
    * from the image given, for this app's run only, and said so in the output.
    */
   standIns?: Record<string, string>;
+  /**
+   * Files a user makes on the host before building (a gitignored .env): absent when the tool
+   * runs, written into the example for the builds, removed afterwards. The rewrite must also
+   * build without them.
+   */
+  hostFiles?: Record<string, string>;
+  /** "breaks": the same app rewritten with --minimal must not answer like the original. */
+  minimal?: 'breaks';
+}
+
+/** Writes the host-made files into the example, runs `work`, and removes them again. */
+async function withHostFiles<T>(
+  dir: string,
+  files: Record<string, string>,
+  work: () => Promise<T>,
+): Promise<T> {
+  const written = Object.keys(files).map((f) => path.join(dir, f));
+  Object.entries(files).forEach(([f, text]) => fs.writeFileSync(path.join(dir, f), text));
+  try {
+    return await work();
+  } finally {
+    for (const f of written) fs.rmSync(f, { force: true });
+  }
+}
+
+/** Builds a rewrite in a copy of the example (host-made files absent): whether it builds. */
+async function buildsAlone(
+  docker: Docker,
+  dir: string,
+  rewritten: string,
+  newFiles: NewFile[],
+): Promise<Check> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerize-slim-e2e-alone-'));
+  try {
+    copyContext(dir, work);
+    fs.writeFileSync(path.join(work, 'Dockerfile'), rewritten);
+    for (const f of newFiles) fs.writeFileSync(path.join(work, f.path), f.content);
+    const tag = 'dockerize-slim-e2e-alone:latest';
+    const r = await docker.run(['build', '--network', 'host', '-q', '-t', tag, work]);
+    await docker.run(['rmi', '-f', tag]);
+    return {
+      name: 'rewrite builds without the host-made files',
+      pass: r.code === 0,
+      detail:
+        r.code === 0 ? 'docker build succeeded' : r.stderr.trim().split('\n').slice(-3).join(' | '),
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Tags each missing base image from its stand-in; returns the tags it made, to remove after. */
@@ -199,28 +255,59 @@ async function main(): Promise<number> {
       continue;
     }
     const r = outcome.result!;
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `dockerize-slim-e2e-${app}-`));
     const standIns = await tagStandIns(docker, app, config.standIns ?? {});
-    const report = await verifyRewrite(
-      docker,
-      {
-        name: `dockerize-slim-e2e-${app}`,
-        contextDir: dir,
-        dockerfilePath: path.join(dir, 'Dockerfile'),
-        rewritten: r.output,
-        newFiles: r.newFiles ?? [],
-        port: config.port,
-        paths: config.paths,
-        env: config.env ?? {},
-        shellLess: r.finalHasShell === false,
-        network: 'host',
-        keep: process.env.E2E_KEEP === '1',
-        workDir,
-        startTimeoutS: config.startTimeoutS,
-      },
-      (line) => console.log(`  ${app}: ${line}`),
-    );
-    fs.rmSync(workDir, { recursive: true, force: true });
+    const verify = (rewrite: typeof r, name: string) =>
+      withHostFiles(dir, config.hostFiles ?? {}, async () => {
+        const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `dockerize-slim-e2e-${app}-`));
+        try {
+          return await verifyRewrite(
+            docker,
+            {
+              name,
+              contextDir: dir,
+              dockerfilePath: path.join(dir, 'Dockerfile'),
+              rewritten: rewrite.output,
+              newFiles: rewrite.newFiles ?? [],
+              port: config.port,
+              paths: config.paths,
+              env: config.env ?? {},
+              shellLess: rewrite.finalHasShell === false,
+              network: 'host',
+              keep: process.env.E2E_KEEP === '1',
+              workDir,
+              startTimeoutS: config.startTimeoutS,
+            },
+            (line) => console.log(`  ${app}: ${line}`),
+          );
+        } finally {
+          fs.rmSync(workDir, { recursive: true, force: true });
+        }
+      });
+    const report = await verify(r, `dockerize-slim-e2e-${app}`);
+    if (config.hostFiles)
+      report.checks.push(await buildsAlone(docker, dir, r.output, r.newFiles ?? []));
+    if (config.minimal === 'breaks') {
+      // The default keeps what detection misses: the same app with --minimal must not work.
+      const minimal = processFile(
+        path.join(dir, 'Dockerfile'),
+        { ...(config.options ?? {}), minimal: true },
+        undefined,
+        io,
+      );
+      const m = minimal.result;
+      const mr = m?.changed ? await verify(m, `dockerize-slim-e2e-${app}-minimal`) : null;
+      const broke = mr !== null && (mr.error !== undefined || mr.checks.some((c) => !c.pass));
+      report.checks.push({
+        name: 'the same app breaks with --minimal (the default is what keeps it working)',
+        pass: broke,
+        detail:
+          mr === null
+            ? `--minimal did not rewrite it (${minimal.status})`
+            : broke
+              ? `--minimal: ${mr.checks.find((c) => !c.pass)?.detail ?? mr.error}`
+              : '--minimal answers like the original too',
+      });
+    }
     if (standIns.length > 0) await docker.run(['rmi', ...standIns]);
     const passed = !report.error && report.checks.every((c) => c.pass);
     if (!passed) failed = true;

@@ -1,0 +1,3 @@
+module hostfiles
+
+go 1.22
