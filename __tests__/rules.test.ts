@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { TRANSFORMS } from '../transforms';
+import { refusalsMarkdown, SKIP_RULES } from '../src/skip-class';
 
 const ROOT = path.join(__dirname, '..');
 const RULE = /\b(common|node|go|static)\/[a-z0-9]+(?:-[a-z0-9]+)*\b/g;
@@ -67,4 +68,27 @@ describe('transform registry', () => {
       expect(documented.has(id)).toBe(true);
     },
   );
+});
+
+describe('the skip rule table', () => {
+  const skips = new Set<string>();
+  for (const file of filesUnder(path.join(__dirname, 'fixtures'), ''))
+    if (file.endsWith('expected.skip')) skips.add(fs.readFileSync(file, 'utf8').trim());
+  it.each([...skips].sort())('%s, a skip in the fixtures, is in SKIP_RULES', (id) => {
+    expect(Object.keys(SKIP_RULES)).toContain(id);
+  });
+
+  it("README's list of refusals is the one the table makes", () => {
+    const readme = path.join(ROOT, 'README.md');
+    const text = fs.readFileSync(readme, 'utf8');
+    const section = /(<!-- refusals:start -->\n)([\s\S]*?)(<!-- refusals:end -->)/;
+    // As prettier leaves it: a blank line on each side of the list.
+    const wanted = '\n' + refusalsMarkdown() + '\n\n';
+    if (process.env.UPDATE_README === '1')
+      fs.writeFileSync(
+        readme,
+        text.replace(section, (_m, a, _b, c) => a + wanted + c),
+      );
+    expect(section.exec(fs.readFileSync(readme, 'utf8'))?.[2]).toBe(wanted);
+  });
 });

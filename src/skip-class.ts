@@ -1,41 +1,201 @@
 import type { RuleId, Skip, SkipClass } from './types';
 
 /**
- * The class of each skip rule, for grouping skips in summaries and reports. A planner that knows
- * better for one case sets `class` on the skip itself; a rule not listed here is `unsupported`.
+ * Every rule that can leave a file unchanged: its class (for grouping skips in summaries and
+ * reports) and what it refuses, in a few words. README's list of refusals is made from this
+ * table and a test keeps the two equal; a planner that knows better for one case sets `class` on
+ * the skip itself, and a rule not listed here is `unsupported`.
  */
-const CLASS_OF_RULE: Partial<Record<RuleId, SkipClass>> = {
-  'common/copy-source-missing': 'cannot-build',
-  'common/package-manager-distro': 'cannot-build',
-  'common/exec-form-one-string': 'cannot-build',
-  'go/no-go-mod': 'cannot-build',
-  'node/lockfile-missing': 'cannot-build',
-  'node/start-file-missing': 'cannot-build',
-  'node/required-file-missing': 'cannot-build',
-  'node/install-script-input-missing': 'cannot-build',
-  'node/openssl-legacy-build': 'cannot-build',
-  'node/build-output-missing': 'cannot-build',
-  'node/package-manager-missing': 'cannot-build',
-  'node/package-undeclared': 'cannot-build',
-  'go/relative-import': 'cannot-build',
-  'go/no-go-files': 'cannot-build',
-  'go/vendor-missing': 'cannot-build',
-  'go/get-outside-module': 'cannot-build',
-  'go/toolchain-too-old': 'cannot-build',
-  'go/imports-unavailable': 'cannot-build',
-  'go/build-file-missing': 'cannot-build',
-  'go/package-not-copied': 'cannot-build',
-  'go/get-no-install': 'cannot-build',
-  'node/dev-server-start': 'development',
-  'go/dev-server-start': 'development',
-  'common/validate-output': 'unsafe',
-  'common/github-action': 'unsafe',
-  'go/exec-programs': 'unsafe',
-  'go/runtime-os-packages': 'unsafe',
-  'go/cgo-on-scratch': 'unsafe',
-  'go/cgo-libc': 'unsafe',
-  'node/distroless-final-stage': 'unsafe',
-  'node/devdependency-start': 'unsafe',
+export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: string }>> = {
+  'common/copy-source-missing': {
+    class: 'cannot-build',
+    refuses: 'a COPY of a file the repository does not have (unless `.gitignore` lists it)',
+  },
+  'common/package-manager-distro': {
+    class: 'cannot-build',
+    refuses: '`apt-get` on an Alpine image, `apk` on a Debian one',
+  },
+  'common/exec-form-one-string': {
+    class: 'cannot-build',
+    refuses: 'a whole command line as one exec-form string (`["npm start"]`)',
+  },
+  'node/package-manager-missing': {
+    class: 'cannot-build',
+    refuses: 'yarn, pnpm or corepack run on a node image without them, never installed',
+  },
+  'node/lockfile-missing': {
+    class: 'cannot-build',
+    refuses: '`npm ci` or a frozen install without the lockfile at that step',
+  },
+  'node/start-file-missing': {
+    class: 'cannot-build',
+    refuses: 'a start file that is not there (and `.gitignore` does not list)',
+  },
+  'node/required-file-missing': {
+    class: 'cannot-build',
+    refuses: 'a relative require of a file the repository lacks',
+  },
+  'node/package-undeclared': {
+    class: 'cannot-build',
+    refuses: 'a package the code requires that nothing declares or locks',
+  },
+  'node/install-script-input-missing': {
+    class: 'cannot-build',
+    refuses: 'an install script that needs a file copied only after it',
+  },
+  'node/openssl-legacy-build': {
+    class: 'cannot-build',
+    refuses: 'a webpack 4 build on Node 17 or later',
+  },
+  'node/build-output-missing': {
+    class: 'cannot-build',
+    refuses: 'a framework start from output nothing builds',
+  },
+  'go/no-go-mod': {
+    class: 'cannot-build',
+    refuses: 'a package-mode `go build` without go.mod on module-mode Go',
+  },
+  'go/get-outside-module': {
+    class: 'cannot-build',
+    refuses: '`go get` outside a module on Go 1.18+',
+  },
+  'go/get-no-install': {
+    class: 'cannot-build',
+    refuses: 'a start that runs what `go get` no longer installs (Go 1.18+)',
+  },
+  'go/toolchain-too-old': {
+    class: 'cannot-build',
+    refuses: 'a go.mod newer than the image with `GOTOOLCHAIN=local`',
+  },
+  'go/relative-import': { class: 'cannot-build', refuses: 'relative imports in module mode' },
+  'go/no-go-files': { class: 'cannot-build', refuses: '`go build` of a folder with no Go files' },
+  'go/build-file-missing': {
+    class: 'cannot-build',
+    refuses: '`go build x.go` of a file that is not there',
+  },
+  'go/package-not-copied': {
+    class: 'cannot-build',
+    refuses: 'a build whose module packages the COPYs never bring',
+  },
+  'go/vendor-missing': { class: 'cannot-build', refuses: '`-mod=vendor` without vendor/' },
+  'go/imports-unavailable': {
+    class: 'cannot-build',
+    refuses: 'Go imports nothing provides (no go.mod, vendor/ or go get)',
+  },
+  'node/dev-server-start': {
+    class: 'development',
+    refuses: 'dev servers and file watchers as the start (`--dev-to-production` opts in)',
+  },
+  'go/dev-server-start': {
+    class: 'development',
+    refuses: 'live-reload tools (air, reflex) as the start',
+  },
+  'common/validate-output': {
+    class: 'unsafe',
+    refuses: 'a rewrite that fails its own checks (a bug: please report it)',
+  },
+  'common/github-action': {
+    class: 'unsafe',
+    refuses: "a Docker container action's image (GitHub runs it as root)",
+  },
+  'common/symlink-outside': {
+    class: 'unsafe',
+    refuses: 'a symlink to a Dockerfile outside the paths given',
+  },
+  'common/context-outside': {
+    class: 'unsafe',
+    refuses: 'a new file in a build context outside the paths given',
+  },
+  'go/exec-programs': {
+    class: 'unsafe',
+    refuses: 'Go apps that `exec.Command` other programs, named or computed',
+  },
+  'go/runtime-os-packages': {
+    class: 'unsafe',
+    refuses: 'Go apps that need the OS packages the image installs',
+  },
+  'go/cgo-on-scratch': { class: 'unsafe', refuses: 'cgo binaries on scratch or static images' },
+  'go/cgo-libc': { class: 'unsafe', refuses: 'musl cgo binaries on glibc images' },
+  'node/distroless-final-stage': {
+    class: 'unsafe',
+    refuses:
+      '`--target distroless` for an app distroless cannot run (its major, programs, libraries)',
+  },
+  'node/devdependency-start': {
+    class: 'unsafe',
+    refuses: 'a start that first runs a devDependency CLI (migrations)',
+  },
+  'node/distro-builder': {
+    class: 'unsafe',
+    refuses: "native addons built on a distribution's Node (NodeSource)",
+  },
+  'node/runtime-programs': {
+    class: 'unsafe',
+    refuses: 'programs the app starts that the final image would not have',
+  },
+  'common/already-multi-stage': {
+    class: 'unsupported',
+    refuses: 'multi-stage files (`--harden` adds a non-root USER to them)',
+  },
+  'common/base-image': {
+    class: 'unsupported',
+    refuses: 'a base image that is not a valid reference, or a digest alone',
+  },
+  'common/unsupported-base': {
+    class: 'unsupported',
+    refuses: 'base images other than node and golang (or their distribution builds)',
+  },
+  'common/app-directory': {
+    class: 'unsupported',
+    refuses: 'an app folder that cannot be known or copied apart from the OS',
+  },
+  'common/target': { class: 'unsupported', refuses: 'a `--target` that does not fit the app' },
+  'common/harden-final-stage': {
+    class: 'unsupported',
+    refuses: '`--harden` of a final image it does not know',
+  },
+  'node/resolve-start-command': {
+    class: 'unsupported',
+    refuses: 'start commands that need a shell (`&&`, pipes, globs) or resolve to no node command',
+  },
+  'node/build-at-start': { class: 'unsupported', refuses: 'a build at container start' },
+  'node/global-cli-start': {
+    class: 'unsupported',
+    refuses: 'a start through a global CLI the final image would not have',
+  },
+  'node/keep-package-script': {
+    class: 'unsupported',
+    refuses: 'a package-bin start (babel-node, ts-node) outside `--target slim`',
+  },
+  'node/npm-environment': {
+    class: 'unsupported',
+    refuses: 'an app reading `npm_*` values only npm sets, outside `--target slim`',
+  },
+  'node/yarn-pnp': { class: 'unsupported', refuses: "Yarn Plug'n'Play installs" },
+  'node/upgrade-node': { class: 'unsupported', refuses: '`--node` below the app’s own major' },
+  'node/cgr-builder': { class: 'unsupported', refuses: 'Chainguard targets it cannot match' },
+  'node/next-start': { class: 'unsupported', refuses: 'Next.js shapes it does not handle yet' },
+  'node/nuxt2-start': { class: 'unsupported', refuses: 'Nuxt 2 shapes it does not handle yet' },
+  'node/remix-serve': { class: 'unsupported', refuses: 'Remix shapes it does not handle yet' },
+  'go/start-command': {
+    class: 'unsupported',
+    refuses: 'a Go start with no CMD, or one that needs a shell',
+  },
+  'go/binary-path': { class: 'unsupported', refuses: 'a Go binary whose path cannot be known' },
+  'go/toolchain-at-runtime': {
+    class: 'unsupported',
+    refuses: '`go run` that cannot become a build',
+  },
+  'go/onbuild-image': { class: 'unsupported', refuses: 'golang:onbuild images' },
+  'static/detect-static-site': {
+    class: 'unsupported',
+    refuses: 'a static site whose output folder or port cannot be known',
+  },
+  'static/base-path': { class: 'unsupported', refuses: 'a static site served under a base path' },
+  'static/nginx-config': {
+    class: 'unsupported',
+    refuses: 'an nginx.conf it would have to overwrite or that .dockerignore keeps out',
+  },
 };
 
 export const SKIP_CLASSES: readonly SkipClass[] = [
@@ -54,5 +214,21 @@ export const SKIP_CLASS_LABELS: Record<SkipClass, string> = {
 };
 
 export function classOfSkip(skip: Skip): SkipClass {
-  return skip.class ?? CLASS_OF_RULE[skip.rule] ?? 'unsupported';
+  return skip.class ?? SKIP_RULES[skip.rule]?.class ?? 'unsupported';
+}
+
+/** README's list of what the tool refuses, by class, from SKIP_RULES. */
+export function refusalsMarkdown(): string {
+  const heads: Record<SkipClass, string> = {
+    'cannot-build': 'Originals that cannot build or start as they are',
+    development: 'Development containers',
+    unsafe: 'What a rewrite could break at run time',
+    unsupported: 'Shapes it does not handle',
+  };
+  return SKIP_CLASSES.map((c) => {
+    const items = Object.entries(SKIP_RULES)
+      .filter(([, r]) => r!.class === c)
+      .map(([id, r]) => `${r!.refuses} (\`${id}\`)`);
+    return `- **${heads[c]}** (\`${c}\`): ${items.join('; ')}.`;
+  }).join('\n');
 }

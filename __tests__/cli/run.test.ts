@@ -41,6 +41,25 @@ describe('dockerize-slim (dry run)', () => {
     expect(r.stdout).not.toContain('node/resolve-start-command');
   });
 
+  it('--format diff and --check put the warnings on stderr, the text format under the diff', async () => {
+    // No lockfile (a warning) and a port below 1024 (another one).
+    const { 'package-lock.json': _lock, ...noLock } = NODE_APP;
+    const tree = { ...noLock, Dockerfile: NODE_APP.Dockerfile.replace('CMD', 'EXPOSE 80\nCMD') };
+    const diff = await runCli(['--format', 'diff', '.'], makeTree(tree));
+    expect(diff.stdout).not.toMatch(/common\/low-port|node\/lockfile-install/);
+    expect(diff.stderr).toMatch(/^Dockerfile: ! common\/low-port: /m);
+    expect(diff.stderr).toMatch(/^Dockerfile: ! node\/lockfile-install: /m);
+    const check = await runCli(['--check', '.'], makeTree(tree));
+    expect(check.stderr).toMatch(/^Dockerfile: ! common\/low-port: /m);
+    const text = await runCli(['.'], makeTree(tree));
+    expect(text.stdout).toMatch(/! common\/low-port: /);
+    expect(text.stderr).not.toMatch(/low-port/);
+    const json = JSON.parse((await runCli(['--format', 'json', '.'], makeTree(tree))).stdout);
+    expect(json.files[0].warnings.map((w: { rule: string }) => w.rule)).toContain(
+      'common/low-port',
+    );
+  });
+
   it('--check exits 1 when a file would change and 0 when none would', async () => {
     const root = makeTree({ ...NODE_APP, 'other/Dockerfile': MULTI });
     const r = await runCli(['--check', '.'], root);
@@ -245,4 +264,40 @@ describe('dockerize-slim --write', () => {
       expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toBe(NODE_APP.Dockerfile);
     });
   }
+});
+
+describe('--minimal and the Go runtime folder', () => {
+  const GO_APP = {
+    Dockerfile: 'FROM golang:1.26\nWORKDIR /app\nCOPY . .\nRUN go build -o srv .\nCMD ["./srv"]\n',
+    'go.mod': 'module srv\n\ngo 1.22\n',
+    'main.go': 'package main\n\nimport "os"\n\nfunc main() { os.ReadFile(os.Getenv("X")) }\n',
+    'assets/logo.txt': 'logo\n',
+  };
+
+  it('keeps the app folder by default, and only what detection proves with --minimal', async () => {
+    const byDefault = await runCli(['--format', 'json', '.'], makeTree(GO_APP));
+    const file = JSON.parse(byDefault.stdout).files[0];
+    expect(file.runtimeFolders).toEqual([
+      expect.objectContaining({ path: '/app', kept: [{ name: 'assets/', bytes: 5 }] }),
+    ]);
+    expect(file.diff).toContain('+COPY --from=builder /dockerize-slim/app /app');
+    const minimal = await runCli(['--format', 'json', '--minimal', '.'], makeTree(GO_APP));
+    const m = JSON.parse(minimal.stdout).files[0];
+    expect(m.runtimeFolders).toEqual([]);
+    expect(m.diff).not.toContain('dockerize-slim/app');
+  });
+
+  it('takes minimal from the repository config, and rejects a value that is not a boolean', async () => {
+    const fromConfig = await runCli(
+      ['--format', 'json', '.'],
+      makeTree({ ...GO_APP, '.dockerize-slim.json': '{ "minimal": true }' }),
+    );
+    expect(JSON.parse(fromConfig.stdout).files[0].runtimeFolders).toEqual([]);
+    const bad = await runCli(
+      ['.'],
+      makeTree({ ...GO_APP, '.dockerize-slim.json': '{ "minimal": 1 }' }),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/minimal must be true or false/);
+  });
 });

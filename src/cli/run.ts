@@ -15,7 +15,7 @@ import { displayPath, FileOutcome } from './process-file';
 import { colorizeDiff, formatNotes, formatSkip } from './render';
 import { toSarif } from './sarif-report';
 import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
-import type { SkipClass } from '../types';
+import type { Note, SkipClass } from '../types';
 import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
@@ -274,6 +274,7 @@ function printOutcome(o: FileOutcome, options: CliOptions, io: Io, out: Colors, 
     io.stdout.write(o.display + '\n');
   } else if (options.check) {
     io.stderr.write(`${o.display}: would change (${r.target ?? 'hardened'} -> ${r.finalImage})\n`);
+    io.stderr.write(warningLines(o.display, r.warnings, err));
   } else if (options.write || options.interactive) {
     const verb = o.written ? out.green('rewritten') : 'not written';
     io.stdout.write(`${o.display}: ${verb} (${r.target ?? 'hardened'} -> ${r.finalImage})\n`);
@@ -286,7 +287,16 @@ function printOutcome(o: FileOutcome, options: CliOptions, io: Io, out: Colors, 
       diffText(o, options.format === 'diff' && options.color !== true ? NO_COLORS : out),
     );
     if (options.format === 'text') io.stdout.write(formatNotes(r.edits, r.warnings, out) + '\n');
+    // The patch alone stays on stdout, machine-readable; what to review goes to stderr.
+    else io.stderr.write(warningLines(o.display, r.warnings, err));
   }
+}
+
+/** One line per warning, prefixed with the file: `Dockerfile: ! common/low-port: ...`. */
+function warningLines(display: string, warnings: Note[], colors: Colors): string {
+  return warnings
+    .map((w) => `${display}: ${colors.yellow('!')} ${colors.yellow(w.rule)}: ${w.reason}\n`)
+    .join('');
 }
 
 export function newFileDisplay(o: FileOutcome, rel: string, io: Io): string {
