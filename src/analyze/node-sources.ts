@@ -58,6 +58,33 @@ const WRITE_KEYS = /\b(dest|destination|filename|storage|uploadDir|logDir)\s*:\s
 const SPAWN_CALLS = /\b(spawn|spawnSync|execFile|execFileSync|execa|execaSync|crossSpawn)\s*\(/g;
 const SHELL_CALLS = /\b(exec|execSync|execaCommand|execaCommandSync)\s*\(/g;
 
+/** Commands a shell runs itself: never looked up as programs. */
+const SHELL_BUILTINS = new Set([
+  'cd',
+  'echo',
+  'export',
+  'set',
+  'unset',
+  'exit',
+  'true',
+  'false',
+  'test',
+  '[',
+  'pwd',
+  'read',
+  'source',
+  '.',
+  'eval',
+  'exec',
+  'shift',
+  'umask',
+  'wait',
+  'type',
+  'command',
+  'alias',
+  'trap',
+]);
+
 /** Static reading only: the text is searched, never run. */
 export function scanNodeSources(files: Record<string, string>): NodeSourceFacts {
   const facts: NodeSourceFacts = {
@@ -152,11 +179,10 @@ function scanPrograms(
     const program = stringLiteral(args[0] ?? '');
     const shell = args.slice(1).some((a) => /\bshell\s*:\s*(true|['"])/.test(a));
     if (program === null && /process\.execPath/.test(args[0] ?? '')) continue;
-    programs.push({
-      name: program === null ? null : program.trim().split(/\s+/)[0],
-      shell,
-      where: at(m.index!),
-    });
+    const name = program === null ? null : program.trim().split(/\s+/)[0];
+    // A builtin is not a program (spawn('cd') fails the same way everywhere).
+    if (name !== null && SHELL_BUILTINS.has(name)) continue;
+    programs.push({ name, shell, where: at(m.index!) });
   }
   for (const m of code.matchAll(SHELL_CALLS)) {
     // `.exec(` of a RegExp or a database query is not child_process.exec.
@@ -167,12 +193,19 @@ function scanPrograms(
       continue;
     const args = splitArguments(callArguments(code, m.index! + m[0].length - 1));
     const first = args[0] ?? '';
-    const literal = stringLiteral(first) ?? /^`([^`$\s]+)/.exec(first)?.[1] ?? null;
-    programs.push({
-      name: literal === null ? null : literal.trim().split(/\s+/)[0],
-      shell: true,
-      where: at(m.index!),
-    });
+    const literal = stringLiteral(first) ?? /^`([^`$]+)`$/.exec(first)?.[1] ?? null;
+    if (literal === null) {
+      const head = /^`([^`$\s]+)/.exec(first)?.[1] ?? null;
+      programs.push({ name: head, shell: true, where: at(m.index!) });
+      continue;
+    }
+    // A command line run by a shell: the program of each command in it (cd /x && ls -> ls).
+    const names = literal
+      .split(/&&|\|\||;|\|/)
+      .map((c) => c.trim().split(/\s+/)[0])
+      .filter((n) => n !== undefined && n !== '' && !SHELL_BUILTINS.has(n));
+    if (names.length === 0) programs.push({ name: 'sh', shell: true, where: at(m.index!) });
+    for (const name of names) programs.push({ name, shell: true, where: at(m.index!) });
   }
 }
 
