@@ -56,6 +56,9 @@ export interface RuntimeFolder {
   kept: Array<{ name: string; bytes: number | null }>;
   /** What is left out, and why each is build-only: `23 .go files (Go build inputs)`. */
   dropped: string[];
+  /** Files of the build context kept, and how many of them detection alone would have left out. */
+  files: number;
+  undetected: number;
   /** Why what the image carries may differ from `kept`, or null when the list is exact. */
   estimate: string | null;
 }

@@ -55,6 +55,8 @@ export interface RuntimeFolderInput {
   writableDirs: string[];
   /** Context paths //go:embed puts inside the binary. */
   embedded: string[];
+  /** Image paths detection found the program opens (files, or folders with all they hold). */
+  detected: string[];
   context: BuildContext;
 }
 
@@ -322,6 +324,11 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
         path: folder,
         kept,
         dropped,
+        files: keptPaths.length,
+        undetected: keptPaths.filter((p) => {
+          const image = imagePathOf(stage, paths, p)!;
+          return !input.detected.some((d) => image === d || image.startsWith(d + '/'));
+        }).length,
         estimate: estimate.length > 0 ? estimate.join('; ') : null,
       },
     });
@@ -444,7 +451,11 @@ export function describeFolder(f: RuntimeFolder): string {
           .join(
             ', ',
           )}${f.kept.length > 8 ? ` and ${f.kept.length - 8} more` : ''}${total !== null ? ` (${formatBytes(total)})` : ''}`;
-  return `kept ${f.path}: ${kept}${f.dropped.length > 0 ? `; dropped: ${f.dropped.join('; ')}` : ''}${f.estimate ? ` (an estimate: ${f.estimate})` : ''}`;
+  const beyond =
+    f.undetected > 0
+      ? `, ${f.undetected} of its ${f.files} file${f.files === 1 ? '' : 's'} not named by detection`
+      : '';
+  return `kept ${f.path}: ${kept}${beyond}${f.dropped.length > 0 ? `; dropped: ${f.dropped.join('; ')}` : ''}${f.estimate ? ` (an estimate: ${f.estimate})` : ''}`;
 }
 
 export function formatBytes(n: number): string {

@@ -189,6 +189,7 @@ export function planGoRewrite(
           binary: start.binary,
           writableDirs: runtime.writableDirs,
           embedded: embeddedPaths(facts.sources.packages),
+          detected: runtime.reads.map((r) => r.imagePath),
           context: facts.context,
         });
   const inFolder = (p: string) =>
