@@ -11,6 +11,8 @@ import { Docker, dockerCli, hasShell, pickDockerBinary } from '../src/verify/doc
 import {
   Check,
   copyContext,
+  fileSizeInImage,
+  imageSize,
   ImageReport,
   mb,
   VerifyReport,
@@ -38,6 +40,48 @@ interface AppConfig {
   hostFiles?: Record<string, string>;
   /** "breaks": the same app rewritten with --minimal must not answer like the original. */
   minimal?: 'breaks';
+}
+
+/**
+ * A Go rewrite's size against what it cannot do without: the final image with nothing but the
+ * program (base image + binary), next to the original and the rewrite; and how many files the
+ * default kept that detection alone would have dropped.
+ */
+interface GoSizes {
+  beforeMB: number;
+  afterMB: number;
+  binaryMB: number;
+  baseMB: number;
+  /** Files of the context the runtime folders keep, and those detection did not name. */
+  keptFiles: number;
+  undetectedFiles: number;
+}
+
+async function measureGo(
+  docker: Docker,
+  name: string,
+  r: NonNullable<ReturnType<typeof processFile>['result']>,
+  report: VerifyReport,
+): Promise<GoSizes | undefined> {
+  const program = r.contract?.after.argv?.[0];
+  if (!program || !r.finalImage || !report.before || !report.after) return undefined;
+  const binary = await fileSizeInImage(docker, `${name}:after`, program);
+  const base = await imageSize(docker, r.finalImage);
+  if (binary === null || base === null) return undefined;
+  const round = (b: number) => Math.round(b / 1e5) / 10;
+  return {
+    beforeMB: round(report.before.sizeBytes),
+    afterMB: round(report.after.sizeBytes),
+    binaryMB: round(binary),
+    baseMB: round(base),
+    keptFiles: (r.runtimeFolders ?? []).reduce((n, f) => n + f.files, 0),
+    undetectedFiles: (r.runtimeFolders ?? []).reduce((n, f) => n + f.undetected, 0),
+  };
+}
+
+function describeGoSizes(g: GoSizes): string {
+  const pct = (a: number, b: number) => `${(100 * (1 - a / b)).toFixed(1)}%`;
+  return `${g.beforeMB} MB -> ${g.afterMB} MB (${pct(g.afterMB, g.beforeMB)} smaller); binary + base ${g.binaryMB} + ${g.baseMB} = ${(g.binaryMB + g.baseMB).toFixed(1)} MB (${pct(g.binaryMB + g.baseMB, g.beforeMB)}); runtime folders keep ${g.keptFiles} files, ${g.undetectedFiles} of them not named by detection`;
 }
 
 /** Writes the host-made files into the example, runs `work`, and removes them again. */
@@ -240,6 +284,7 @@ async function main(): Promise<number> {
     surface: string[];
     checks: string;
     report: VerifyReport;
+    go?: GoSizes;
   }> = [];
   let failed = contracts.some((c) => !c.pass);
   for (const app of apps) {
@@ -256,7 +301,9 @@ async function main(): Promise<number> {
     }
     const r = outcome.result!;
     const standIns = await tagStandIns(docker, app, config.standIns ?? {});
-    const verify = (rewrite: typeof r, name: string) =>
+    // A Go app's images are kept until its program is measured (binary + base, below).
+    const isGo = r.edits.some((e) => /^go\/[a-z]+-final-stage$/.test(e.rule));
+    const verify = (rewrite: typeof r, name: string, keep = false) =>
       withHostFiles(dir, config.hostFiles ?? {}, async () => {
         const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `dockerize-slim-e2e-${app}-`));
         try {
@@ -273,7 +320,7 @@ async function main(): Promise<number> {
               env: config.env ?? {},
               shellLess: rewrite.finalHasShell === false,
               network: 'host',
-              keep: process.env.E2E_KEEP === '1',
+              keep: keep || process.env.E2E_KEEP === '1',
               workDir,
               startTimeoutS: config.startTimeoutS,
             },
@@ -283,7 +330,19 @@ async function main(): Promise<number> {
           fs.rmSync(workDir, { recursive: true, force: true });
         }
       });
-    const report = await verify(r, `dockerize-slim-e2e-${app}`);
+    const report = await verify(r, `dockerize-slim-e2e-${app}`, isGo);
+    let goSizes: GoSizes | undefined;
+    if (isGo) {
+      goSizes = await measureGo(docker, `dockerize-slim-e2e-${app}`, r, report);
+      if (goSizes) console.log(`  ${app}: ${describeGoSizes(goSizes)}`);
+      if (process.env.E2E_KEEP !== '1')
+        await docker.run([
+          'rmi',
+          '-f',
+          `dockerize-slim-e2e-${app}:before`,
+          `dockerize-slim-e2e-${app}:after`,
+        ]);
+    }
     if (config.hostFiles)
       report.checks.push(await buildsAlone(docker, dir, r.output, r.newFiles ?? []));
     if (config.minimal === 'breaks') {
@@ -326,6 +385,7 @@ async function main(): Promise<number> {
       surface: surfaceColumns(report),
       checks: `${report.checks.filter((c) => c.pass).length}/${report.checks.length}${report.error ? ' (error)' : ''}`,
       report,
+      ...(goSizes ? { go: goSizes } : {}),
     });
     console.log(
       `  ${app}: ${passed ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`,

@@ -26,6 +26,11 @@ export interface ToolOutcome {
   error?: string;
   edits: string[];
   warnings: string[];
+  /** The program the rewrite's final stage starts (its first argv word). */
+  program?: string;
+  /** Go rewrites: files the runtime folders keep, and how many detection alone would drop. */
+  keptFiles?: number;
+  undetectedFiles?: number;
 }
 
 export interface BuildOutcome {
@@ -33,6 +38,9 @@ export interface BuildOutcome {
   /** Why a build failed, as a class (network-go-proxy, alpine-stand-in, ...), and its first error line. */
   failure?: { class: string; detail: string };
   sizeMB?: number;
+  /** Go rewrites: the program's size and the final base image's, the floor of what it can weigh. */
+  binaryMB?: number;
+  baseMB?: number;
 }
 
 export interface RunOutcome {

@@ -5,7 +5,7 @@ import { execFile, execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import type { Docker } from '../../src/verify/docker';
-import { lowPortBindFailure } from '../../src/verify/verify';
+import { fileSizeInImage, imageSize, lowPortBindFailure } from '../../src/verify/verify';
 import {
   BuildOutcome,
   caseId,
@@ -171,6 +171,19 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
       log,
     );
     row.rewrite = { build: rb };
+    if (
+      rb.ok &&
+      tool.program &&
+      tool.finalImage &&
+      tool.edits.some((e) => /^go\/[a-z]+-final-stage$/.test(e))
+    ) {
+      const binary = await fileSizeInImage(docker, tags.rewrite, tool.program);
+      const base = await imageSize(docker, tool.finalImage);
+      if (binary !== null && base !== null) {
+        rb.binaryMB = Math.round(binary / 1e5) / 10;
+        rb.baseMB = Math.round(base / 1e5) / 10;
+      }
+    }
     if (!rb.ok) {
       // An original that fails when it starts (go run fetching modules with no network) says
       // nothing about a rewrite that meets the same failure at build time instead.
@@ -342,6 +355,8 @@ function runTool(
               error: { code: string; message: string } | null;
               edits: Array<{ rule: string }>;
               warnings: Array<{ rule: string }>;
+              contract: { after: { argv: string[] | null } } | null;
+              runtimeFolders?: Array<{ files: number; undetected: number }>;
             }
           | undefined;
         if (!f) {
@@ -364,6 +379,13 @@ function runTool(
           ...(f.error ? { error: `${f.error.code}: ${f.error.message}` } : {}),
           edits: f.edits.map((e) => e.rule),
           warnings: f.warnings.map((w) => w.rule),
+          ...(f.contract?.after.argv?.[0] ? { program: f.contract.after.argv[0] } : {}),
+          ...(f.runtimeFolders && f.runtimeFolders.length > 0
+            ? {
+                keptFiles: f.runtimeFolders.reduce((n, r) => n + r.files, 0),
+                undetectedFiles: f.runtimeFolders.reduce((n, r) => n + r.undetected, 0),
+              }
+            : {}),
         });
       },
     );

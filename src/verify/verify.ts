@@ -381,3 +381,36 @@ export function lowPortBindFailure(logs: string): number | null {
   }
   return null;
 }
+
+/** The size in bytes of one file in an image (read from `docker cp`'s tar header), or null. */
+export async function fileSizeInImage(
+  docker: Docker,
+  image: string,
+  file: string,
+): Promise<number | null> {
+  const created = await docker.run([
+    'create',
+    '--network',
+    'none',
+    image,
+    '/dockerize-slim-never-runs',
+  ]);
+  if (created.code !== 0) return null;
+  const id = created.stdout.trim();
+  let header: Buffer | null = null;
+  const copied = await docker.stream(['cp', '-L', `${id}:${file}`, '-'], (chunk) => {
+    header =
+      header === null ? chunk : header.length < 512 ? Buffer.concat([header, chunk]) : header;
+  });
+  await docker.run(['rm', '-f', id]);
+  const h = header as Buffer | null;
+  if (copied.code !== 0 || h === null || h.length < 136) return null;
+  const size = parseInt(h.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim(), 8);
+  return Number.isFinite(size) ? size : null;
+}
+
+/** An image's size in bytes, or null when it is not there. */
+export async function imageSize(docker: Docker, image: string): Promise<number | null> {
+  const r = await docker.run(['image', 'inspect', '-f', '{{.Size}}', image]);
+  return r.code === 0 ? Number(r.stdout.trim()) || null : null;
+}
