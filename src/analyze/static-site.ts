@@ -273,25 +273,14 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
   const served = servingCommand(facts, framework);
   if (!served) return { kind: 'none' };
   const prebuilt = prebuiltFolder(facts, served);
-  if (prebuilt !== null) {
-    const port = served.port ?? firstExposedPort(facts.stage);
-    if (port === null)
-      return { kind: 'skip', reason: 'the port the site was served on cannot be known' };
-    return {
-      kind: 'static',
-      site: {
-        framework: framework ?? PREBUILT,
-        outDir: prebuilt,
-        spa: served.spa,
-        port,
-        servedBy: served.by,
-        needsBuildStep: null,
-        isDevServer: false,
-        runtimeEnv: ['PORT', 'HOST', 'NODE_ENV'].filter((n) => n in facts.stage.envValues),
-        underBase: null,
-      },
-    };
-  }
+  if (prebuilt !== null)
+    return siteServed(facts, served, {
+      framework: framework ?? PREBUILT,
+      outDir: prebuilt,
+      spa: served.spa,
+      needsBuildStep: null,
+      underBase: null,
+    });
   if (!framework) return { kind: 'none' };
   const out = outputFolder(framework, context);
   const appDir = facts.stage.workdir;
@@ -321,22 +310,33 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
   }
   const deps = allDeps(facts);
   const hasRouter = STATIC_FACTS.spaRouters.some((r) => deps[r] !== undefined);
+  return siteServed(facts, served, {
+    framework,
+    outDir: posix.resolve(appDir, dir),
+    // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
+    spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
+    needsBuildStep,
+    underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
+  });
+}
+
+/** The site as the original served it, on its port (or a skip when the port is unknown). */
+function siteServed(
+  facts: NodeFacts,
+  served: Served,
+  site: Pick<StaticSite, 'framework' | 'outDir' | 'spa' | 'needsBuildStep' | 'underBase'>,
+): StaticDetection {
   const port = served.port ?? firstExposedPort(facts.stage);
   if (port === null)
     return { kind: 'skip', reason: 'the port the site was served on cannot be known' };
   return {
     kind: 'static',
     site: {
-      framework,
-      outDir: posix.resolve(appDir, dir),
-      // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
-      spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
+      ...site,
       port,
       servedBy: served.by,
-      needsBuildStep,
       isDevServer: served.dev,
       runtimeEnv: ['PORT', 'HOST', 'NODE_ENV'].filter((n) => n in facts.stage.envValues),
-      underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
     },
   };
 }
