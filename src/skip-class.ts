@@ -35,6 +35,10 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: 'a relative require of a file the repository lacks',
   },
+  'node/start-script-missing': {
+    class: 'cannot-build',
+    refuses: 'a package-manager start of a script package.json does not have',
+  },
   'node/package-undeclared': {
     class: 'cannot-build',
     refuses: 'a package the code requires that nothing declares or locks',

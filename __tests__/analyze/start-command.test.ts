@@ -51,12 +51,12 @@ const ROWS: Row[] = [
     ['s.js'],
   ],
   ['no start script: npm runs server.js', ['npm', 'start'], pkg({}), ['server.js'], ['server.js']],
-  ['no start script and no server.js', ['npm', 'start'], pkg({}), 'node/resolve-start-command'],
+  ['no start script and no server.js', ['npm', 'start'], pkg({}), 'node/start-script-missing'],
   [
     'missing script',
     ['npm', 'run', 'nope'],
     pkg({ start: 'node a.js' }),
-    'node/resolve-start-command',
+    'node/start-script-missing',
   ],
   ['no package.json', ['npm', 'start'], null, 'node/resolve-start-command'],
   [

@@ -466,7 +466,11 @@ function packageScript(
         implicit.packageScript = { manager, name: 'start', body: 'node server.js', pkg };
       return implicit;
     }
-    return fail('node/resolve-start-command', `package.json has no "${scriptName}" script`);
+    return fail(
+      'node/start-script-missing',
+      `${trail[trail.length - 1]} runs scripts.${scriptName}, which package.json does not have${scriptName === 'start' ? ' (and there is no server.js for npm to fall back to)' : ''}, so ${manager} stops with "Missing script: ${scriptName}"`,
+      `add a "${scriptName}" script to package.json, or start the app with node directly`,
+    );
   }
   for (const hook of [`pre${scriptName}`, `post${scriptName}`]) {
     if (scripts[hook] !== undefined && manager !== 'yarn') {
