@@ -194,10 +194,18 @@ export function planGoRewrite(
         });
   const inFolder = (p: string) =>
     folders?.folders.some((f) => p === f.path || p.startsWith(f.path + '/')) ?? false;
+  // What detection found outside the folders (a file the context put among the OS's) is copied too.
+  const separate = folders
+    ? runtime.reads.filter((r) => !inFolder(r.imagePath) && !folders.files.includes(r.imagePath))
+    : runtime.reads;
   // The folders carry what detection found; writes inside them are owned there, the rest as before.
   const owned = planWritable(
     folders
-      ? { ...runtime, reads: [], writableDirs: runtime.writableDirs.filter((d) => !inFolder(d)) }
+      ? {
+          ...runtime,
+          reads: separate,
+          writableDirs: runtime.writableDirs.filter((d) => !inFolder(d)),
+        }
       : runtime,
     workdir,
   );
@@ -292,7 +300,7 @@ export function planGoRewrite(
     });
   }
   if (gap.tmp) lines.push(w.line('COPY', `--from=${split.builderName} ${chown} /tmp-runtime /tmp`));
-  for (const r of folders ? [] : runtime.reads) {
+  for (const r of separate) {
     const own = owned.chown.has(r.imagePath) ? chown + ' ' : '';
     lines.push(w.line('COPY', `--from=${split.builderName} ${own}${r.imagePath} ${r.imagePath}`));
   }
@@ -300,11 +308,11 @@ export function planGoRewrite(
     lines.push(w.line('COPY', `--from=${split.builderName} ${f} ${f}`));
   for (const d of owned.create)
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${d} ${d}`));
-  if (!folders && runtime.reads.length > 0) {
+  if (separate.length > 0) {
     changes.push({
       note: {
         rule: 'go/runtime-files',
-        reason: `the app opens files of the build context at run time: ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}; copied to the same paths${owned.chown.size > 0 ? ' (owned by the runtime user where it writes)' : ''}`,
+        reason: `the app opens files of the build context at run time: ${separate.map((r) => `${r.imagePath} (${r.why})`).join(', ')}; copied to the same paths${owned.chown.size > 0 ? ' (owned by the runtime user where it writes)' : ''}`,
       },
       edits: [],
     });
