@@ -44,6 +44,7 @@ export function goBuildProblems(
   const problems: BuildProblem[] = [
     ...sourceProblems(stage, commands, context, sources, mod),
     ...missingInputs(stage, commands, context, sources, mod),
+    ...missingRunFile(stage, startRun, context),
     ...importProblems(stage, commands, startRun, context, sources),
     ...getWithoutInstall(stage, imageVersion, imageTag, commands),
   ];
@@ -194,6 +195,32 @@ function missingInputs(
         },
       ];
     }
+  }
+  return [];
+}
+
+/** `go run main.go` at start, of a file the image does not have: the container exits at once. */
+function missingRunFile(
+  stage: StageFacts,
+  startRun: { cmd: GoCommand; line: number } | null,
+  context: BuildContext,
+): BuildProblem[] {
+  if (!startRun || context.truncated || context.paths.length === 0) return [];
+  const gitignore =
+    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+  for (const p of startRun.cmd.packages.filter((p) => p.endsWith('.go'))) {
+    const ctx = contextPathOf(stage, context.paths, posix.resolve(startRun.cmd.cwd, p));
+    if (ctx === null || contextHas(context.paths, ctx) !== null || gitignore?.ignores(ctx))
+      continue;
+    return [
+      {
+        atStart: true,
+        rule: 'go/build-file-missing',
+        reason: `the start runs go run ${p}, a file the build context does not have (${ctx}), so the container exits at once ("no such file or directory")`,
+        line: startRun.line,
+        suggestion: `run the folder of the main package, or fix the path (${p})`,
+      },
+    ];
   }
   return [];
 }

@@ -247,6 +247,14 @@ function writable(
     if (dir === '/' || /^\/(tmp|proc|sys|dev)(\/|$)/.test(dir)) return;
     if (!dirs.has(dir)) dirs.set(dir, why);
   };
+  // Safe first: a program that writes where only run time knows (a path from its config file)
+  // gets its working folder as the root user it ran as would have had it.
+  const computed = packages.find((p) => p.computedWrites.length > 0);
+  if (computed)
+    add(
+      workdir,
+      `${pkgLabel(computed)} writes to a path it computes at run time (${computed.computedWrites[0]}), so the folder it runs in stays writable`,
+    );
   for (const pkg of packages) {
     const written = [
       ...pkg.writes,

@@ -29,6 +29,8 @@ export interface GoPackage {
   joinParts: string[];
   /** The code builds paths on os.Getwd() (`wd + "/config.yaml"`): a "/x" literal may be relative. */
   usesGetwd: boolean;
+  /** Writes to a path computed at run time (from a config file, a flag), with where. */
+  computedWrites: string[];
 }
 
 /** What the Go sources in the build context say about the runtime the binary needs. */
@@ -164,6 +166,7 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
         listenPorts: [],
         joinParts: [],
         usesGetwd: false,
+        computedWrites: [],
       };
       byDir.set(dir, pkg);
     }
@@ -217,6 +220,17 @@ function readPackageFile(code: string, pkg: GoPackage): void {
   }
   for (const [re, kind] of WRITE_CALLS)
     for (const m of body.matchAll(re)) pkg.writes.push({ path: m[1], kind });
+  // A write whose path is not a literal (read from a config file, joined at run time): where it
+  // lands cannot be known, only that the program writes somewhere.
+  for (const m of body.matchAll(
+    /\b(os\.(?:Create|WriteFile|Mkdir|MkdirAll)|ioutil\.WriteFile)\s*\(\s*([^"`\s)][^,)\n]*)/g,
+  ))
+    if (!/^(os\.TempDir|os\.MkdirTemp|os\.CreateTemp)/.test(m[2]))
+      pkg.computedWrites.push(`${m[1]}(${m[2].trim()}, ...)`);
+  for (const m of body.matchAll(
+    /\bos\.OpenFile\s*\(\s*([^"`\s)][^,)\n]*),[^)\n]*\bO_(?:WRONLY|RDWR|CREATE|APPEND)\b/g,
+  ))
+    pkg.computedWrites.push(`os.OpenFile(${m[1].trim()}, ...)`);
   for (const m of body.matchAll(
     /\bflag\.String(?:Var)?\s*\(\s*(?:&[\w.]+\s*,\s*)?"([^"]+)"\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"/g,
   )) {

@@ -38,6 +38,8 @@ export interface NodeSourceFacts {
   npmEnvWhere: Record<string, string>;
   programs: SpawnedProgram[];
   written: WrittenPath[];
+  /** Writes to paths the code computes at run time, by where (`src/log.js:12`). */
+  computedWrites: string[];
   /** Ports passed to listen() as literals, with where. */
   listenPorts: Array<[number, string]>;
   /** Ports used when PORT is unset (`process.env.PORT || 80`), with where. */
@@ -94,6 +96,7 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
     npmEnvWhere: {},
     programs: [],
     written: [],
+    computedWrites: [],
     listenPorts: [],
     fallbackPorts: [],
   };
@@ -146,11 +149,25 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
     };
     const firstArgument = (index: number, length: number) =>
       splitArguments(callArguments(code, index + length - 1))[0] ?? '';
+    // A write whose path the code computes (from config, from a request) lands where only run
+    // time knows: recorded so the app keeps a writable folder, as it had as root.
+    const computed = (arg: string, index: number) => {
+      if (arg !== '' && !/tmpdir|\/tmp|TEMP|process\.stdout|process\.stderr/i.test(arg))
+        facts.computedWrites.push(at(index));
+    };
     if (usesFs) {
-      for (const m of code.matchAll(WRITE_FILE_CALLS))
-        record(staticPath(firstArgument(m.index!, m[0].length)), 'file', m.index!);
-      for (const m of code.matchAll(MKDIR_CALLS))
-        record(staticPath(firstArgument(m.index!, m[0].length)), 'dir', m.index!);
+      for (const m of code.matchAll(WRITE_FILE_CALLS)) {
+        const arg = firstArgument(m.index!, m[0].length);
+        const p = staticPath(arg);
+        if (p) record(p, 'file', m.index!);
+        else computed(arg, m.index!);
+      }
+      for (const m of code.matchAll(MKDIR_CALLS)) {
+        const arg = firstArgument(m.index!, m[0].length);
+        const p = staticPath(arg);
+        if (p) record(p, 'dir', m.index!);
+        else computed(arg, m.index!);
+      }
     }
     for (const m of code.matchAll(DATABASE_CALLS))
       record(staticPath(firstArgument(m.index!, m[0].length)), 'file', m.index!);

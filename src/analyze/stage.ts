@@ -189,7 +189,9 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
       }
       case 'COPY':
       case 'ADD':
-        facts.copies.push(copyStep(doc, ins, workdir));
+        facts.copies.push(
+          copyStep(doc, ins, workdir, { ...imageEnv, ...stageArgs, ...facts.envValues }),
+        );
         break;
     }
   }
@@ -217,7 +219,12 @@ function imageArgument(stage: Stage): string {
   return args[0] ?? '';
 }
 
-function copyStep(doc: ParsedDockerfile, ins: Instruction, workdir: string): CopyStep {
+function copyStep(
+  doc: ParsedDockerfile,
+  ins: Instruction,
+  workdir: string,
+  vars: Record<string, string | undefined>,
+): CopyStep {
   const keyword = keywordOf(ins) as 'COPY' | 'ADD';
   const flags = (ins as Copy).getFlags();
   const fromStage = flags.find((f) => f.getName() === 'from')?.getValue() ?? null;
@@ -226,8 +233,10 @@ function copyStep(doc: ParsedDockerfile, ins: Instruction, workdir: string): Cop
   const isHeredoc = /<<-?["']?\w+/.test(raw);
   let words = exec ?? ins.getArguments().map((a) => a.getValue());
   words = words.filter((w) => !w.startsWith('--'));
-  const destRaw = words.length > 0 ? words[words.length - 1] : '.';
-  const sources = words.slice(0, -1);
+  // Docker expands ENV and ARG values in COPY's paths (ADD . $GOPATH/src/app); an unknown one stays.
+  const expand = (w: string) => (w.includes('$') ? (expandVariables(w, vars) ?? w) : w);
+  const destRaw = words.length > 0 ? expand(words[words.length - 1]) : '.';
+  const sources = words.slice(0, -1).map(expand);
   let dest = posix.resolve(workdir, destRaw);
   if ((destRaw.endsWith('/') || destRaw === '.' || sources.length > 1) && dest !== '/') dest += '/';
   return { ins, keyword, sources, dest, fromStage, isHeredoc };

@@ -81,7 +81,8 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
   const warnings: Note[] = [];
   const inside = (p: string, f: string) => p === f || p.startsWith(f === '/' ? '/' : f + '/');
   const addFolder = (f: string) => {
-    if (!SYSTEM.has(f) && f !== '/') folders.push(f);
+    // A path with a variable the tool could not expand is not a folder it can name.
+    if (!SYSTEM.has(f) && f !== '/' && !f.includes('$')) folders.push(f);
   };
   const dockerignore =
     input.context.files['.dockerignore'] !== undefined
@@ -404,7 +405,10 @@ export function assembleCommand(
       ...FACTS.buildOnlyDirNames.map((n) => `-name ${quote(n)}`),
       ...f.prune.map((p) => `-path ${quote(p)}`),
     ];
-    lines.push(`${i === 0 ? '' : ' && '}mkdir -p ${stage} && cd ${f.path}`);
+    // A folder the build removed (rm -rf /src) is not in the original image either: nothing to copy.
+    lines.push(
+      `${i === 0 ? '' : ' && '}mkdir -p ${stage} && if [ -d ${f.path} ]; then cd ${f.path}`,
+    );
     wrap(
       ' && find .',
       [
@@ -416,7 +420,7 @@ export function assembleCommand(
       '      ',
     );
     lines.push(
-      `      -exec sh -c 'for f; do mkdir -p "${stage}/\${f%/*}" && cp -Pp "$f" "${stage}/$f"; done' sh {} +`,
+      `      -exec sh -c 'for f; do mkdir -p "${stage}/\${f%/*}" && cp -Pp "$f" "${stage}/$f"; done' sh {} +; fi`,
     );
     if (f.writable.length > 0) {
       const target = (w: string) => (w === '.' ? stage : `${stage}/${w.slice(2)}`);

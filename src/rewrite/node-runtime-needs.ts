@@ -50,6 +50,12 @@ export function nodeWritablePlan(facts: NodeFacts, app: AppPaths): NodeWritableP
     if (image === null) continue;
     need(w.kind === 'dir' ? image : posix.dirname(image), `${w.where} writes ${w.path}`);
   }
+  // Where the code writes to a path it computes, the app's own folder stays writable (safe first).
+  const reached = facts.graph ? new Set(facts.graph.files) : null;
+  const computed = facts.sources.computedWrites.filter(
+    (w) => reached === null || reached.has(w.replace(/:\d+$/, '')),
+  );
+  if (computed.length > 0) need(app.appDir, `${computed[0]} writes to a path computed at run time`);
   for (const v of stage.volumes)
     for (const a of v.getArguments()) {
       const p = a.getValue().replace(/^\[|\]$|^"|"$|,$/g, '');
