@@ -8,6 +8,8 @@ export interface Review {
   /** right: the rewrite, read against the repository, does what the original does. */
   verdict: 'right' | 'wrong';
   why: string;
+  /** The run whose rewrite was read (`first run`, `re-run 1`), and the tool's commit. */
+  run?: string;
 }
 
 export interface RunMeta {
@@ -210,11 +212,12 @@ export function batchMarkdown(b: BatchFiles): string[] {
     if (lastTotals.broke.length > 0) out.push('');
   }
   const reviews = new Map(b.reviews.map((v) => [`${v.repo} ${v.dockerfile}`, v]));
-  const judged = b.reviews.length;
-  if (judged > 0) {
-    const right = b.reviews.filter((v) => v.verdict === 'right').length;
+  const runs = [...new Set(b.reviews.map((v) => v.run ?? ''))];
+  for (const run of runs) {
+    const of = b.reviews.filter((v) => (v.run ?? '') === run);
+    const right = of.filter((v) => v.verdict === 'right').length;
     out.push(
-      `Rewrites whose original cannot be built or run here were read against their repository instead: ${right} of ${judged} read as right (column "reading").`,
+      `Rewrites whose original cannot be built or run here were read against their repository instead${run ? ` (the rewrites of the ${run})` : ''}: ${right} of ${of.length} read as right (column "reading").`,
       '',
     );
   }
@@ -233,7 +236,7 @@ export function batchMarkdown(b: BatchFiles): string[] {
       cells.push(r ? toolCell(r) : '-', r ? dockerCell(r) : '-');
     }
     const v = reviews.get(`${base.repo} ${base.dockerfile}`);
-    cells.push(v ? `${v.verdict}: ${v.why}` : '');
+    cells.push(v ? `${v.verdict}${v.run ? ` (${v.run})` : ''}: ${v.why}` : '');
     out.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   out.push('');
