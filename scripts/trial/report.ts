@@ -217,7 +217,7 @@ export function batchMarkdown(b: BatchFiles): string[] {
     const of = b.reviews.filter((v) => (v.run ?? '') === run);
     const right = of.filter((v) => v.verdict === 'right').length;
     out.push(
-      `Rewrites whose original cannot be built or run here were read against their repository instead${run ? ` (the rewrites of the ${run})` : ''}: ${right} of ${of.length} read as right (column "reading").`,
+      `Rewrites whose original cannot be built or run here were read against their repository instead${run ? ` (${run})` : ''}: ${right} of ${of.length} read as right (column "reading").`,
       '',
     );
   }
