@@ -119,6 +119,10 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     refuses: 'Go apps that need the OS packages the image installs',
   },
   'go/cgo-on-scratch': { class: 'unsafe', refuses: 'cgo binaries on scratch or static images' },
+  'go/static-binary': {
+    class: 'unsafe',
+    refuses: 'a binary whose build step cannot be made static, for a libc-less image',
+  },
   'go/cgo-libc': { class: 'unsafe', refuses: 'musl cgo binaries on glibc images' },
   'node/distroless-final-stage': {
     class: 'unsafe',

@@ -272,6 +272,15 @@ function writable(
   for (const run of stage.runs) {
     for (const cmd of run.commands) {
       const words = roughWords(cmd);
+      // chown of a folder in the original: it meant the folder to belong to its (runtime) user.
+      if (words[0] === 'chown') {
+        const args = words.slice(1).filter((w) => !w.startsWith('-'));
+        for (const w of args.slice(1)) {
+          const p = shellPath(w, run, stage);
+          if (p !== null) add(p, `RUN chown ${args[0]} ${w} in the original`);
+        }
+        continue;
+      }
       if (words[0] !== 'mkdir') continue;
       for (const w of words.slice(1)) {
         const p = w.startsWith('-') ? null : shellPath(w, run, stage);

@@ -46,6 +46,8 @@ export interface GoStart {
   binary: string;
   /** A `go run` CMD turned into a build: the package and flags to build. */
   fromGoRun?: GoCommand;
+  /** The step that makes the binary when it is one of several (`go install ./...`). */
+  producedBy?: GoBuildStep;
 }
 
 export interface GoFacts {
@@ -341,7 +343,9 @@ function resolveGoStart(
           posix.basename(b.binary) === program,
       )?.binary ?? null;
   }
-  binary ??= installedFromPattern(stage, builds, mainDirs, mod, gopath, program);
+  const fromPattern =
+    binary === null ? installedFromPattern(stage, builds, mainDirs, mod, gopath, program) : null;
+  binary ??= fromPattern?.binary ?? null;
   if (binary === null) {
     const unknown = builds.find((b) => b.binary.startsWith('?'));
     const why = unknown
@@ -357,11 +361,12 @@ function resolveGoStart(
   const absolute = (ws: string[] | null) =>
     ws && ws.length > 0 && ws[0] === program ? [binary as string, ...ws.slice(1)] : ws;
   const entryExec = stage.entrypoint ? instructionWords(doc, stage.entrypoint) : null;
+  const producedBy = fromPattern ? { producedBy: fromPattern.step } : {};
   if (entryExec && entryExec.length > 0) {
     const cmdExec = stage.cmd ? instructionWords(doc, stage.cmd) : null;
-    return { entrypoint: absolute(entryExec), cmd: cmdExec, binary };
+    return { entrypoint: absolute(entryExec), cmd: cmdExec, binary, ...producedBy };
   }
-  return { entrypoint: null, cmd: absolute(words), binary };
+  return { entrypoint: null, cmd: absolute(words), binary, ...producedBy };
 }
 
 /** An instruction's words: exec form as is, shell form only when it is a plain command. */
@@ -394,7 +399,7 @@ function installedFromPattern(
   mod: GoMod | null,
   gopath: string,
   program: string,
-): string | null {
+): { binary: string; step: GoBuildStep } | null {
   if (program.includes('/')) return null;
   for (const b of builds) {
     const pattern = b.cmd.packages[0] ?? '';
@@ -419,7 +424,7 @@ function installedFromPattern(
         : posix.basename(d === '.' ? b.cmd.cwd : d);
     const matches = under.filter((d) => nameOf(d) === program);
     if (matches.length === 1)
-      return posix.join(b.cmd.env.GOBIN ?? posix.join(gopath, 'bin'), program);
+      return { binary: posix.join(b.cmd.env.GOBIN ?? posix.join(gopath, 'bin'), program), step: b };
   }
   return null;
 }

@@ -144,7 +144,8 @@ function rootApp(
           return refuse(`${c.keyword} ${c.sources.join(' ')} ${c.dest} cannot be followed`);
         for (const s of c.sources) {
           const name = posix.basename(s.replace(/\/$/, ''));
-          if (/[*?[$]/.test(s) || paths.includes(s.replace(/\/$/, '') + '/'))
+          // A folder (written with its slash, or one the context has) spreads its content over /.
+          if (/[*?[$]/.test(s) || s.endsWith('/') || paths.includes(s.replace(/\/$/, '') + '/'))
             return refuse(`${c.keyword} ${s} / spreads a folder or a wildcard over /`);
           entries.add(name);
         }

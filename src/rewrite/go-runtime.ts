@@ -65,7 +65,19 @@ export function planGoRewrite(
     };
   const start: GoStart = facts.start;
   const workdir = stage.workdir ?? facts.defaultWorkdir;
-  const build = facts.builds.find((b) => b.binary === start.binary);
+  const build = facts.builds.find((b) => b.binary === start.binary) ?? start.producedBy;
+  if (
+    !build &&
+    !start.fromGoRun &&
+    !profile.cgo &&
+    facts.base.cgoDefault &&
+    !facts.cgoExplicitlyOff
+  )
+    return fail(
+      'go/static-binary',
+      `no build step of ${start.binary} can be found to add CGO_ENABLED=0 to, and Go on ${facts.base.tag || 'this image'} has gcc, so the binary may link libc, which ${profile.finalImage} does not have`,
+      'set ENV CGO_ENABLED=0 in the Dockerfile, or build the binary with an explicit go build -o',
+    );
   if (build && stage.workdir !== null && build.binary === stage.workdir) {
     return fail(
       'go/binary-path',
@@ -283,9 +295,16 @@ export function planGoRewrite(
   lines.push(carried.env);
   if (owned.workdir)
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${OWNED_WORKDIR} ${workdir}`));
-  // Before WORKDIR: the COPY makes each folder with the owner and mode it has in the builder.
+  // Before WORKDIR. A COPY --from keeps the owners of what is inside the folder, but makes the
+  // folder itself root's (measured on BuildKit and the legacy builder), unless --chown says
+  // otherwise: a folder the app writes into directly is copied with --chown.
   for (const f of folders?.folders ?? [])
-    lines.push(w.line('COPY', `--from=${split.builderName} ${STAGING}${f.path} ${f.path}`));
+    lines.push(
+      w.line(
+        'COPY',
+        `--from=${split.builderName} ${f.writable.includes('.') ? chown + ' ' : ''}${STAGING}${f.path} ${f.path}`,
+      ),
+    );
   lines.push(w.line('WORKDIR', workdir));
   lines.push(w.line('COPY', `--from=${split.builderName} ${start.binary} ${start.binary}`));
   if (gap.caBundle) {

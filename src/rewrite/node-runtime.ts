@@ -306,10 +306,12 @@ export function planNodeRewrite(
           ),
         )
       : [appCopy];
-  const copiesFirst = writable.appRootWritable || production?.copy;
-  if (copiesFirst) lines.push(...copies);
+  // Always before WORKDIR: a COPY --chown makes the folder it creates the user's, while WORKDIR
+  // would make it root's, and the app (or a library such as newrelic, logging into the folder
+  // it runs in) could not add a file to it. Installs in the final stage come first (kept cache).
+  const appLines = [...copies];
   const runDir = start.cwd !== undefined ? posix.resolve(app.workdir, start.cwd) : app.workdir;
-  lines.push(w.line('WORKDIR', runDir));
+  appLines.push(w.line('WORKDIR', runDir));
   if (runDir !== app.workdir)
     changes.push({
       note: {
@@ -396,11 +398,11 @@ export function planNodeRewrite(
     ? planFinalManager(facts, keptWords, installDir(facts, app.appDir), split.builderName)
     : null;
   if (finalManager?.install) lines.push(w.line('RUN', finalManager.install));
+  lines.push(...appLines);
   if (finalManager) {
     changes.push({ note: finalManager.note, edits: [] });
     if (finalManager.warning) warnings.push(finalManager.warning);
   }
-  if (!copiesFirst) lines.push(...copies);
   for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
 

@@ -171,9 +171,14 @@ export function carriedRuntimeLines(
   const envParts: string[] = [];
   const envNames: string[] = [];
   const referenced = new Set<string>();
+  // ENV A=${A} reads the A of before the instruction (an ARG): only an earlier ENV defines it.
+  const definedBefore = new Set<string>();
   for (const env of facts.envs) {
     const props = env.getProperties();
     const kept = props.filter((p) => !options.dropEnv?.(p.getName()));
+    for (const v of env.getVariables())
+      if (!definedBefore.has(v.getName())) referenced.add(v.getName());
+    for (const p of props) definedBefore.add(p.getName());
     if (kept.length === 0) continue;
     envNames.push(...kept.map((p) => p.getName()));
     const text =
@@ -186,15 +191,14 @@ export function carriedRuntimeLines(
             )
             .trimEnd();
     envParts.push(text + w.eol);
-    for (const v of env.getVariables()) referenced.add(v.getName());
   }
   for (const ins of [...facts.labels, ...facts.exposes, ...facts.volumes]) {
-    for (const v of ins.getVariables()) referenced.add(v.getName());
+    for (const v of ins.getVariables())
+      if (!envNames.includes(v.getName())) referenced.add(v.getName());
   }
   const argLines: string[] = [];
   const stageArgNames = new Map(facts.args.map((a) => [a.getProperty()?.getName(), a] as const));
   for (const name of referenced) {
-    if (envNames.includes(name)) continue;
     const stageArg = stageArgNames.get(name);
     if (stageArg) argLines.push(instructionText(doc, stageArg) + w.eol);
     else if (name in facts.globalArgs) argLines.push(w.line('ARG', name));
