@@ -301,3 +301,16 @@ describe('--minimal and the Go runtime folder', () => {
     expect(bad.stderr).toMatch(/minimal must be true or false/);
   });
 });
+
+describe('a .dockerignore that is a link into the context', () => {
+  it('is read through the link, so no .dockerignore is proposed over it', async () => {
+    const root = makeTree({ ...NODE_APP, '.gitignore': 'node_modules/\n' });
+    fs.symlinkSync('.gitignore', path.join(root, '.dockerignore'));
+    const r = await runCli(['--write', '--format', 'json', '.'], root);
+    expect(r.code).toBe(0);
+    const file = JSON.parse(r.stdout).files[0];
+    expect(file.status).toBe('changed');
+    expect(file.newFiles).toEqual([]);
+    expect(fs.readlinkSync(path.join(root, '.dockerignore'))).toBe('.gitignore');
+  });
+});

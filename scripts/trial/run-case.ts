@@ -491,8 +491,23 @@ async function runImage(
     }
     const port = ports[0];
     await sleep(1000);
-    const first = probe(pid!, port);
-    const second = probe(pid!, port);
+    let first: ReturnType<typeof probe>;
+    let second: ReturnType<typeof probe>;
+    try {
+      first = probe(pid!, port);
+      second = probe(pid!, port);
+    } catch {
+      // The process went away while being asked (it listened, then exited): judged as exited.
+      const state = await docker.run(['inspect', '-f', '{{.State.ExitCode}}', name]);
+      const logs = await docker.run(['logs', name]);
+      const text = (logs.stdout + logs.stderr).split('\n').slice(-200).join('\n');
+      return result({
+        state: 'exits',
+        exitCode: Number(state.stdout.trim()),
+        log: lastLogLine(text),
+        output: bodyDigest(programOutput(logs.stdout)),
+      });
+    }
     const answers = first.map((a, i) => ({
       path: a.path,
       status: a.status,

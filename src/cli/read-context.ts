@@ -59,13 +59,6 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
   };
   walk(root, '');
   const files: Record<string, string> = {};
-  for (const rel of selectContextFiles(paths)) {
-    if (!regular.has(rel)) continue;
-    // An unreadable or oversized context file is treated as absent; the analysis then says what
-    // it missed.
-    const text = readRegularFile(io, path.join(root, rel), readLimitFor(rel));
-    if (text !== undefined) files[rel] = text;
-  }
   const links: Record<string, string> = {};
   for (const rel of others) {
     try {
@@ -74,6 +67,22 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
     } catch {
       continue;
     }
+  }
+  // A link is read only when it points at a regular file of the context (.dockerignore ->
+  // .gitignore): Docker follows such a link, and reading it never leaves the context.
+  const inContext = (rel: string): string | null => {
+    const target = links[rel];
+    if (target === undefined || path.posix.isAbsolute(target)) return regular.has(rel) ? rel : null;
+    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(rel), target));
+    return !resolved.startsWith('..') && regular.has(resolved) ? resolved : null;
+  };
+  for (const rel of selectContextFiles(paths)) {
+    const source = inContext(rel);
+    if (source === null) continue;
+    // An unreadable or oversized context file is treated as absent; the analysis then says what
+    // it missed.
+    const text = readRegularFile(io, path.join(root, source), readLimitFor(rel));
+    if (text !== undefined) files[rel] = text;
   }
   const context: BuildContext = { paths, files, opaque, truncated };
   if (Object.keys(links).length > 0) context.links = links;

@@ -93,6 +93,13 @@ export function dockerignoreNeed(facts: NodeFacts): {
     (p) => !p.includes('/') && p.endsWith('.dockerignore') && p !== '.dockerignore',
   );
   if (hasSpecific) return {};
+  if (facts.dockerignore === null && facts.contextPaths.includes('.dockerignore'))
+    return {
+      warning: {
+        rule: 'node/dockerignore',
+        reason: `.dockerignore is there but could not be read (a link out of the context, or not a regular file): make sure it excludes node_modules, or the COPY on line ${line} brings the host's node_modules over the image's`,
+      },
+    };
   if (facts.dockerignore !== null) {
     if (parseDockerIgnore(facts.dockerignore).isExcluded('node_modules')) return {};
     return {
