@@ -76,6 +76,20 @@ export function contractOf(
   return contract;
 }
 
+/** The ENTRYPOINT a stage runs its command under: its own last one, else its image's. */
+export function entrypointOf(
+  doc: ParsedDockerfile,
+  stage: Stage,
+  image: ImageDefaults,
+): string[] | null {
+  let entrypoint = image.entrypoint;
+  for (const ins of stage.instructions) {
+    if (keywordOf(ins) === 'ENTRYPOINT')
+      entrypoint = execFormOf(doc, ins) ?? ['/bin/sh', '-c', logicalArguments(doc, ins).trim()];
+  }
+  return entrypoint;
+}
+
 /**
  * The rules allowed to change each field. Anything else that changes is a bug in a planner, and
  * the file is skipped rather than written.

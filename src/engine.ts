@@ -30,7 +30,8 @@ import hardenFinalStage from '../transforms/common/harden';
 import { BuildProblem, checkBuildability, firstProblem } from './analyze/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './analyze/command';
-import { checkContract, contractOf } from './contract';
+import { checkContract, contractOf, entrypointOf } from './contract';
+import { imageRunProblem } from './image-runs';
 import { stagesOf } from './parse';
 
 const BOM = '\uFEFF';
@@ -95,7 +96,7 @@ function transformText(
   if (facts.stageCount > 1 && options.harden) {
     const hardened = hardenFinalStage(doc, options);
     if ('unchanged' in hardened) return unchanged(source, { ...hardened.unchanged });
-    return finish(facts, hardened);
+    return finish(facts, hardened, context);
   }
   if (facts.stageCount > 1) {
     return unchanged(source, {
@@ -221,7 +222,11 @@ function rewriteNode(
       });
     }
     const variant = target === 'cgr' ? 'chainguard' : (options.nginx ?? 'alpine');
-    const result = finish(facts, staticNginx(node, site.site, options, variant, node.appContext));
+    const result = finish(
+      facts,
+      staticNginx(node, site.site, options, variant, node.appContext),
+      context,
+    );
     if (result.changed && isDevServer) {
       result.warnings.push({
         rule: 'static/dev-server-replaced',
@@ -271,7 +276,7 @@ function rewriteNode(
         suggestion: '--target distroless, cgr or slim',
       });
   }
-  return finish(facts, result, resolvedNodeArgv(node));
+  return finish(facts, result, context, resolvedNodeArgv(node));
 }
 
 /**
@@ -314,11 +319,11 @@ function rewriteGo(
   switch (options.target ?? 'auto') {
     case 'auto':
     case 'distroless':
-      return finish(facts, goDistroless(go, options), goArgv);
+      return finish(facts, goDistroless(go, options), context, goArgv);
     case 'scratch':
-      return finish(facts, goScratch(go, options), goArgv);
+      return finish(facts, goScratch(go, options), context, goArgv);
     case 'cgr':
-      return finish(facts, goCgr(go, options), goArgv);
+      return finish(facts, goCgr(go, options), context, goArgv);
     default:
       return unchanged(facts.doc.source, {
         rule: 'common/target',
@@ -337,6 +342,7 @@ function rewriteGo(
 function finish(
   facts: StageFacts,
   result: PlanResult,
+  context: BuildContext,
   resolvedArgv: string[] | null = null,
 ): TransformResult {
   const source = facts.doc.source;
@@ -360,6 +366,16 @@ function finish(
       reason: `the rewrite failed its own checks, so nothing is written: ${problems.join('; ')}`,
       suggestion: 'please report this Dockerfile as a bug',
     });
+  }
+  // --harden keeps the file's own final image, so whatever a compose file runs in it still runs.
+  if (plan.finalDefaults && context.runs?.length) {
+    const finalStage = outStages[outStages.length - 1];
+    const runProblem = imageRunProblem(
+      context.runs,
+      { ...before, entrypoint: entrypointOf(facts.doc, facts.stage, builder) },
+      { ...after, entrypoint: entrypointOf(outDoc, finalStage, plan.finalDefaults) },
+    );
+    if (runProblem) return unchanged(source, runProblem);
   }
   const warnings = [...plan.warnings];
   const registry = facts.baseImage?.registry;

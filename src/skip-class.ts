@@ -102,6 +102,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'unsafe',
     refuses: "a Docker container action's image (GitHub runs it as root)",
   },
+  'common/compose-run': {
+    class: 'unsafe',
+    refuses:
+      'an image whose compose service runs another program in it (command, entrypoint, health check)',
+  },
   'common/symlink-outside': {
     class: 'unsafe',
     refuses: 'a symlink to a Dockerfile outside the paths given',

@@ -80,6 +80,28 @@ export interface BuildContext {
   links?: Record<string, string>;
   /** The Dockerfile's own path in the context, when it is inside it (action.yml names it). */
   dockerfile?: string;
+  /** What other files run in the built image: compose services' command, entrypoint, health check. */
+  runs?: ImageRun[];
+}
+
+/**
+ * A command another file runs in the image, where the Dockerfile cannot see it: a compose service
+ * that builds this Dockerfile and sets its own start or health check. The final image must still
+ * have the program it runs.
+ */
+export interface ImageRun {
+  /** Where it is written, for the user: `docker-compose.yml, service api`. */
+  source: string;
+  /** A service's start (its entrypoint and command), or its health check. */
+  kind: 'start' | 'healthcheck';
+  /** The service's entrypoint, which replaces the image's (start only). */
+  entrypoint?: string[];
+  /** The service's command, or the health check's test (CMD-SHELL as /bin/sh -c). */
+  command?: string[];
+  /** The service's working_dir, which relative program paths resolve against. */
+  workdir?: string;
+  /** The setting as written, for the reason: `command: go run main.go`. */
+  text: string;
 }
 
 export interface TransformResult {

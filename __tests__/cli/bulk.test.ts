@@ -80,6 +80,41 @@ describe('build context', () => {
     );
   });
 
+  it('refuses an image a compose service runs another program in, its override files included', async () => {
+    const goRepo = {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'svc/go.mod': 'module example.com/app\n\ngo 1.27\n',
+      'svc/cmd/app/main.go': 'package main\n\nfunc main() {}\n',
+      'svc/Dockerfile': GO,
+    };
+    const json = async (files: Record<string, string>) =>
+      JSON.parse((await runCli(['--format', 'json', 'svc/Dockerfile'], makeTree(files))).stdout)
+        .files[0];
+    const plain = await json({
+      ...goRepo,
+      'docker-compose.yml': 'services:\n  api:\n    build: ./svc\n    command: /bin/app -v\n',
+    });
+    expect(plain.status).toBe('changed');
+    const override = await json({
+      ...goRepo,
+      'docker-compose.yml': 'services:\n  api:\n    build: ./svc\n',
+      'docker-compose.override.yml': 'services:\n  api:\n    command: go run ./cmd/app\n',
+    });
+    expect(override.status).toBe('skipped');
+    expect(override.skipped.rule).toBe('common/compose-run');
+    expect(override.skipped.reason).toContain(
+      'docker-compose.override.yml, service api runs go in the image',
+    );
+    const perEnvironment = await json({
+      ...goRepo,
+      'docker-compose.prod.yml':
+        'services:\n  api:\n    build:\n      context: svc\n    healthcheck:\n      test: ["CMD", "wget", "-qO-", "localhost"]\n',
+    });
+    expect(perEnvironment.skipped.reason).toContain(
+      'docker-compose.prod.yml, service api runs wget in the image',
+    );
+  });
+
   it('--context wins over the Dockerfile folder', async () => {
     const root = makeTree({
       'ctx/package.json': PKG,

@@ -1,45 +1,153 @@
 import path from 'path';
 import { DirIndex } from './dir-index';
+import { roughWords } from '../shell-words';
+import type { ImageRun } from '../types';
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** Other compose files (overrides, per-environment files) also run the image they build. */
+const OTHER_COMPOSE = /^(?:docker-)?compose[.-][\w.-]+\.ya?ml$/;
+const USUAL_ENVIRONMENTS = ['prod', 'production', 'dev', 'development', 'local', 'staging'];
+const OVERRIDES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yaml',
+  'docker-compose.override.yml',
+];
+
+interface ComposeService {
+  build?: unknown;
+  command?: unknown;
+  entrypoint?: unknown;
+  healthcheck?: { test?: unknown; disable?: unknown } | null;
+  working_dir?: unknown;
+}
+
+interface Built {
+  /** Services by compose file and name that build each Dockerfile: their context and runs. */
+  contexts: Map<string, string>;
+  runs: Map<string, ImageRun[]>;
+}
+
+/** compose splits a string command into words as a shell would, without running one. */
+function wordsOf(value: unknown): string[] | null {
+  if (typeof value === 'string') return roughWords(value);
+  if (Array.isArray(value) && value.every((w) => typeof w === 'string')) return value as string[];
+  return null;
+}
+
+const asText = (value: unknown) =>
+  typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : '';
+
+/** What a service runs in its image beyond the image's own start. */
+export function runsOfService(source: string, service: ComposeService): ImageRun[] {
+  const out: ImageRun[] = [];
+  const workdir = typeof service.working_dir === 'string' ? service.working_dir : undefined;
+  const entrypoint = wordsOf(service.entrypoint);
+  const command = wordsOf(service.command);
+  if (entrypoint || command) {
+    const text = [
+      entrypoint ? `entrypoint: ${asText(service.entrypoint)}` : '',
+      command ? `command: ${asText(service.command)}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    out.push({
+      source,
+      kind: 'start',
+      ...(entrypoint ? { entrypoint } : {}),
+      ...(command ? { command } : {}),
+      ...(workdir ? { workdir } : {}),
+      text,
+    });
+  }
+  const check = service.healthcheck;
+  if (check && check.disable !== true && check.test !== undefined) {
+    const test = check.test;
+    let argv: string[] | null = null;
+    if (typeof test === 'string') argv = ['/bin/sh', '-c', test];
+    else if (Array.isArray(test) && test[0] === 'CMD') argv = wordsOf(test.slice(1));
+    else if (Array.isArray(test) && test[0] === 'CMD-SHELL')
+      argv = ['/bin/sh', '-c', test.slice(1).join(' ')];
+    if (argv)
+      out.push({
+        source,
+        kind: 'healthcheck',
+        command: argv,
+        ...(workdir ? { workdir } : {}),
+        text: `healthcheck: ${asText(test)}`,
+      });
+  }
+  return out;
+}
 
 /**
  * Build contexts named by compose files: Dockerfile path -> context folder. Monorepos keep their
  * Dockerfiles away from their contexts, and only the compose file says where the context is.
+ * Also what the services that build a Dockerfile run in its image (command, entrypoint, health
+ * check), which the final image must still be able to run.
  */
 export class ComposeContexts {
-  private readonly byDir = new Map<string, Map<string, string>>();
+  private readonly byDir = new Map<string, Built>();
   constructor(private readonly dirs: DirIndex) {}
 
   /** The context for `dockerfile` from the nearest compose file above it, up to the git root. */
   contextFor(dockerfile: string): string | null {
+    for (const built of this.above(dockerfile)) {
+      const hit = built.contexts.get(dockerfile);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  /** What every compose file above `dockerfile`, up to the git root, runs in its image. */
+  runsFor(dockerfile: string): ImageRun[] {
+    return [...this.above(dockerfile)].flatMap((built) => built.runs.get(dockerfile) ?? []);
+  }
+
+  private *above(dockerfile: string): Generator<Built> {
     let dir = path.dirname(dockerfile);
     for (;;) {
-      const hit = this.load(dir).get(dockerfile);
-      if (hit) return hit;
-      if (this.dirs.has(dir, '.git') || path.dirname(dir) === dir) return null;
+      yield this.load(dir);
+      if (this.dirs.has(dir, '.git') || path.dirname(dir) === dir) return;
       dir = path.dirname(dir);
     }
   }
 
-  private load(dir: string): Map<string, string> {
+  private parse(dir: string, name: string): Record<string, ComposeService> {
+    const text = this.dirs.read(dir, name);
+    if (text === undefined) return {};
+    try {
+      // Loaded on first use: most runs meet no compose file.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const doc = (require('yaml') as typeof import('yaml')).parse(text) as {
+        services?: unknown;
+      } | null;
+      const services = doc?.services;
+      return services && typeof services === 'object'
+        ? (services as Record<string, ComposeService>)
+        : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private load(dir: string): Built {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    const map = new Map<string, string>();
-    for (const name of COMPOSE_NAMES) {
-      const text = this.dirs.read(dir, name);
-      if (text === undefined) continue;
-      let doc: unknown;
-      try {
-        // Loaded on first use: most runs meet no compose file.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        doc = (require('yaml') as typeof import('yaml')).parse(text);
-      } catch {
-        continue;
-      }
-      const services =
-        (doc as { services?: Record<string, { build?: unknown }> } | null)?.services ?? {};
-      for (const service of Object.values(services)) {
+    const built: Built = { contexts: new Map(), runs: new Map() };
+    // Above the paths given a folder is not listed, only asked about by name: the usual ones.
+    const names =
+      this.dirs.namesInside(dir) ??
+      USUAL_ENVIRONMENTS.flatMap((env) =>
+        ['docker-compose', 'compose'].flatMap((b) => [`${b}.${env}.yml`, `${b}.${env}.yaml`]),
+      ).filter((n) => this.dirs.has(dir, n));
+    const others = names
+      .filter((n) => OTHER_COMPOSE.test(n) && !COMPOSE_NAMES.includes(n) && !OVERRIDES.includes(n))
+      .sort();
+    /** Service name -> the Dockerfile it builds, for the override files, which omit build. */
+    const byService = new Map<string, string>();
+    for (const name of [...COMPOSE_NAMES, ...others]) {
+      for (const [serviceName, service] of Object.entries(this.parse(dir, name))) {
         const build = service?.build;
         if (build === undefined || build === null) continue;
         const spec =
@@ -58,10 +166,30 @@ export class ComposeContexts {
           context,
           typeof spec.dockerfile === 'string' ? spec.dockerfile : 'Dockerfile',
         );
-        if (!map.has(dockerfile)) map.set(dockerfile, context);
+        if (COMPOSE_NAMES.includes(name)) {
+          if (!built.contexts.has(dockerfile)) built.contexts.set(dockerfile, context);
+          byService.set(serviceName, dockerfile);
+        }
+        this.addRuns(built, dockerfile, runsOfService(`${name}, service ${serviceName}`, service));
       }
     }
-    this.byDir.set(dir, map);
-    return map;
+    for (const name of OVERRIDES) {
+      for (const [serviceName, service] of Object.entries(this.parse(dir, name))) {
+        const dockerfile = byService.get(serviceName);
+        if (dockerfile && service)
+          this.addRuns(
+            built,
+            dockerfile,
+            runsOfService(`${name}, service ${serviceName}`, service),
+          );
+      }
+    }
+    this.byDir.set(dir, built);
+    return built;
+  }
+
+  private addRuns(built: Built, dockerfile: string, runs: ImageRun[]): void {
+    if (runs.length === 0) return;
+    built.runs.set(dockerfile, [...(built.runs.get(dockerfile) ?? []), ...runs]);
   }
 }

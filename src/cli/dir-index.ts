@@ -95,6 +95,12 @@ export class DirIndex {
     return kind;
   }
 
+  /** The folder's file names when it is inside the roots (listed anyway), else null. */
+  namesInside(dir: string): string[] | null {
+    const listing = this.listings.get(dir) ?? (this.inside(dir) ? this.list(dir) : undefined);
+    return listing ? [...listing.keys()] : null;
+  }
+
   has(dir: string, name: string): boolean {
     return this.kind(dir, name) !== null;
   }

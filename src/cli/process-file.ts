@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { transform } from '../engine';
 import { DockerizeError } from '../errors';
-import type { TransformOptions, TransformResult } from '../types';
+import type { ImageRun, TransformOptions, TransformResult } from '../types';
 import { describeFsError } from './discover';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
@@ -43,6 +43,7 @@ export function processFile(
   contextDir: string | undefined,
   io: Io,
   dirs?: DirIndex,
+  runs: ImageRun[] = [],
 ): FileOutcome {
   const display = displayPath(file, io);
   try {
@@ -53,6 +54,7 @@ export function processFile(
     const inContext = path.relative(root, file);
     if (!inContext.startsWith('..') && !path.isAbsolute(inContext))
       context.dockerfile = inContext.split(path.sep).join('/');
+    if (runs.length > 0) context.runs = runs;
     const result = transform(before, options, context);
     const status: FileStatus = result.changed
       ? 'changed'

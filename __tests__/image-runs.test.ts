@@ -1,0 +1,125 @@
+import { transform } from '../src';
+import { programOf } from '../src/image-runs';
+import { runsOfService } from '../src/cli/compose';
+import type { BuildContext, ImageRun } from '../src/types';
+
+const GO_DF =
+  'FROM golang:1.27\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nEXPOSE 8080\nCMD ["./server"]\n';
+const GO_CONTEXT: BuildContext = {
+  paths: ['go.mod', 'main.go'],
+  files: {
+    'go.mod': 'module example.com/app\n\ngo 1.27\n',
+    'main.go':
+      'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+  },
+};
+const NODE_DF = 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n';
+const NODE_CONTEXT: BuildContext = {
+  paths: ['package.json', 'package-lock.json', 'server.js'],
+  files: {
+    'package.json': JSON.stringify({ name: 'a', dependencies: {} }),
+    'package-lock.json': JSON.stringify({ name: 'a', lockfileVersion: 3, packages: {} }),
+    'server.js': 'require("http").createServer((q, r) => r.end("ok")).listen(3000);\n',
+  },
+};
+
+const service = (settings: Record<string, unknown>) =>
+  runsOfService('docker-compose.yml, service app', settings);
+const withRuns = (context: BuildContext, runs: ImageRun[]): BuildContext => ({ ...context, runs });
+
+describe('compose services that run something in the image (common/compose-run)', () => {
+  it('rewrites a Go image whose service starts the same binary by a relative path', () => {
+    const r = transform(GO_DF, {}, withRuns(GO_CONTEXT, service({ command: './server --debug' })));
+    expect(r.changed).toBe(true);
+    expect(r.output).toContain('CMD ["/app/server"]');
+  });
+
+  it('refuses a Go image whose service runs go run, which distroless does not have', () => {
+    const r = transform(GO_DF, {}, withRuns(GO_CONTEXT, service({ command: 'go run main.go' })));
+    expect(r.changed).toBe(false);
+    expect(r.skipped?.rule).toBe('common/compose-run');
+    expect(r.skipped?.class).toBe('unsafe');
+    expect(r.skipped?.reason).toBe(
+      'docker-compose.yml, service app runs go in the image (`command: go run main.go`), and the final image is made to run /app/server only',
+    );
+  });
+
+  it('refuses a health check that runs curl, and allows one that is disabled or NONE', () => {
+    const curl = service({ healthcheck: { test: ['CMD', 'curl', '-f', 'http://localhost:8080'] } });
+    const r = transform(GO_DF, {}, withRuns(GO_CONTEXT, curl));
+    expect(r.skipped?.rule).toBe('common/compose-run');
+    expect(r.skipped?.reason).toContain('runs curl in the image');
+    const disabled = service({ healthcheck: { test: ['CMD', 'curl', 'x'], disable: true } });
+    expect(disabled).toEqual([]);
+    expect(service({ healthcheck: { test: ['NONE'] } })).toEqual([]);
+  });
+
+  it('reads a CMD-SHELL or string health check as a shell, which a static image does not have', () => {
+    expect(service({ healthcheck: { test: 'wget -q -O- localhost:8080' } })[0].command).toEqual([
+      '/bin/sh',
+      '-c',
+      'wget -q -O- localhost:8080',
+    ]);
+    const r = transform(
+      GO_DF,
+      {},
+      withRuns(GO_CONTEXT, service({ healthcheck: { test: ['CMD-SHELL', '/app/server -check'] } })),
+    );
+    expect(r.skipped?.reason).toContain('runs /bin/sh in the image');
+    const exec = transform(
+      GO_DF,
+      {},
+      withRuns(GO_CONTEXT, service({ healthcheck: { test: ['CMD', '/app/server', '-check'] } })),
+    );
+    expect(exec.changed).toBe(true);
+  });
+
+  it('refuses a node command under distroless, whose ENTRYPOINT is node itself', () => {
+    const runs = service({ command: 'node server.js' });
+    const r = transform(NODE_DF, {}, withRuns(NODE_CONTEXT, runs));
+    expect(r.skipped?.rule).toBe('common/compose-run');
+    expect(r.skipped?.reason).toBe(
+      "docker-compose.yml, service app runs `command: node server.js` under the image's ENTRYPOINT, which the rewrite changes from docker-entrypoint.sh to /nodejs/bin/node",
+    );
+    // The slim image keeps docker-entrypoint.sh and node on PATH: the same command runs there.
+    const slim = transform(NODE_DF, { target: 'slim' }, withRuns(NODE_CONTEXT, runs));
+    expect(slim.changed).toBe(true);
+    // npm is another program: the final stage is made to run node only.
+    const npm = transform(
+      NODE_DF,
+      { target: 'slim' },
+      withRuns(NODE_CONTEXT, service({ command: 'npm start' })),
+    );
+    expect(npm.skipped?.reason).toContain('runs npm in the image');
+  });
+
+  it('checks a service entrypoint against the final program, not the ENTRYPOINT it replaces', () => {
+    const own = service({ entrypoint: ['/nodejs/bin/node'], command: ['server.js'] });
+    expect(transform(NODE_DF, {}, withRuns(NODE_CONTEXT, own)).changed).toBe(true);
+    const shell = service({ entrypoint: 'sh -c', command: 'node server.js' });
+    expect(transform(NODE_DF, {}, withRuns(NODE_CONTEXT, shell)).skipped?.reason).toContain(
+      'runs sh in the image (`entrypoint: sh -c, command: node server.js`)',
+    );
+  });
+
+  it('leaves --harden alone: the final image stays the file’s own', () => {
+    const multi =
+      'FROM node:22 AS b\nRUN true\nFROM node:22-slim\nCOPY --from=b /a /a\nCMD ["node", "/a/x.js"]\n';
+    const r = transform(
+      multi,
+      { harden: true },
+      withRuns(NODE_CONTEXT, service({ command: 'npm start' })),
+    );
+    expect(r.changed).toBe(true);
+  });
+});
+
+describe('programOf', () => {
+  it('looks past the entrypoint script and inits, and resolves paths against the folder', () => {
+    expect(programOf(['docker-entrypoint.sh', 'npm', 'start'], '/app')).toBe('npm');
+    expect(programOf(['docker-entrypoint.sh', '--inspect', 'x.js'], '/app')).toBe('node');
+    expect(programOf(['/sbin/tini', '-s', '--', './bin/app'], '/srv')).toBe('/srv/bin/app');
+    expect(programOf(['server'], '/app')).toBe('server');
+    expect(programOf([], '/app')).toBeNull();
+  });
+});
