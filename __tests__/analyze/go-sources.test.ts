@@ -13,6 +13,27 @@ describe('scanGoSources', () => {
     );
   });
 
+  it('finds source paths the app uses: runtime.Caller folders, and its source opened by path', () => {
+    const caller = scanGoSources({
+      'config/dir.go':
+        'func Dir() string { _, f, _, _ := runtime.Caller(0); return filepath.Dir(f) }',
+    });
+    expect(caller.sourcePathLibraries).toEqual(['runtime.Caller in config/dir.go']);
+    expect(caller.readsOwnSource).toBe(false);
+    const viewer = scanGoSources({
+      'main.go': 'func h() { log.Print(string(debug.Stack())) }',
+      'web/source.go': 'func s(p string) { f, _ := os.Open(p); _ = f }',
+    });
+    expect(viewer.readsOwnSource).toBe(true);
+    expect(viewer.sourcePathLibraries).toEqual(['source paths of main.go, opened by path']);
+    // A stack logged, and only literal paths opened: nothing reads the source.
+    const logged = scanGoSources({
+      'main.go': 'func h() { log.Print(string(debug.Stack())); os.ReadFile("config.yaml") }',
+    });
+    expect(logged.readsOwnSource).toBe(false);
+    expect(logged.sourcePathLibraries).toEqual([]);
+  });
+
   it('ignores test files', () => {
     expect(scanGoSources({ 'a_test.go': 'import "C"\n' }).cgoFiles).toEqual([]);
   });

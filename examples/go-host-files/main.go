@@ -1,7 +1,8 @@
 // A service that finds its files the ways real ones do, none of which the tool's detection can
 // be sure of: a gitignored .env made on the host before building, a config found through the
 // working directory, an input file named on the command line, and a data file whose path only
-// the environment knows. It exits at start when one is missing.
+// the environment knows. It exits at start when one is missing. /source shows the first line of
+// its own source, found through the path runtime.Caller compiled in (a panic page's source view).
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -52,6 +54,16 @@ func main() {
 			return
 		}
 		fmt.Fprintf(w, "greeting=%s\nconfig=%s\nwords=%d\nlexicon=%s\n", os.Getenv("GREETING"), config, len(list), lexicon)
+	})
+	http.HandleFunc("/source", func(w http.ResponseWriter, r *http.Request) {
+		_, self, _, _ := runtime.Caller(0)
+		b, err := os.ReadFile(self)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		first, _, _ := strings.Cut(string(b), "\n")
+		fmt.Fprintf(w, "%s\n", first)
 	})
 	log.Fatal(http.ListenAndServe(":8094", nil))
 }

@@ -47,12 +47,19 @@ export interface GoSourceFacts {
   execPrograms: string[];
   /** exec.Command calls whose program is computed at run time (`exec.Command(name, ...)`), by file. */
   execDynamic: string[];
-  /** Imports of libraries that find files through the source paths compiled in (packr). */
+  /**
+   * What finds files through the source paths compiled into the binary, which -trimpath removes:
+   * libraries (packr), and the app's own runtime.Caller paths or stack traces it opens.
+   */
   sourcePathLibraries: string[];
+  /** The app may open files its stack traces or runtime.Caller name (its source): keep *.go. */
+  readsOwnSource: boolean;
   packages: GoPackage[];
   truncated: boolean;
 }
 
+/** A file opened for reading by a path computed at run time (a variable, not a literal). */
+const COMPUTED_READ = /\b(?:os\.(?:Open|ReadFile)|ioutil\.ReadFile)\s*\(\s*[A-Za-z_]/;
 const MAX_FILES = GO_FACTS.limits.maxFiles;
 const MAX_TOTAL = GO_FACTS.limits.maxTotalBytes;
 const WRITE_CALLS: Array<[RegExp, GoWrite['kind']]> = [
@@ -104,10 +111,13 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     execPrograms: [],
     execDynamic: [],
     sourcePathLibraries: [],
+    readsOwnSource: false,
     packages: [],
     truncated: false,
   };
   let total = 0;
+  const stackFiles: string[] = [];
+  let computedReads = false;
   const byDir = new Map<string, GoPackage>();
   for (const [path, text] of Object.entries(files).sort()) {
     if (!path.endsWith('.go') || path.endsWith('_test.go')) continue;
@@ -151,6 +161,11 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     for (const lib of GO_FACTS.sourcePathLibraries)
       if (code.includes(`"${lib}"`) && !facts.sourcePathLibraries.includes(lib))
         facts.sourcePathLibraries.push(lib);
+    // runtime.Caller(0) then filepath.Dir: the folder of the source file, as compiled in.
+    if (/\bruntime\.Caller\s*\(/.test(code) && /\b(?:filepath|path)\.Dir\s*\(/.test(code))
+      facts.sourcePathLibraries.push(`runtime.Caller in ${path}`);
+    if (/\b(?:debug\.Stack|runtime\.Stack|runtime\.Caller)\s*\(/.test(code)) stackFiles.push(path);
+    if (COMPUTED_READ.test(code)) computedReads = true;
     const dir = posix.dirname(path);
     let pkg = byDir.get(dir);
     if (!pkg) {
@@ -171,6 +186,12 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
       byDir.set(dir, pkg);
     }
     readPackageFile(code, pkg);
+  }
+  // Source paths from a stack or runtime.Caller, and files opened by computed paths: the app may
+  // open its own source (the viewer of a panic page), which must then be there, at those paths.
+  if (stackFiles.length > 0 && computedReads) {
+    facts.readsOwnSource = true;
+    facts.sourcePathLibraries.push(`source paths of ${stackFiles.join(', ')}, opened by path`);
   }
   for (const pkg of byDir.values()) {
     pkg.imports = [...new Set(pkg.imports)].sort();

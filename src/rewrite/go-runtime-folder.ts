@@ -42,6 +42,8 @@ export interface FolderPlan {
 
 export interface RuntimeFolderPlan {
   folders: FolderPlan[];
+  /** The Go source stays too: the app opens it at run time (the files its stack traces name). */
+  keepSource: boolean;
   /** Files the original copied into system folders (/usr/local/bin/x): copied on their own. */
   files: string[];
   warnings: Note[];
@@ -72,6 +74,7 @@ export function runtimeFolderBlocker(facts: GoFacts): string | null {
 
 export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): RuntimeFolderPlan {
   const { stage } = facts;
+  const keepSource = facts.sources.readsOwnSource;
   const paths = input.context.paths;
   const dirs = new Set(paths.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
   const isContextDir = (p: string) => p === '' || p === '.' || dirs.has(p);
@@ -279,11 +282,11 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
         continue;
       }
       if (excludedRel(r)) continue;
-      if (name.endsWith('.go')) {
+      if (name.endsWith('.go') && !keepSource) {
         goFiles++;
         continue;
       }
-      if (isBuildInput(name)) {
+      if (isBuildInput(name) && !(keepSource && name.endsWith('.go'))) {
         inputs.add(name);
         continue;
       }
@@ -365,7 +368,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
   const needed = plans.filter(
     (p) => p.report.kept.length > 0 || p.writable.length > 0 || p.report.estimate !== null,
   );
-  return { folders: needed, files: looseFiles, warnings };
+  return { folders: needed, keepSource, files: looseFiles, warnings };
 }
 
 /** Folders of the context with a package.json of their own: a front-end beside the Go code. */
@@ -414,7 +417,9 @@ export function assembleCommand(
       [
         `\\( ${pruned.join(' -o ')} \\) -prune`,
         '-o \\( -type f -o -type l \\)',
-        ...[...FACTS.buildInputs, ...FACTS.containerFiles].map((n) => `! -name ${quote(n)}`),
+        ...[...FACTS.buildInputs, ...FACTS.containerFiles]
+          .filter((n) => !(plan.keepSource && n === '*.go'))
+          .map((n) => `! -name ${quote(n)}`),
         ...f.skip.map((p) => `! -path ${quote(p)}`),
       ],
       '      ',

@@ -131,7 +131,7 @@ export function planGoRewrite(
     changes.push({
       note: {
         rule: 'go/build-flags',
-        reason: `-trimpath is left out: ${facts.sources.sourcePathLibraries.join(', ')} finds its files through the source paths compiled into the binary, which -trimpath removes`,
+        reason: `-trimpath is left out: files are found through the source paths compiled into the binary (${facts.sources.sourcePathLibraries.join(', ')}), which -trimpath removes${facts.sources.readsOwnSource ? '; the Go source stays in the image, as the app opens it' : ''}`,
       },
       edits: [],
     });
