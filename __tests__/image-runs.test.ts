@@ -1,6 +1,6 @@
 import { transform } from '../src';
 import { programOf } from '../src/image-runs';
-import { runsOfService } from '../src/cli/compose';
+import { mountsOfService, runsOfService } from '../src/cli/compose';
 import type { BuildContext, ImageRun } from '../src/types';
 
 const GO_DF =
@@ -121,5 +121,43 @@ describe('programOf', () => {
     expect(programOf(['/sbin/tini', '-s', '--', './bin/app'], '/srv')).toBe('/srv/bin/app');
     expect(programOf(['server'], '/app')).toBe('server');
     expect(programOf([], '/app')).toBeNull();
+  });
+});
+
+describe('bind mounts of a container that no longer runs as root (common/bind-mount-owner)', () => {
+  const volumes = (v: unknown[]) =>
+    mountsOfService('docker-compose.yml, service app', { volumes: v });
+
+  it('reads writable bind mounts and leaves out named volumes and read-only ones', () => {
+    expect(
+      volumes([
+        './data:/app/data',
+        'cache:/app/cache',
+        './config.json:/app/config.json:ro',
+        { type: 'bind', source: '/srv/uploads', target: '/app/uploads' },
+        { type: 'bind', source: './keys', target: '/app/keys', read_only: true },
+        { type: 'volume', source: 'db', target: '/var/lib/db' },
+        '${PWD}/logs:/app/logs:rw',
+      ]).map((m) => `${m.host} -> ${m.target}`),
+    ).toEqual(['./data -> /app/data', '/srv/uploads -> /app/uploads', '${PWD}/logs -> /app/logs']);
+  });
+
+  it('warns when the root container becomes a non-root one, with the chown to run', () => {
+    const r = transform(NODE_DF, {}, { ...NODE_CONTEXT, mounts: volumes(['./data:/app/data']) });
+    expect(r.changed).toBe(true);
+    expect(r.warnings.filter((w) => w.rule === 'common/bind-mount-owner')).toEqual([
+      {
+        rule: 'common/bind-mount-owner',
+        reason:
+          'docker-compose.yml, service app mounts ./data at /app/data, which root could always write: the app now runs as 65532:65532, so if it writes there, make the host path writable by uid 65532 (chown 65532 ./data); Docker creates a missing one owned by root',
+      },
+    ]);
+  });
+
+  it('says nothing when the original already ran as a non-root user', () => {
+    const asNode = NODE_DF.replace('CMD', 'USER node\nCMD');
+    const r = transform(asNode, {}, { ...NODE_CONTEXT, mounts: volumes(['./data:/app/data']) });
+    expect(r.changed).toBe(true);
+    expect(r.warnings.map((w) => w.rule)).not.toContain('common/bind-mount-owner');
   });
 });

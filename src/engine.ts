@@ -31,7 +31,7 @@ import { BuildProblem, checkBuildability, firstProblem } from './analyze/buildab
 import { classOfSkip } from './skip-class';
 import { startLine } from './analyze/command';
 import { checkContract, contractOf, entrypointOf } from './contract';
-import { imageRunProblem } from './image-runs';
+import { bindMountWarnings, imageRunProblem } from './image-runs';
 import { stagesOf } from './parse';
 
 const BOM = '\uFEFF';
@@ -377,7 +377,10 @@ function finish(
     );
     if (runProblem) return unchanged(source, runProblem);
   }
-  const warnings = [...plan.warnings];
+  const warnings = [
+    ...plan.warnings,
+    ...bindMountWarnings(context.mounts ?? [], before.user, after.user),
+  ];
   const registry = facts.baseImage?.registry;
   if (registry && !plan.finalImage.startsWith(registry + '/') && plan.finalImage !== 'scratch') {
     warnings.push({

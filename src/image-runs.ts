@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import type { ImageRun, Skip } from './types';
+import type { ImageMount, ImageRun, Note, Skip } from './types';
 
 /** How a stage starts: its ENTRYPOINT, the whole start command and its folder. */
 export interface StageStart {
@@ -80,4 +80,24 @@ export function imageRunProblem(
     };
   }
   return null;
+}
+
+const isRoot = (user: string) => user === '' || /^(root|0)(:.*)?$/.test(user);
+
+/**
+ * Bind mounts of a service whose container ran as root and now runs as a non-root user: the host
+ * path keeps its host owner (Docker makes a missing one root-owned), so the app may no longer
+ * write there. The tool cannot see the host, so it says what to check.
+ */
+export function bindMountWarnings(
+  mounts: readonly ImageMount[],
+  originalUser: string,
+  finalUser: string,
+): Note[] {
+  if (!isRoot(originalUser) || isRoot(finalUser)) return [];
+  const uid = finalUser.split(':')[0];
+  return mounts.map((m) => ({
+    rule: 'common/bind-mount-owner',
+    reason: `${m.source} mounts ${m.host} at ${m.target}, which root could always write: the app now runs as ${finalUser}, so if it writes there, make the host path writable by uid ${uid} (chown ${uid} ${m.host}); Docker creates a missing one owned by root`,
+  }));
 }

@@ -82,6 +82,18 @@ export interface BuildContext {
   dockerfile?: string;
   /** What other files run in the built image: compose services' command, entrypoint, health check. */
   runs?: ImageRun[];
+  /** Host folders or files compose services bind-mount into the built image. */
+  mounts?: ImageMount[];
+}
+
+/** A compose service's bind mount of a host path into the image this Dockerfile builds. */
+export interface ImageMount {
+  /** Where it is written, for the user: `docker-compose.yml, service api`. */
+  source: string;
+  /** The host path as written (`./data`). */
+  host: string;
+  /** The path in the container. */
+  target: string;
 }
 
 /**

@@ -92,9 +92,15 @@ describe('build context', () => {
         .files[0];
     const plain = await json({
       ...goRepo,
-      'docker-compose.yml': 'services:\n  api:\n    build: ./svc\n    command: /bin/app -v\n',
+      'docker-compose.yml':
+        'services:\n  api:\n    build: ./svc\n    command: /bin/app -v\n    volumes: ["./data:/data", "db:/db"]\n',
     });
     expect(plain.status).toBe('changed');
+    expect(
+      plain.warnings
+        .filter((w: { rule: string }) => w.rule === 'common/bind-mount-owner')
+        .map((w: { reason: string }) => w.reason.split(',')[0] + w.reason.split(',')[1]),
+    ).toEqual(['docker-compose.yml service api mounts ./data at /data']);
     const override = await json({
       ...goRepo,
       'docker-compose.yml': 'services:\n  api:\n    build: ./svc\n',

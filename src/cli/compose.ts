@@ -1,7 +1,7 @@
 import path from 'path';
 import { DirIndex } from './dir-index';
 import { roughWords } from '../shell-words';
-import type { ImageRun } from '../types';
+import type { ImageMount, ImageRun } from '../types';
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 /** Other compose files (overrides, per-environment files) also run the image they build. */
@@ -20,12 +20,14 @@ interface ComposeService {
   entrypoint?: unknown;
   healthcheck?: { test?: unknown; disable?: unknown } | null;
   working_dir?: unknown;
+  volumes?: unknown;
 }
 
 interface Built {
   /** Services by compose file and name that build each Dockerfile: their context and runs. */
   contexts: Map<string, string>;
   runs: Map<string, ImageRun[]>;
+  mounts: Map<string, ImageMount[]>;
 }
 
 /** compose splits a string command into words as a shell would, without running one. */
@@ -80,6 +82,24 @@ export function runsOfService(source: string, service: ComposeService): ImageRun
   return out;
 }
 
+/** A service's writable bind mounts (`./data:/app/data`, or `type: bind`); named volumes are not. */
+export function mountsOfService(source: string, service: ComposeService): ImageMount[] {
+  if (!Array.isArray(service.volumes)) return [];
+  const out: ImageMount[] = [];
+  for (const v of service.volumes as unknown[]) {
+    if (typeof v === 'string') {
+      const [host, target, mode] = v.split(':');
+      if (target && /^[./~$]/.test(host) && !/\bro\b/.test(mode ?? ''))
+        out.push({ source, host, target });
+    } else if (v && typeof v === 'object') {
+      const m = v as { type?: unknown; source?: unknown; target?: unknown; read_only?: unknown };
+      if (m.type === 'bind' && typeof m.source === 'string' && typeof m.target === 'string')
+        if (m.read_only !== true) out.push({ source, host: m.source, target: m.target });
+    }
+  }
+  return out;
+}
+
 /**
  * Build contexts named by compose files: Dockerfile path -> context folder. Monorepos keep their
  * Dockerfiles away from their contexts, and only the compose file says where the context is.
@@ -102,6 +122,11 @@ export class ComposeContexts {
   /** What every compose file above `dockerfile`, up to the git root, runs in its image. */
   runsFor(dockerfile: string): ImageRun[] {
     return [...this.above(dockerfile)].flatMap((built) => built.runs.get(dockerfile) ?? []);
+  }
+
+  /** The bind mounts every compose file above `dockerfile` gives the services that build it. */
+  mountsFor(dockerfile: string): ImageMount[] {
+    return [...this.above(dockerfile)].flatMap((built) => built.mounts.get(dockerfile) ?? []);
   }
 
   private *above(dockerfile: string): Generator<Built> {
@@ -134,7 +159,7 @@ export class ComposeContexts {
   private load(dir: string): Built {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    const built: Built = { contexts: new Map(), runs: new Map() };
+    const built: Built = { contexts: new Map(), runs: new Map(), mounts: new Map() };
     // Above the paths given a folder is not listed, only asked about by name: the usual ones.
     const names =
       this.dirs.namesInside(dir) ??
@@ -170,26 +195,26 @@ export class ComposeContexts {
           if (!built.contexts.has(dockerfile)) built.contexts.set(dockerfile, context);
           byService.set(serviceName, dockerfile);
         }
-        this.addRuns(built, dockerfile, runsOfService(`${name}, service ${serviceName}`, service));
+        this.add(built, dockerfile, `${name}, service ${serviceName}`, service);
       }
     }
     for (const name of OVERRIDES) {
       for (const [serviceName, service] of Object.entries(this.parse(dir, name))) {
         const dockerfile = byService.get(serviceName);
         if (dockerfile && service)
-          this.addRuns(
-            built,
-            dockerfile,
-            runsOfService(`${name}, service ${serviceName}`, service),
-          );
+          this.add(built, dockerfile, `${name}, service ${serviceName}`, service);
       }
     }
     this.byDir.set(dir, built);
     return built;
   }
 
-  private addRuns(built: Built, dockerfile: string, runs: ImageRun[]): void {
-    if (runs.length === 0) return;
-    built.runs.set(dockerfile, [...(built.runs.get(dockerfile) ?? []), ...runs]);
+  private add(built: Built, dockerfile: string, source: string, service: ComposeService): void {
+    const runs = runsOfService(source, service);
+    if (runs.length > 0)
+      built.runs.set(dockerfile, [...(built.runs.get(dockerfile) ?? []), ...runs]);
+    const mounts = mountsOfService(source, service);
+    if (mounts.length > 0)
+      built.mounts.set(dockerfile, [...(built.mounts.get(dockerfile) ?? []), ...mounts]);
   }
 }

@@ -1,6 +1,6 @@
 import path from 'path';
 import { DockerizeError } from '../errors';
-import type { ImageRun, NginxVariant, Target, TransformOptions } from '../types';
+import type { ImageMount, ImageRun, NginxVariant, Target, TransformOptions } from '../types';
 import { ComposeContexts } from './compose';
 import { ConfigFinder, RepoConfig } from './config';
 import { DirIndex, isUnder } from './dir-index';
@@ -74,12 +74,12 @@ export class JobRunner {
   run(file: string): FileOutcome {
     let options: TransformOptions;
     let context: string | undefined;
-    let runs: ImageRun[];
+    let compose: { runs: ImageRun[]; mounts: ImageMount[] };
     try {
       const config = this.settings.explicitConfig ?? this.configs.find(path.dirname(file));
       options = effectiveOptions(this.settings, config);
       context = this.settings.context ?? this.compose.contextFor(file) ?? undefined;
-      runs = this.compose.runsFor(file);
+      compose = { runs: this.compose.runsFor(file), mounts: this.compose.mountsFor(file) };
     } catch (e) {
       const de = e as DockerizeError;
       return {
@@ -89,7 +89,7 @@ export class JobRunner {
         error: { code: de.code ?? 'E_USAGE', message: de.message },
       };
     }
-    const outcome = processFile(file, options, context, this.io, this.dirs, runs);
+    const outcome = processFile(file, options, context, this.io, this.dirs, compose);
     const newFiles = outcome.result?.newFiles ?? [];
     if (newFiles.length > 0 && outcome.contextRoot && !this.insideRoots(outcome.contextRoot)) {
       outcome.status = 'skipped';

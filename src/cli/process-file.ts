@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { transform } from '../engine';
 import { DockerizeError } from '../errors';
-import type { ImageRun, TransformOptions, TransformResult } from '../types';
+import type { ImageMount, ImageRun, TransformOptions, TransformResult } from '../types';
 import { describeFsError } from './discover';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
@@ -43,7 +43,7 @@ export function processFile(
   contextDir: string | undefined,
   io: Io,
   dirs?: DirIndex,
-  runs: ImageRun[] = [],
+  compose: { runs: ImageRun[]; mounts: ImageMount[] } = { runs: [], mounts: [] },
 ): FileOutcome {
   const display = displayPath(file, io);
   try {
@@ -54,7 +54,8 @@ export function processFile(
     const inContext = path.relative(root, file);
     if (!inContext.startsWith('..') && !path.isAbsolute(inContext))
       context.dockerfile = inContext.split(path.sep).join('/');
-    if (runs.length > 0) context.runs = runs;
+    if (compose.runs.length > 0) context.runs = compose.runs;
+    if (compose.mounts.length > 0) context.mounts = compose.mounts;
     const result = transform(before, options, context);
     const status: FileStatus = result.changed
       ? 'changed'
