@@ -34,6 +34,21 @@ describe('scanGoSources', () => {
     expect(logged.sourcePathLibraries).toEqual([]);
   });
 
+  it('reads the files library methods write: a literal path, or a computed one', () => {
+    const literal = scanGoSources({
+      'report.go': 'func r(pdf *gofpdf.Fpdf) { pdf.OutputFileAndClose("out/report.pdf") }',
+    });
+    expect(literal.packages[0].writes).toEqual([{ path: 'out/report.pdf', kind: 'file' }]);
+    const computed = scanGoSources({
+      'invoice.go':
+        'func i(pdf *gofpdf.Fpdf) { p := "helper/invoice.pdf"; pdf.OutputFileAndClose(p) }',
+    });
+    expect(computed.packages[0].computedWrites).toEqual(['OutputFileAndClose(p)']);
+    // A call with more arguments than a path is not read as one.
+    const writer = scanGoSources({ 'w.go': 'func w() { f.SaveAs(name, opts) }' });
+    expect(writer.packages[0].computedWrites).toEqual([]);
+  });
+
   it('ignores test files', () => {
     expect(scanGoSources({ 'a_test.go': 'import "C"\n' }).cgoFiles).toEqual([]);
   });

@@ -60,6 +60,10 @@ export interface GoSourceFacts {
 
 /** A file opened for reading by a path computed at run time (a variable, not a literal). */
 const COMPUTED_READ = /\b(?:os\.(?:Open|ReadFile)|ioutil\.ReadFile)\s*\(\s*[A-Za-z_]/;
+const LIBRARY_WRITE = new RegExp(
+  `\\.(${GO_FACTS.fileWriterMethods.join('|')})\\s*\\(\\s*(?:"([^"]+)"|([A-Za-z_][\\w.]*)\\s*\\))`,
+  'g',
+);
 const MAX_FILES = GO_FACTS.limits.maxFiles;
 const MAX_TOTAL = GO_FACTS.limits.maxTotalBytes;
 const WRITE_CALLS: Array<[RegExp, GoWrite['kind']]> = [
@@ -241,6 +245,11 @@ function readPackageFile(code: string, pkg: GoPackage): void {
   }
   for (const [re, kind] of WRITE_CALLS)
     for (const m of body.matchAll(re)) pkg.writes.push({ path: m[1], kind });
+  // Library methods that write the file their first argument names (gofpdf, excelize, gg).
+  for (const m of body.matchAll(LIBRARY_WRITE)) {
+    if (m[2] !== undefined) pkg.writes.push({ path: m[2], kind: 'file' });
+    else pkg.computedWrites.push(`${m[1]}(${m[3].trim()})`);
+  }
   // A write whose path is not a literal (read from a config file, joined at run time): where it
   // lands cannot be known, only that the program writes somewhere.
   for (const m of body.matchAll(

@@ -1,5 +1,6 @@
 import posix from 'path/posix';
 import { copySourceMatches, hasWildcard } from '../path-pattern';
+import { NODE_FACTS } from '../templates';
 import type { BuildContext } from '../types';
 import { parseDockerIgnore } from './dockerignore';
 import { imagePathOf } from './copies';
@@ -55,6 +56,8 @@ export interface LockAgreement {
   agrees: boolean;
   /** Set when agreement cannot be checked here, rather than found wrong. */
   unchecked?: boolean;
+  /** Set when the lockfile is in a format the package manager no longer reads. */
+  tooOld?: boolean;
   /** Why not, for the warning. */
   reason?: string;
 }
@@ -147,6 +150,14 @@ function pnpmAgrees(wanted: Array<[string, string]>, text: string): LockAgreemen
   } catch {
     return { agrees: false, reason: 'pnpm-lock.yaml does not parse' };
   }
+  const version = parseFloat(String(doc.lockfileVersion ?? ''));
+  const oldest = NODE_FACTS.installCommands.pnpm.oldestFrozenLockfile;
+  if (!Number.isNaN(version) && version < oldest)
+    return {
+      agrees: false,
+      tooOld: true,
+      reason: `pnpm-lock.yaml is lockfile v${String(doc.lockfileVersion)}, which pnpm 8 and later (a global pnpm without a version is the newest) set aside as incompatible, so a frozen install stops`,
+    };
   const importer = ((doc.importers as Record<string, Record<string, unknown>> | undefined)?.['.'] ??
     doc) as Record<string, unknown>;
   const specifiers: Record<string, string> = {

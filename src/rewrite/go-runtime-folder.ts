@@ -424,9 +424,15 @@ export function assembleCommand(
       ],
       '      ',
     );
-    lines.push(
-      `      -exec sh -c 'for f; do mkdir -p "${stage}/\${f%/*}" && cp -Pp "$f" "${stage}/$f"; done' sh {} +; fi`,
-    );
+    const copy = `      -exec sh -c 'for f; do mkdir -p "${stage}/\${f%/*}" && cp -Pp "$f" "${stage}/$f"; done' sh {} +`;
+    if (f.writable.length === 0) lines.push(`${copy}; fi`);
+    else {
+      // The app writes here, maybe into a folder that held only sources: every folder stays.
+      lines.push(copy);
+      lines.push(
+        ` && find . \\( ${pruned.join(' -o ')} \\) -prune -o -type d -exec sh -c 'for d; do mkdir -p "${stage}/$d"; done' sh {} +; fi`,
+      );
+    }
     if (f.writable.length > 0) {
       const target = (w: string) => (w === '.' ? stage : `${stage}/${w.slice(2)}`);
       const top = f.writable.filter(

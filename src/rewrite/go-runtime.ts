@@ -231,7 +231,7 @@ export function planGoRewrite(
     changes.push({
       note: {
         rule: 'go/writable-paths',
-        reason: `the app writes into ${what.join('; ')}: made in the builder and copied owned by ${user.uid}:${user.gid}, since the non-root user cannot create them in the final image`,
+        reason: `the app writes into ${what.join('; ')}: made in the builder and copied owned by ${user.uid}:${user.gid}, since the non-root user cannot create them in the final image; a host folder mounted there (docker run -v) must be writable by uid ${user.uid} too`,
       },
       edits: [
         insertLines(

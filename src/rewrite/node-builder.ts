@@ -41,9 +41,11 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
         rule: 'node/lockfile-install',
         reason: !lock.agreement
           ? `${lock.lockName} is too large to read, so whether it matches package.json is unknown: the install on line ${line} is kept`
-          : lock.agreement.unchecked
-            ? `whether ${lock.lockName} matches package.json cannot be checked here (${lock.agreement.reason}): the install on line ${line} is kept`
-            : `${lock.lockName} is out of sync with package.json (${lock.agreement.reason}), so a frozen install would stop: the install on line ${line} is kept`,
+          : lock.agreement.tooOld
+            ? `${lock.agreement.reason}: the install on line ${line} is kept`
+            : lock.agreement.unchecked
+              ? `whether ${lock.lockName} matches package.json cannot be checked here (${lock.agreement.reason}): the install on line ${line} is kept`
+              : `${lock.lockName} is out of sync with package.json (${lock.agreement.reason}), so a frozen install would stop: the install on line ${line} is kept`,
       });
       return false;
     }

@@ -186,7 +186,7 @@ export function planNodeRewrite(
     changes.push({
       note: {
         rule: 'node/writable-paths',
-        reason: `the app writes into ${found.join('; ')}: ${made.length > 0 ? `${made.join(', ')} made in the builder and ` : ''}copied owned by ${user.uid}:${user.gid}${writable.appRootWritable ? `, and ${app.appDir} is created by that COPY so the app can add files to it` : ''}`,
+        reason: `the app writes into ${found.join('; ')}: ${made.length > 0 ? `${made.join(', ')} made in the builder and ` : ''}copied owned by ${user.uid}:${user.gid}${writable.appRootWritable ? `, and ${app.appDir} is created by that COPY so the app can add files to it` : ''}; a host folder mounted there (docker run -v) must be writable by uid ${user.uid} too, as root's no longer is`,
       },
       edits:
         made.length > 0
