@@ -111,11 +111,33 @@ export function planNodeRewrite(
       },
     };
   }
-  if (
+  const missingOutput =
     production?.builtOutput &&
     !facts.hasBuildStep &&
-    contextHas(facts.contextPaths, production.builtOutput) === null
-  ) {
+    contextHas(facts.contextPaths, production.builtOutput) === null;
+  // The start built the app itself: the builder runs that build once, through the package's own
+  // build script when it is that build (its CLI is a dependency the install brought).
+  const buildScript = facts.packageJson?.scripts?.build?.trim();
+  const addBuild =
+    missingOutput && production!.buildsAtStart
+      ? buildScript === production!.buildsAtStart ||
+        buildScript?.startsWith(production!.buildsAtStart + ' ')
+        ? `${facts.pm.manager ?? 'npm'} run build`
+        : null
+      : undefined;
+  if (missingOutput && production!.buildsAtStart && addBuild === null) {
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/build-at-start',
+        class: 'unsupported',
+        reason: `${production!.framework}'s start runs ${production!.buildsAtStart} at every start, the Dockerfile never builds, and package.json has no build script that is ${production!.buildsAtStart}`,
+        suggestion: `build in the Dockerfile after the install: RUN npx ${production!.buildsAtStart}`,
+        line: startLine(stage),
+      },
+    };
+  }
+  if (missingOutput && !addBuild) {
     return {
       ok: false,
       skip: {
@@ -175,6 +197,14 @@ export function planNodeRewrite(
   );
   if (low) warnings.push(low);
   const changes: Change[] = [...split.changes];
+  if (addBuild)
+    changes.push({
+      note: {
+        rule: 'node/build-at-start',
+        reason: `${production!.framework}'s start built the app at every start; the builder now runs ${addBuild} (${production!.buildsAtStart}) once, and the image starts node on ${production!.builtOutput}`,
+      },
+      edits: [insertLines(split.builderEnd, w.line('RUN', addBuild), w, LINE_ORDER.build)],
+    });
   const writable = nodeWritablePlan(facts, app);
   const frameworkDirs = productionDirs(production, app.appDir);
   const made = [...writable.mkdirs, ...writable.outside, ...frameworkDirs];

@@ -76,6 +76,7 @@ export const nest: FrameworkAdapter = {
         env: {},
         needsPackages: [],
         builtOutput: entry.split('/')[0],
+        buildsAtStart: 'nest build',
       },
     };
   },

@@ -27,6 +27,11 @@ export interface Production {
   needsPackages: string[];
   /** The build output the start needs (`.next`), which the Dockerfile must build or bring. */
   builtOutput: string | null;
+  /**
+   * The build the framework's start runs itself before serving (`nest build` in `nest start`): an
+   * original without a build step still works, and the builder can run it once instead.
+   */
+  buildsAtStart?: string;
 }
 
 export type AdapterAnswer =
