@@ -30,12 +30,12 @@ export function contractOf(
     const args = logicalArguments(doc, ins).trim();
     switch (keywordOf(ins)) {
       case 'ENTRYPOINT':
-        entrypoint = execFormOf(doc, ins) ?? ['/bin/sh', '-c', args];
+        entrypoint = startWords(doc, ins);
         // Docker resets an inherited CMD when the Dockerfile sets ENTRYPOINT.
         cmd = null;
         break;
       case 'CMD':
-        cmd = execFormOf(doc, ins) ?? ['/bin/sh', '-c', args];
+        cmd = startWords(doc, ins);
         break;
       case 'WORKDIR':
         workdir = posix.resolve(
@@ -76,6 +76,11 @@ export function contractOf(
   return contract;
 }
 
+/** A CMD or ENTRYPOINT as the words it runs: exec form as written, shell form under /bin/sh -c. */
+function startWords(doc: ParsedDockerfile, ins: Stage['instructions'][number]): string[] {
+  return execFormOf(doc, ins) ?? ['/bin/sh', '-c', logicalArguments(doc, ins).trim()];
+}
+
 /** The ENTRYPOINT a stage runs its command under: its own last one, else its image's. */
 export function entrypointOf(
   doc: ParsedDockerfile,
@@ -84,8 +89,7 @@ export function entrypointOf(
 ): string[] | null {
   let entrypoint = image.entrypoint;
   for (const ins of stage.instructions) {
-    if (keywordOf(ins) === 'ENTRYPOINT')
-      entrypoint = execFormOf(doc, ins) ?? ['/bin/sh', '-c', logicalArguments(doc, ins).trim()];
+    if (keywordOf(ins) === 'ENTRYPOINT') entrypoint = startWords(doc, ins);
   }
   return entrypoint;
 }

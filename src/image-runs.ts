@@ -1,4 +1,5 @@
 import posix from 'path/posix';
+import { splitInit } from './analyze/start-command';
 import type { ImageMount, ImageRun, Note, Skip } from './types';
 
 /** How a stage starts: its ENTRYPOINT, the whole start command and its folder. */
@@ -8,22 +9,27 @@ export interface StageStart {
   workdir: string;
 }
 
-/** Wrappers that start the next word: the node image's entrypoint script and the inits. */
-const LAUNCHER = /(^|\/)(docker-entrypoint\.sh|tini|dumb-init)$/;
+const ENTRYPOINT_SCRIPT = /(^|\/)docker-entrypoint\.sh$/;
 
 /**
- * The program a command line starts, past the wrappers in front of it, as a path when it has a
- * slash (resolved against the folder it runs in) and as a bare name when PATH finds it.
+ * The program a command line starts, past the wrappers in front of it (the node image's
+ * entrypoint script, tini, dumb-init), as a path when it has a slash (resolved against the folder
+ * it runs in) and as a bare name when PATH finds it.
  */
 export function programOf(argv: readonly string[], workdir: string): string | null {
-  let i = 0;
-  while (i < argv.length && LAUNCHER.test(argv[i])) {
-    // docker-entrypoint.sh runs node for a first word that is a flag.
-    if (/docker-entrypoint\.sh$/.test(argv[i]) && argv[i + 1]?.startsWith('-')) return 'node';
-    i++;
-    while (i < argv.length && argv[i].startsWith('-')) i++;
+  let words = [...argv];
+  for (;;) {
+    if (ENTRYPOINT_SCRIPT.test(words[0] ?? '')) {
+      // docker-entrypoint.sh runs node for a first word that is a flag.
+      if (words[1]?.startsWith('-')) return 'node';
+      words = words.slice(1);
+      continue;
+    }
+    const { init, command } = splitInit(words);
+    if (!init) break;
+    words = command;
   }
-  const word = argv[i];
+  const word = words[0];
   if (word === undefined) return null;
   return word.includes('/') ? posix.resolve(workdir, word) : word;
 }

@@ -61,3 +61,8 @@ export function copySourceMatches(pattern: string, name: string): boolean {
 function escape(s: string): string {
   return s.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
 }
+
+/** Whether image path `p` is the folder `folder` or inside it. */
+export function isWithin(p: string, folder: string): boolean {
+  return p === folder || p.startsWith(folder === '/' ? '/' : folder + '/');
+}

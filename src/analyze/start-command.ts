@@ -125,23 +125,29 @@ export function resolveStartCommand(input: StartInput): StartCommand {
       'node/resolve-start-command',
       'there is no start command (the image would open a node REPL)',
     );
-  let init: InitWrapper | null = null;
-  const base = basename(words[0]);
-  if (base === 'tini' || base === 'dumb-init') {
-    const rest = words.slice(1);
-    let i = 0;
-    while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '--')
-      i += INIT_FLAGS_WITH_VALUE.has(rest[i]) ? 2 : 1;
-    const args = rest.slice(0, i);
-    if (rest[i] === '--') i++;
-    init = { name: base, program: words[0], args };
-    words = rest.slice(i);
-    if (words.length === 0)
-      return fail('node/resolve-start-command', `${base} is given no command to run`);
-  }
+  const { init, command } = splitInit(words);
+  words = command;
+  if (init && words.length === 0)
+    return fail('node/resolve-start-command', `${init.name} is given no command to run`);
   const resolved = withPrefix(resolveWords(words, input, [], 0), prefix);
   if (!resolved.ok) return resolved;
   return { ...resolved, init };
+}
+
+/** A tini or dumb-init in front of a command: the init with its own flags, and the command it runs. */
+export function splitInit(words: readonly string[]): {
+  init: InitWrapper | null;
+  command: string[];
+} {
+  const name = basename(words[0] ?? '');
+  if (name !== 'tini' && name !== 'dumb-init') return { init: null, command: [...words] };
+  const rest = words.slice(1);
+  let i = 0;
+  while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '--')
+    i += INIT_FLAGS_WITH_VALUE.has(rest[i]) ? 2 : 1;
+  const args = rest.slice(0, i);
+  if (rest[i] === '--') i++;
+  return { init: { name, program: words[0], args }, command: rest.slice(i) };
 }
 
 function isBuildAtStart(text: string): boolean {

@@ -23,8 +23,14 @@ interface ComposeService {
   volumes?: unknown;
 }
 
+export interface ComposeFacts {
+  context: string | null;
+  runs: ImageRun[];
+  mounts: ImageMount[];
+}
+
 interface Built {
-  /** Services by compose file and name that build each Dockerfile: their context and runs. */
+  /** By the Dockerfile the services build: their context, what they run, what they mount. */
   contexts: Map<string, string>;
   runs: Map<string, ImageRun[]>;
   mounts: Map<string, ImageMount[]>;
@@ -110,23 +116,18 @@ export class ComposeContexts {
   private readonly byDir = new Map<string, Built>();
   constructor(private readonly dirs: DirIndex) {}
 
-  /** The context for `dockerfile` from the nearest compose file above it, up to the git root. */
-  contextFor(dockerfile: string): string | null {
+  /**
+   * What the compose files above `dockerfile`, up to the git root, say of it: the build context
+   * the nearest one names, and what all of them run in its image and mount into it.
+   */
+  forDockerfile(dockerfile: string): ComposeFacts {
+    const facts: ComposeFacts = { context: null, runs: [], mounts: [] };
     for (const built of this.above(dockerfile)) {
-      const hit = built.contexts.get(dockerfile);
-      if (hit) return hit;
+      facts.context ??= built.contexts.get(dockerfile) ?? null;
+      facts.runs.push(...(built.runs.get(dockerfile) ?? []));
+      facts.mounts.push(...(built.mounts.get(dockerfile) ?? []));
     }
-    return null;
-  }
-
-  /** What every compose file above `dockerfile`, up to the git root, runs in its image. */
-  runsFor(dockerfile: string): ImageRun[] {
-    return [...this.above(dockerfile)].flatMap((built) => built.runs.get(dockerfile) ?? []);
-  }
-
-  /** The bind mounts every compose file above `dockerfile` gives the services that build it. */
-  mountsFor(dockerfile: string): ImageMount[] {
-    return [...this.above(dockerfile)].flatMap((built) => built.mounts.get(dockerfile) ?? []);
+    return facts;
   }
 
   private *above(dockerfile: string): Generator<Built> {

@@ -1,7 +1,7 @@
 import path from 'path';
 import { DockerizeError } from '../errors';
-import type { ImageMount, ImageRun, NginxVariant, Target, TransformOptions } from '../types';
-import { ComposeContexts } from './compose';
+import type { NginxVariant, Target, TransformOptions } from '../types';
+import { ComposeContexts, ComposeFacts } from './compose';
 import { ConfigFinder, RepoConfig } from './config';
 import { DirIndex, isUnder } from './dir-index';
 import type { Io } from './io';
@@ -74,12 +74,12 @@ export class JobRunner {
   run(file: string): FileOutcome {
     let options: TransformOptions;
     let context: string | undefined;
-    let compose: { runs: ImageRun[]; mounts: ImageMount[] };
+    let compose: ComposeFacts;
     try {
       const config = this.settings.explicitConfig ?? this.configs.find(path.dirname(file));
       options = effectiveOptions(this.settings, config);
-      context = this.settings.context ?? this.compose.contextFor(file) ?? undefined;
-      compose = { runs: this.compose.runsFor(file), mounts: this.compose.mountsFor(file) };
+      compose = this.compose.forDockerfile(file);
+      context = this.settings.context ?? compose.context ?? undefined;
     } catch (e) {
       const de = e as DockerizeError;
       return {

@@ -2,7 +2,8 @@ import fs from 'fs';
 import path from 'path';
 import { transform } from '../engine';
 import { DockerizeError } from '../errors';
-import type { ImageMount, ImageRun, TransformOptions, TransformResult } from '../types';
+import type { TransformOptions, TransformResult } from '../types';
+import type { ComposeFacts } from './compose';
 import { describeFsError } from './discover';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
@@ -43,7 +44,7 @@ export function processFile(
   contextDir: string | undefined,
   io: Io,
   dirs?: DirIndex,
-  compose: { runs: ImageRun[]; mounts: ImageMount[] } = { runs: [], mounts: [] },
+  compose: Pick<ComposeFacts, 'runs' | 'mounts'> = { runs: [], mounts: [] },
 ): FileOutcome {
   const display = displayPath(file, io);
   try {

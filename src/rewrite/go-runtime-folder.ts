@@ -3,7 +3,7 @@ import { contextHas, imagePathOf } from '../analyze/copies';
 import { parseDockerIgnore } from '../analyze/dockerignore';
 import type { GoFacts } from '../analyze/go';
 import { commandCwds } from '../analyze/stage';
-import { patternToRegExp } from '../path-pattern';
+import { isWithin, patternToRegExp } from '../path-pattern';
 import { FILE_FACTS } from '../templates';
 import type { BuildContext, Note, RuntimeFolder } from '../types';
 import { hostProvidedPatterns, secretsWarning } from './host-files';
@@ -82,7 +82,6 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
   const folders: string[] = [];
   const files: string[] = [];
   const warnings: Note[] = [];
-  const inside = (p: string, f: string) => p === f || p.startsWith(f === '/' ? '/' : f + '/');
   const addFolder = (f: string) => {
     // A path with a variable the tool could not expand is not a folder it can name.
     if (!SYSTEM.has(f) && f !== '/' && !f.includes('$')) folders.push(f);
@@ -124,7 +123,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
           for (const p of paths)
             if (!p.endsWith('/') && (src === '' || src === '.' || p.startsWith(src + '/'))) {
               const target = imagePathOf(stage, paths, p);
-              if (target !== null && inside(target, dest)) files.push(target);
+              if (target !== null && isWithin(target, dest)) files.push(target);
             }
       } else if (!wildcard) {
         // A file copied on its own: it is there whenever the original builds, so it is copied as it is.
@@ -133,10 +132,10 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     }
   }
   const sorted = [...new Set(folders)].sort();
-  const topFolders = sorted.filter((f) => !sorted.some((g) => g !== f && inside(f, g)));
+  const topFolders = sorted.filter((f) => !sorted.some((g) => g !== f && isWithin(f, g)));
   const toolingFile = new Set(FACTS.toolingFiles);
   const looseFiles = [...new Set(files)]
-    .filter((f) => !topFolders.some((g) => inside(f, g)) && f !== input.binary)
+    .filter((f) => !topFolders.some((g) => isWithin(f, g)) && f !== input.binary)
     .filter((f) => {
       const name = posix.basename(f);
       return !isBuildInput(name) && !isContainerFile(name) && !toolingFile.has(name);
@@ -165,7 +164,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
       const cwds = commandCwds(r);
       return r.commands.some(
         (c, i) =>
-          inside(cwds[i], folder) &&
+          isWithin(cwds[i], folder) &&
           !/^\s*(?:\w+=\S*\s+)*(go(-wrapper)?\s+(build|mod|get|install|download|env|version|vet|test|clean)|apt-get|apt|apk|mkdir|chmod|chown|adduser|addgroup|useradd|groupadd|cd|echo|ls|rm|true|export|git\s+config)\b/.test(
             c,
           ),
@@ -178,19 +177,19 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     const prune = new Set<string>();
     const skip = new Set<string>();
     const dropped: string[] = [];
-    if (inside(input.binary, folder)) skip.add(rel(input.binary));
+    if (isWithin(input.binary, folder)) skip.add(rel(input.binary));
     if (folder === gopath) for (const c of FACTS.gopathRootCache) prune.add(`./${c}`);
     // vendor/ at the module root: the build's dependencies.
     const vendor = facts.modDir === '.' ? 'vendor' : `${facts.modDir}/vendor`;
     const vendorImage =
       contextHas(paths, vendor) === 'dir' ? imagePathOf(stage, paths, vendor) : null;
-    if (vendorImage && inside(vendorImage, folder) && vendorImage !== folder) {
+    if (vendorImage && isWithin(vendorImage, folder) && vendorImage !== folder) {
       prune.add(rel(vendorImage));
       dropped.push('vendor/ (the build’s dependencies)');
     }
     for (const e of input.embedded) {
       const image = imagePathOf(stage, paths, e);
-      if (image === null || !inside(image, folder) || image === folder) continue;
+      if (image === null || !isWithin(image, folder) || image === folder) continue;
       (contextHas(paths, e) === 'dir' ? prune : skip).add(rel(image));
       dropped.push(
         `${e}${contextHas(paths, e) === 'dir' ? '/' : ''} (//go:embed puts it in the binary)`,
@@ -201,14 +200,14 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
       const tooling: string[] = [];
       for (const d of FACTS.toolingDirs) {
         const image = contextHas(paths, d) === 'dir' ? imagePathOf(stage, paths, d) : null;
-        if (image && inside(image, folder) && image !== folder && !named(d)) {
+        if (image && isWithin(image, folder) && image !== folder && !named(d)) {
           prune.add(rel(image));
           tooling.push(d + '/');
         }
       }
       for (const f of FACTS.toolingFiles) {
         const image = contextHas(paths, f) === 'file' ? imagePathOf(stage, paths, f) : null;
-        if (image && inside(image, folder) && !named(f)) {
+        if (image && isWithin(image, folder) && !named(f)) {
           skip.add(rel(image));
           tooling.push(f);
         }
@@ -232,7 +231,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
         const kept: string[] = [];
         for (const s of sources) {
           const image = imagePathOf(stage, paths, s);
-          if (image && inside(image, folder)) {
+          if (image && isWithin(image, folder)) {
             (contextHas(paths, s) === 'dir' ? prune : skip).add(rel(image));
             kept.push(posix.basename(s) + (contextHas(paths, s) === 'dir' ? '/' : ''));
           }
@@ -243,7 +242,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
           );
       }
     }
-    const writable = input.writableDirs.filter((w) => inside(w, folder)).map(rel);
+    const writable = input.writableDirs.filter((w) => isWithin(w, folder)).map(rel);
     // A folder copied whole brings files .gitignore lists whenever the user has them.
     const wholeCopy = stage.copies.some(
       (c) =>
@@ -257,7 +256,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
           const target = isContextDir(src)
             ? (imagePathOf(stage, paths, src === '' ? '.' : src) ?? c.dest.replace(/\/$/, ''))
             : null;
-          return target !== null && (inside(target, folder) || inside(folder, target));
+          return target !== null && (isWithin(target, folder) || isWithin(folder, target));
         }),
     );
 
@@ -273,7 +272,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     for (const p of paths) {
       if (p.endsWith('/') || dockerignore?.isExcluded(p)) continue;
       const image = imagePathOf(stage, paths, p);
-      if (image === null || !inside(image, folder) || image === folder) continue;
+      if (image === null || !isWithin(image, folder) || image === folder) continue;
       const r = rel(image);
       const parts = r.slice(2).split('/');
       const name = parts[parts.length - 1];
@@ -338,7 +337,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     });
     // Files COPYed by name that the repository does not have: made on the host before building.
     const explicit = stage.copies.flatMap((c) =>
-      c.fromStage === null && inside(c.dest.replace(/\/$/, '') || '/', folder)
+      c.fromStage === null && isWithin(c.dest.replace(/\/$/, '') || '/', folder)
         ? c.sources.filter((s) => !/[*?[$]/.test(s) && contextHas(paths, s) === null)
         : [],
     );
@@ -349,13 +348,13 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
     if (secrets) warnings.push(secrets);
     for (const [link, target] of Object.entries(input.context.links ?? {})) {
       const image = imagePathOf(stage, paths, link);
-      if (image === null || !inside(image, folder) || excludedRel(rel(image))) continue;
+      if (image === null || !isWithin(image, folder) || excludedRel(rel(image))) continue;
       const resolved = posix.normalize(posix.join(posix.dirname(link), target));
       const targetImage = target.startsWith('/') ? target : imagePathOf(stage, paths, resolved);
       const gone =
         targetImage === null ||
         resolved.startsWith('..') ||
-        (inside(targetImage, folder) &&
+        (isWithin(targetImage, folder) &&
           (excludedRel(rel(targetImage)) || isBuildInput(posix.basename(targetImage))));
       if (gone)
         warnings.push({

@@ -1,4 +1,5 @@
 import posix from 'path/posix';
+import { isWithin } from '../path-pattern';
 import { GoBuildStep, GoFacts, GoStart } from '../analyze/go';
 import { startLine } from '../analyze/command';
 import { Healthcheck } from 'dockerfile-ast';
@@ -204,8 +205,7 @@ export function planGoRewrite(
           detected: runtime.reads.map((r) => r.imagePath),
           context: facts.context,
         });
-  const inFolder = (p: string) =>
-    folders?.folders.some((f) => p === f.path || p.startsWith(f.path + '/')) ?? false;
+  const inFolder = (p: string) => folders?.folders.some((f) => isWithin(p, f.path)) ?? false;
   // What detection found outside the folders (a file the context put among the OS's) is copied too.
   const separate = folders
     ? runtime.reads.filter((r) => !inFolder(r.imagePath) && !folders.files.includes(r.imagePath))

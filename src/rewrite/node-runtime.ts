@@ -16,6 +16,7 @@ import { contextHas, imagePathOf } from '../analyze/copies';
 import { parseDockerIgnore } from '../analyze/dockerignore';
 import { hostProvidedPatterns, secretsWarning } from './host-files';
 import posix from 'path/posix';
+import { isWithin } from '../path-pattern';
 import { effectiveCommand } from '../analyze/command';
 import { splitShellWords } from '../shell-words';
 import { commandCwds, StageFacts } from '../analyze/stage';
@@ -117,22 +118,20 @@ export function planNodeRewrite(
     contextHas(facts.contextPaths, production.builtOutput) === null;
   // The start built the app itself: the builder runs that build once, through the package's own
   // build script when it is that build (its CLI is a dependency the install brought).
+  const buildsAtStart = missingOutput ? production!.buildsAtStart : undefined;
   const buildScript = facts.packageJson?.scripts?.build?.trim();
   const addBuild =
-    missingOutput && production!.buildsAtStart
-      ? buildScript === production!.buildsAtStart ||
-        buildScript?.startsWith(production!.buildsAtStart + ' ')
-        ? `${facts.pm.manager ?? 'npm'} run build`
-        : null
-      : undefined;
-  if (missingOutput && production!.buildsAtStart && addBuild === null) {
+    buildsAtStart && (buildScript === buildsAtStart || buildScript?.startsWith(buildsAtStart + ' '))
+      ? `${facts.pm.manager ?? 'npm'} run build`
+      : null;
+  if (buildsAtStart && !addBuild) {
     return {
       ok: false,
       skip: {
         rule: 'node/build-at-start',
         class: 'unsupported',
-        reason: `${production!.framework}'s start runs ${production!.buildsAtStart} at every start, the Dockerfile never builds, and package.json has no build script that is ${production!.buildsAtStart}`,
-        suggestion: `build in the Dockerfile after the install: RUN npx ${production!.buildsAtStart}`,
+        reason: `${production!.framework}'s start runs ${buildsAtStart} at every start, the Dockerfile never builds, and package.json has no build script that is ${buildsAtStart}`,
+        suggestion: `build in the Dockerfile after the install: RUN npx ${buildsAtStart}`,
         line: startLine(stage),
       },
     };
@@ -201,7 +200,7 @@ export function planNodeRewrite(
     changes.push({
       note: {
         rule: 'node/build-at-start',
-        reason: `${production!.framework}'s start built the app at every start; the builder now runs ${addBuild} (${production!.buildsAtStart}) once, and the image starts node on ${production!.builtOutput}`,
+        reason: `${production!.framework}'s start built the app at every start; the builder now runs ${addBuild} (${buildsAtStart}) once, and the image starts node on ${production!.builtOutput}`,
       },
       edits: [insertLines(split.builderEnd, w.line('RUN', addBuild), w, LINE_ORDER.build)],
     });
@@ -535,17 +534,16 @@ export function planNodeRewrite(
 function nodeSecrets(facts: NodeFacts, appDir: string): Note | null {
   const { stage } = facts;
   const ignored = facts.dockerignore !== null ? parseDockerIgnore(facts.dockerignore) : null;
-  const inApp = (p: string) => p === appDir || p.startsWith(appDir === '/' ? '/' : appDir + '/');
   const present = facts.contextPaths.filter((p) => {
     if (p.endsWith('/') || ignored?.isExcluded(p)) return false;
     const image = imagePathOf(stage, facts.contextPaths, p);
-    return image !== null && inApp(image);
+    return image !== null && isWithin(image, appDir);
   });
   const whole = stage.copies.some(
     (c) =>
       c.fromStage === null &&
       c.sources.some((s) => s === '.' || s === './') &&
-      inApp(c.dest.replace(/\/$/, '') || '/'),
+      isWithin(c.dest.replace(/\/$/, '') || '/', appDir),
   );
   const maybe = whole
     ? hostProvidedPatterns(facts.gitignore ?? undefined).filter(
@@ -605,15 +603,14 @@ function planFinalManager(
         reason: `the start runs ${manager}, and whether ${image} has it depends on the Node major the tag "${facts.base.tag}" gives: check that it does`,
       },
     };
-  const pinned =
-    (facts.packageJson && packageManagerVersion(facts.packageJson, manager)) ??
-    builderManagerVersion(facts, manager);
+  const declared = facts.packageJson && packageManagerVersion(facts.packageJson, manager);
+  const pinned = declared || builderManagerVersion(facts, manager);
   const spec = pinned ? `${manager}@${pinned}` : manager;
   return {
     install: `npm install -g ${spec}`,
     note: {
       rule: 'node/final-package-manager',
-      reason: `${words.join(' ')} stays the start command, and ${image} has no ${manager}: npm install -g ${spec} puts it in the final stage at build time (${pinned ? (facts.packageJson && packageManagerVersion(facts.packageJson, manager) ? "package.json's packageManager" : 'the version the builder installs') : 'no version is pinned'}), readable by every user, so nothing is downloaded when the container starts`,
+      reason: `${words.join(' ')} stays the start command, and ${image} has no ${manager}: npm install -g ${spec} puts it in the final stage at build time (${declared ? "package.json's packageManager" : pinned ? 'the version the builder installs' : 'no version is pinned'}), readable by every user, so nothing is downloaded when the container starts`,
     },
     ...(pinned
       ? {}
