@@ -119,6 +119,8 @@ describe('programOf', () => {
     expect(programOf(['docker-entrypoint.sh', 'npm', 'start'], '/app')).toBe('npm');
     expect(programOf(['docker-entrypoint.sh', '--inspect', 'x.js'], '/app')).toBe('node');
     expect(programOf(['/sbin/tini', '-s', '--', './bin/app'], '/srv')).toBe('/srv/bin/app');
+    // tini -p takes a value: SIGTERM is not the program.
+    expect(programOf(['tini', '-p', 'SIGTERM', '/app/server'], '/')).toBe('/app/server');
     expect(programOf(['server'], '/app')).toBe('server');
     expect(programOf([], '/app')).toBeNull();
   });
