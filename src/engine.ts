@@ -20,7 +20,7 @@ import nodeSlim from '../transforms/node/slim';
 import goDistroless from '../transforms/go/distroless';
 import goScratch from '../transforms/go/scratch';
 import goCgr from '../transforms/go/cgr';
-import { analyzeGo } from './analyze/go';
+import { analyzeGo } from './go/analyze';
 import { analyzeNodeBase } from './analyze/node-image';
 import { nodeBuildProblems } from './analyze/node-buildability';
 import { builderOf, BuilderProfile } from './analyze/builder';

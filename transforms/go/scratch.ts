@@ -1,6 +1,6 @@
-import { GoFacts } from '../../src/analyze/go';
+import { GoFacts } from '../../src/go/analyze';
 import { PlanResult } from '../../src/rewrite/plan';
-import { planGoRewrite } from '../../src/rewrite/go-runtime';
+import { planGoRewrite } from '../../src/go/final-stage';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 

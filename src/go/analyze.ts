@@ -5,20 +5,20 @@ import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../parse';
 import { splitShellWords } from '../shell-words';
 import type { BuildContext } from '../types';
-import { effectiveCommand, startLine } from './command';
+import { effectiveCommand, startLine } from '../analyze/command';
 import {
   binaryLocation,
   defaultExecName,
   GoCommand,
   parseGoCommands,
   parseGoWords,
-} from './go-build';
-import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './go-sources';
-import { RunStep, StageFacts } from './stage';
-import { contextPathOf } from './copies';
-import { BuildProblem } from './buildability';
-import { goBuildProblems } from './go-buildability';
-import type { BuilderProfile } from './builder';
+} from './commands';
+import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './sources';
+import { RunStep, StageFacts } from '../analyze/stage';
+import { contextPathOf } from '../analyze/copies';
+import { BuildProblem } from '../analyze/buildability';
+import { goBuildProblems } from './buildability';
+import type { BuilderProfile } from '../analyze/builder';
 import { BUILDERS } from '../templates';
 
 const DISTRO_GO = BUILDERS.distroGo;

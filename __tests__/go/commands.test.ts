@@ -3,7 +3,7 @@ import {
   defaultExecName,
   parseGoCommands,
   parseGoWords,
-} from '../../src/analyze/go-build';
+} from '../../src/go/commands';
 import { roughWords } from '../../src/shell-words';
 
 const parse = (text: string, cwd = '/src') => parseGoWords(roughWords(text), cwd);

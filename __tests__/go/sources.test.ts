@@ -1,4 +1,4 @@
-import { cgoRequirements, parseGoMod, scanGoSources } from '../../src/analyze/go-sources';
+import { cgoRequirements, parseGoMod, scanGoSources } from '../../src/go/sources';
 
 describe('scanGoSources', () => {
   it('finds import "C" in both import forms', () => {

@@ -1,25 +1,25 @@
 import posix from 'path/posix';
 import { isWithin } from '../path-pattern';
-import { GoBuildStep, GoFacts, GoStart } from '../analyze/go';
+import { GoBuildStep, GoFacts, GoStart } from './analyze';
 import { startLine } from '../analyze/command';
 import { Healthcheck } from 'dockerfile-ast';
 import { Change, execArray, extendInstruction, insertLines, LINE_ORDER, TextEdit } from '../edit';
 import { execFormOf, rangeOffsets } from '../parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { completePlan, defaultsOf, PlanResult } from './plan';
-import { embeddedPaths, goRuntimePaths, GoRuntimePaths } from '../analyze/go-runtime-paths';
+import { completePlan, defaultsOf, PlanResult } from '../rewrite/plan';
+import { embeddedPaths, goRuntimePaths, GoRuntimePaths } from './runtime-paths';
 import {
   assembleCommand,
   describeFolder,
   planRuntimeFolders,
   runtimeFolderBlocker,
   STAGING,
-} from './go-runtime-folder';
-import { FLOATING_GO_TAG, parseGoVersion } from '../analyze/go-buildability';
+} from './runtime-folder';
+import { FLOATING_GO_TAG, parseGoVersion } from './buildability';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
-import { isSkip, resolveRuntimeUser } from './runtime-user';
-import { carriedRuntimeLines, splitStage, startComments } from './split-stage';
+import { isSkip, resolveRuntimeUser } from '../rewrite/runtime-user';
+import { carriedRuntimeLines, splitStage, startComments } from '../rewrite/split-stage';
 
 export interface GoRuntimeProfile {
   target: 'distroless' | 'scratch' | 'cgr';

@@ -1,14 +1,14 @@
 import posix from 'path/posix';
 import { copySourceMatches } from '../path-pattern';
 import type { BuildContext } from '../types';
-import { BuildProblem, lineOf } from './buildability';
-import { GoCommand } from './go-build';
-import { GoMod, GoSourceFacts } from './go-sources';
+import { BuildProblem, lineOf } from '../analyze/buildability';
+import { GoCommand } from './commands';
+import { GoMod, GoSourceFacts } from './sources';
 import ignore from 'ignore';
-import { contextHas, contextPathOf, imagePathOf } from './copies';
-import { effectiveCommand } from './command';
-import { parseDockerIgnore } from './dockerignore';
-import { RunStep, StageFacts } from './stage';
+import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
+import { effectiveCommand } from '../analyze/command';
+import { parseDockerIgnore } from '../analyze/dockerignore';
+import { RunStep, StageFacts } from '../analyze/stage';
 
 export interface GoVersion {
   minor: number;

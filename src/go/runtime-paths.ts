@@ -3,10 +3,10 @@ import ignore from 'ignore';
 import { GO_FACTS } from '../templates';
 import { roughWords } from '../shell-words';
 import type { Note } from '../types';
-import { contextHas, contextPathOf, imagePathOf } from './copies';
-import type { GoBuildStep } from './go';
-import { GoMod, GoPackage, GoSourceFacts } from './go-sources';
-import { shellPath, StageFacts } from './stage';
+import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
+import type { GoBuildStep } from './analyze';
+import { GoMod, GoPackage, GoSourceFacts } from './sources';
+import { shellPath, StageFacts } from '../analyze/stage';
 
 /** A file or folder of the build context the binary opens at run time, where it is in the image. */
 export interface RuntimePath {
