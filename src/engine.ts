@@ -1,5 +1,5 @@
 import { Keyword } from 'dockerfile-ast';
-import { analyzeNode } from './analyze/node';
+import { analyzeNode } from './node/analyze';
 import { analyzeStages, StageFacts } from './analyze/stage';
 import { applyChanges } from './edit';
 import { DockerizeError } from './errors';
@@ -21,8 +21,8 @@ import goDistroless from '../transforms/go/distroless';
 import goScratch from '../transforms/go/scratch';
 import goCgr from '../transforms/go/cgr';
 import { analyzeGo } from './go/analyze';
-import { analyzeNodeBase } from './analyze/node-image';
-import { nodeBuildProblems } from './analyze/node-buildability';
+import { analyzeNodeBase } from './node/image';
+import { nodeBuildProblems } from './node/buildability';
 import { builderOf, BuilderProfile } from './analyze/builder';
 import { detectStaticSite } from './analyze/static-site';
 import staticNginx from '../transforms/static/nginx';

@@ -1,5 +1,5 @@
 import { expandVariables, officialName, parseImageRef } from '../../src/image-ref';
-import { analyzeNodeBase } from '../../src/analyze/node-image';
+import { analyzeNodeBase } from '../../src/node/image';
 
 describe('parseImageRef', () => {
   it.each([

@@ -3,7 +3,7 @@ import { roughWords, splitShellWords } from '../shell-words';
 import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from './command';
-import { NodeFacts } from './node';
+import { NodeFacts } from '../node/analyze';
 import { firstExposedPort } from './stage';
 import { contextPathOf } from './copies';
 

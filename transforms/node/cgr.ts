@@ -1,5 +1,5 @@
-import { NodeFacts } from '../../src/analyze/node';
-import { planNodeRewrite } from '../../src/rewrite/node-runtime';
+import { NodeFacts } from '../../src/node/analyze';
+import { planNodeRewrite } from '../../src/node/final-stage';
 import { PlanResult } from '../../src/rewrite/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';

@@ -1,6 +1,6 @@
-import { NodeFacts } from '../../src/analyze/node';
-import { planNodeRewrite } from '../../src/rewrite/node-runtime';
-import { programBlocker } from '../../src/analyze/node-programs';
+import { NodeFacts } from '../../src/node/analyze';
+import { planNodeRewrite } from '../../src/node/final-stage';
+import { programBlocker } from '../../src/node/programs';
 import { PlanResult } from '../../src/rewrite/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';

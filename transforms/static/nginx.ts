@@ -1,4 +1,4 @@
-import { NodeFacts } from '../../src/analyze/node';
+import { NodeFacts } from '../../src/node/analyze';
 import { StaticSite } from '../../src/analyze/static-site';
 import { Change, insertLines, instructionText, LINE_ORDER } from '../../src/edit';
 import {

@@ -1,4 +1,4 @@
-import { PackageJson, resolveStartCommand, StartCommand } from '../../src/analyze/start-command';
+import { PackageJson, resolveStartCommand, StartCommand } from '../../src/node/start-command';
 
 const pkg = (
   scripts: Record<string, string>,

@@ -1,8 +1,8 @@
 import { staticPath } from '../../src/analyze/js-expr';
-import { versionOf } from '../../src/analyze/frameworks/types';
-import { scanNodeSources } from '../../src/analyze/node-sources';
-import { npmEnvironment } from '../../src/analyze/npm-env';
-import { lockfileAgrees } from '../../src/analyze/lockfile';
+import { versionOf } from '../../src/node/frameworks/types';
+import { scanNodeSources } from '../../src/node/sources';
+import { npmEnvironment } from '../../src/node/npm-env';
+import { lockfileAgrees } from '../../src/node/lockfile';
 
 describe('staticPath', () => {
   it.each([

@@ -7,7 +7,7 @@ import {
   staticPath,
   stringLiteral,
   walkCode,
-} from './js-expr';
+} from '../analyze/js-expr';
 
 /** A path the app writes, resolved as far as the sources say. */
 export interface WrittenPath {

@@ -1,18 +1,18 @@
 import posix from 'path/posix';
 import ignore from 'ignore';
 import { NODE_FACTS } from '../templates';
-import { BuildProblem, lineOf } from './buildability';
-import { startLine } from './command';
-import { contextHas, contextPathOf, imagePathOf } from './copies';
+import { BuildProblem, lineOf } from '../analyze/buildability';
+import { startLine } from '../analyze/command';
+import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
 import { atLeast, versionOf } from './frameworks/types';
 import { officialOrMirrored } from '../image-ref';
 import { roughWords } from '../shell-words';
-import { effectiveCommand } from './command';
-import { currentNodeMajor, imageHasPackageManager } from './node-image';
+import { effectiveCommand } from '../analyze/command';
+import { currentNodeMajor, imageHasPackageManager } from './image';
 import type { PackageJson } from './start-command';
-import { packageOf } from './node-graph';
+import { packageOf } from './graph';
 import type { Note } from '../types';
-import type { NodeFacts } from './node';
+import type { NodeFacts } from './analyze';
 
 const WEBPACK4 = NODE_FACTS.webpack4Packages as Record<string, string>;
 const INSTALL_INPUTS = NODE_FACTS.installScriptInputs as Record<

@@ -1,4 +1,4 @@
-import { moduleGraph, packageOf, sourceOfBuilt } from '../../src/analyze/node-graph';
+import { moduleGraph, packageOf, sourceOfBuilt } from '../../src/node/graph';
 
 describe('module graph from the start file', () => {
   const files = {

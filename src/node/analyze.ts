@@ -2,8 +2,8 @@ import posix from 'path/posix';
 import { DockerizeError } from '../errors';
 import { BUILDERS, NODE_FACTS } from '../templates';
 import type { BuildContext, TransformOptions } from '../types';
-import { effectiveCommand } from './command';
-import { analyzeNodeBase, NodeBase } from './node-image';
+import { effectiveCommand } from '../analyze/command';
+import { analyzeNodeBase, NodeBase } from './image';
 import {
   classifyCommand,
   CommandClass,
@@ -11,14 +11,14 @@ import {
   PackageManager,
   PackageManagerFacts,
 } from './package-manager';
-import { commandCwds, RunStep, StageFacts } from './stage';
-import { findAppRoot, rootedContext } from './app-root';
+import { commandCwds, RunStep, StageFacts } from '../analyze/stage';
+import { findAppRoot, rootedContext } from '../analyze/app-root';
 import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
-import { NodeSourceFacts, scanNodeSources } from './node-sources';
-import { ProgramNeed, programNeeds } from './node-programs';
+import { NodeSourceFacts, scanNodeSources } from './sources';
+import { ProgramNeed, programNeeds } from './programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
-import { ModuleGraph, moduleGraph, sourceOfBuilt } from './node-graph';
-import { contextPathOf } from './copies';
+import { ModuleGraph, moduleGraph, sourceOfBuilt } from './graph';
+import { contextPathOf } from '../analyze/copies';
 import { PackageJson, resolveStartCommand, StartCommand } from './start-command';
 
 export interface ClassifiedRun {

@@ -1,7 +1,7 @@
 import posix from 'path/posix';
 import { NODE_FACTS } from '../templates';
-import type { NodeBase } from './node-image';
-import type { SpawnedProgram } from './node-sources';
+import type { NodeBase } from './image';
+import type { SpawnedProgram } from './sources';
 
 /** How a program the app starts is provided in the original image. */
 export type ProgramSource =

@@ -1,4 +1,4 @@
-import { NodeFacts } from '../analyze/node';
+import { NodeFacts } from './analyze';
 import { Change, extendInstruction, insertLines, LINE_ORDER, LineWriter, TextEdit } from '../edit';
 import { rangeOffsets } from '../parse';
 import { NODE_FACTS } from '../templates';

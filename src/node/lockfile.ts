@@ -2,9 +2,9 @@ import posix from 'path/posix';
 import { copySourceMatches, hasWildcard } from '../path-pattern';
 import { NODE_FACTS } from '../templates';
 import type { BuildContext } from '../types';
-import { parseDockerIgnore } from './dockerignore';
-import { imagePathOf } from './copies';
-import { RunStep, StageFacts } from './stage';
+import { parseDockerIgnore } from '../analyze/dockerignore';
+import { imagePathOf } from '../analyze/copies';
+import { RunStep, StageFacts } from '../analyze/stage';
 import type { PackageJson } from './start-command';
 
 /**

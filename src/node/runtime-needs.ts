@@ -1,11 +1,11 @@
 import posix from 'path/posix';
 import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
 import { parseDockerIgnore } from '../analyze/dockerignore';
-import { NodeFacts } from '../analyze/node';
+import { NodeFacts } from './analyze';
 import { NODE_FACTS } from '../templates';
 import type { NewFile, Note } from '../types';
 import { AppPaths } from './app-paths';
-import type { Production } from '../analyze/frameworks';
+import type { Production } from './frameworks';
 
 export interface NodeWritablePlan {
   /** The app writes files directly into its folder: the folder itself must belong to the user. */
