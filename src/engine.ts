@@ -24,7 +24,7 @@ import { analyzeGo } from './go/analyze';
 import { analyzeNodeBase } from './node/image';
 import { nodeBuildProblems } from './node/buildability';
 import { builderOf, BuilderProfile } from './analyze/builder';
-import { detectStaticSite } from './analyze/static-site';
+import { detectStaticSite } from './static/site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
 import { BuildProblem, checkBuildability, firstProblem } from './analyze/buildability';

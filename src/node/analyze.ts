@@ -12,7 +12,7 @@ import {
   PackageManagerFacts,
 } from './package-manager';
 import { commandCwds, RunStep, StageFacts } from '../analyze/stage';
-import { findAppRoot, rootedContext } from '../analyze/app-root';
+import { findAppRoot, rootedContext } from './app-root';
 import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './sources';
 import { ProgramNeed, programNeeds } from './programs';

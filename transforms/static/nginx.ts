@@ -1,12 +1,12 @@
 import { NodeFacts } from '../../src/node/analyze';
-import { StaticSite } from '../../src/analyze/static-site';
+import { StaticSite } from '../../src/static/site';
 import { Change, insertLines, instructionText, LINE_ORDER } from '../../src/edit';
 import {
   CONFIG_FILE_NAME,
   isDockerIgnored,
   mainConfig,
   serverConfig,
-} from '../../src/rewrite/nginx-config';
+} from '../../src/static/nginx-config';
 import { defaultsOf, PlanResult } from '../../src/rewrite/plan';
 import { isSkip, resolveRuntimeUser } from '../../src/rewrite/runtime-user';
 import { appendFinalStage, splitStage } from '../../src/rewrite/split-stage';

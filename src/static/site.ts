@@ -2,10 +2,10 @@ import posix from 'path/posix';
 import { roughWords, splitShellWords } from '../shell-words';
 import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
-import { effectiveCommand } from './command';
+import { effectiveCommand } from '../analyze/command';
 import { NodeFacts } from '../node/analyze';
-import { firstExposedPort } from './stage';
-import { contextPathOf } from './copies';
+import { firstExposedPort } from '../analyze/stage';
+import { contextPathOf } from '../analyze/copies';
 
 type Framework = (typeof STATIC_FACTS.frameworks)[number];
 

@@ -1,8 +1,8 @@
 import posix from 'path/posix';
 import type { BuildContext } from '../types';
-import { contextHas, contextPathOf } from './copies';
-import { commandCwds, StageFacts } from './stage';
-import type { RunStep } from './stage';
+import { contextHas, contextPathOf } from '../analyze/copies';
+import { commandCwds, StageFacts } from '../analyze/stage';
+import type { RunStep } from '../analyze/stage';
 
 /**
  * The folder of the build context whose package.json is the app's: the one that lands in the
