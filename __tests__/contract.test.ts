@@ -1,6 +1,6 @@
 import { checkContract, contractOf, normalizeArgv } from '../src/contract';
 import type { ImageDefaults } from '../src/types';
-import { parseDockerfile, stagesOf } from '../src/parse';
+import { parseDockerfile, stagesOf } from '../src/dockerfile/parse';
 import type { Note } from '../src/types';
 
 const NODE_IMAGE: ImageDefaults = {

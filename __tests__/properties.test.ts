@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { transform } from '../src/engine';
 import { DockerizeError } from '../src/errors';
 import type { BuildContext, TransformOptions } from '../src/types';
-import { validateOutput } from '../src/validate';
+import { validateOutput } from '../src/dockerfile/validate';
 
 // Dockerfiles generated from the instruction grammar, with the noise real files have: comments,
 // blank lines, line continuations and keyword casing. FAST_CHECK_RUNS sets the run count.

@@ -8,7 +8,7 @@ import { readBuildContext } from '../src/cli/read-context';
 import { transform } from '../src/engine';
 import { DockerizeError } from '../src/errors';
 import type { Target, TransformOptions } from '../src/types';
-import { validateOutput } from '../src/validate';
+import { validateOutput } from '../src/dockerfile/validate';
 
 const ROOT = path.resolve(__dirname, '..');
 const TARGETS: Array<TransformOptions> = [

@@ -1,6 +1,12 @@
 import posix from 'path/posix';
 import { Env, Label } from 'dockerfile-ast';
-import { execFormOf, keywordOf, logicalArguments, ParsedDockerfile, Stage } from './parse';
+import {
+  execFormOf,
+  keywordOf,
+  logicalArguments,
+  ParsedDockerfile,
+  Stage,
+} from './dockerfile/parse';
 import type { ImageDefaults, Note, RuleId, RuntimeContract } from './types';
 
 export type ContractField = Exclude<keyof RuntimeContract, 'env'> | `env:${string}`;

@@ -1,9 +1,9 @@
 import { Keyword } from 'dockerfile-ast';
 import { analyzeNode } from './node/analyze';
-import { analyzeStages, StageFacts } from './analyze/stage';
-import { applyChanges } from './edit';
+import { analyzeStages, StageFacts } from './dockerfile/stage';
+import { applyChanges } from './dockerfile/edit';
 import { DockerizeError } from './errors';
-import { parseDockerfile } from './parse';
+import { parseDockerfile } from './dockerfile/parse';
 import { PlanResult } from './rewrite/plan';
 import type {
   BuildContext,
@@ -13,7 +13,7 @@ import type {
   TransformOptions,
   TransformResult,
 } from './types';
-import { validateParsed } from './validate';
+import { validateParsed } from './dockerfile/validate';
 import nodeDistroless, { distrolessBlocker } from '../transforms/node/distroless';
 import nodeCgr from '../transforms/node/cgr';
 import nodeSlim from '../transforms/node/slim';
@@ -29,10 +29,10 @@ import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
 import { BuildProblem, checkBuildability, firstProblem } from './analyze/buildability';
 import { classOfSkip } from './skip-class';
-import { startLine } from './analyze/command';
+import { startLine } from './dockerfile/command';
 import { checkContract, contractOf, entrypointOf } from './contract';
 import { bindMountWarnings, imageRunProblem } from './image-runs';
-import { stagesOf } from './parse';
+import { stagesOf } from './dockerfile/parse';
 
 const BOM = '\uFEFF';
 const KEYWORDS = new Set(Object.values(Keyword) as string[]);

@@ -4,7 +4,7 @@ import {
   parseGoCommands,
   parseGoWords,
 } from '../../src/go/commands';
-import { roughWords } from '../../src/shell-words';
+import { roughWords } from '../../src/dockerfile/shell-words';
 
 const parse = (text: string, cwd = '/src') => parseGoWords(roughWords(text), cwd);
 

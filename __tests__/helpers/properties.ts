@@ -1,7 +1,7 @@
 import { createPatch, diffLines } from 'diff';
 import { transform } from '../../src/engine';
-import { analyzeStages } from '../../src/analyze/stage';
-import { execFormOf, keywordOf, parseDockerfile } from '../../src/parse';
+import { analyzeStages } from '../../src/dockerfile/stage';
+import { execFormOf, keywordOf, parseDockerfile } from '../../src/dockerfile/parse';
 import type { BuildContext, TransformOptions, TransformResult } from '../../src/types';
 
 /** Keywords whose lines a rewrite may change or remove in the original stage. */

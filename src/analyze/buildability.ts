@@ -1,12 +1,12 @@
 import posix from 'path/posix';
 import ignore from 'ignore';
-import { expandVariables, ImageRef, officialOrMirrored } from '../image-ref';
-import { execFormOf } from '../parse';
-import { roughWords, splitCommandList } from '../shell-words';
+import { expandVariables, ImageRef, officialOrMirrored } from '../dockerfile/image-ref';
+import { execFormOf } from '../dockerfile/parse';
+import { roughWords, splitCommandList } from '../dockerfile/shell-words';
 import type { BuildContext, Note, RuleId } from '../types';
-import { effectiveCommand } from './command';
+import { effectiveCommand } from '../dockerfile/command';
 import { parseDockerIgnore } from './dockerignore';
-import { StageFacts } from './stage';
+import { StageFacts } from '../dockerfile/stage';
 
 /** A reason the original Dockerfile cannot build or start as it is, known for certain. */
 export interface BuildProblem {

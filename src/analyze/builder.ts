@@ -1,8 +1,8 @@
-import { officialOrMirrored } from '../image-ref';
+import { officialOrMirrored } from '../dockerfile/image-ref';
 import { BUILDERS } from '../templates';
 import { osFamilyOf } from './buildability';
-import { roughWords, splitCommandList } from '../shell-words';
-import type { StageFacts } from './stage';
+import { roughWords, splitCommandList } from '../dockerfile/shell-words';
+import type { StageFacts } from '../dockerfile/stage';
 
 /** What the original stage builds with, and the defaults its base image gives it. */
 export interface BuilderProfile {

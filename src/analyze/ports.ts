@@ -1,5 +1,5 @@
 import type { Note } from '../types';
-import { StageFacts } from './stage';
+import { StageFacts } from '../dockerfile/stage';
 
 /**
  * Ports below 1024 the app binds, from EXPOSE, a numeric PORT in ENV, and what the sources say

@@ -1,6 +1,6 @@
 import path from 'path';
 import { DirIndex } from './dir-index';
-import { roughWords } from '../shell-words';
+import { roughWords } from '../dockerfile/shell-words';
 import type { ImageMount, ImageRun } from '../types';
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];

@@ -1,8 +1,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { analyzeStages, firstExposedPort } from '../analyze/stage';
-import { parseDockerfile } from '../parse';
+import { analyzeStages, firstExposedPort } from '../dockerfile/stage';
+import { parseDockerfile } from '../dockerfile/parse';
 import { dockerCli, pickDockerBinary } from '../verify/docker';
 import { ImageReport, ImageSurface, mb, VerifyReport, verifyRewrite } from '../verify/verify';
 import type { CliOptions } from './args';

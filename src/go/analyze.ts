@@ -1,11 +1,11 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { ImageRef } from '../image-ref';
+import { ImageRef } from '../dockerfile/image-ref';
 import { Instruction } from 'dockerfile-ast';
-import { execFormOf, logicalArguments } from '../parse';
-import { splitShellWords } from '../shell-words';
+import { execFormOf, logicalArguments } from '../dockerfile/parse';
+import { splitShellWords } from '../dockerfile/shell-words';
 import type { BuildContext } from '../types';
-import { effectiveCommand, startLine } from '../analyze/command';
+import { effectiveCommand, startLine } from '../dockerfile/command';
 import {
   binaryLocation,
   defaultExecName,
@@ -14,8 +14,8 @@ import {
   parseGoWords,
 } from './commands';
 import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './sources';
-import { RunStep, StageFacts } from '../analyze/stage';
-import { contextPathOf } from '../analyze/copies';
+import { RunStep, StageFacts } from '../dockerfile/stage';
+import { contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../analyze/buildability';
 import { goBuildProblems } from './buildability';
 import type { BuilderProfile } from '../analyze/builder';

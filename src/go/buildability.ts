@@ -5,10 +5,10 @@ import { BuildProblem, lineOf } from '../analyze/buildability';
 import { GoCommand } from './commands';
 import { GoMod, GoSourceFacts } from './sources';
 import ignore from 'ignore';
-import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
-import { effectiveCommand } from '../analyze/command';
+import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
+import { effectiveCommand } from '../dockerfile/command';
 import { parseDockerIgnore } from '../analyze/dockerignore';
-import { RunStep, StageFacts } from '../analyze/stage';
+import { RunStep, StageFacts } from '../dockerfile/stage';
 
 export interface GoVersion {
   minor: number;

@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { roughWords } from '../shell-words';
+import { roughWords } from '../dockerfile/shell-words';
 
 export type GoSubcommand =
   'build' | 'install' | 'run' | 'get' | 'mod' | 'generate' | 'test' | 'vet' | 'other';

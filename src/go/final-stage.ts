@@ -1,10 +1,17 @@
 import posix from 'path/posix';
 import { isWithin } from '../path-pattern';
 import { GoBuildStep, GoFacts, GoStart } from './analyze';
-import { startLine } from '../analyze/command';
+import { startLine } from '../dockerfile/command';
 import { Healthcheck } from 'dockerfile-ast';
-import { Change, execArray, extendInstruction, insertLines, LINE_ORDER, TextEdit } from '../edit';
-import { execFormOf, rangeOffsets } from '../parse';
+import {
+  Change,
+  execArray,
+  extendInstruction,
+  insertLines,
+  LINE_ORDER,
+  TextEdit,
+} from '../dockerfile/edit';
+import { execFormOf, rangeOffsets } from '../dockerfile/parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, defaultsOf, PlanResult } from '../rewrite/plan';

@@ -1,8 +1,8 @@
 import posix from 'path/posix';
-import { contextHas, imagePathOf } from '../analyze/copies';
+import { contextHas, imagePathOf } from '../dockerfile/copies';
 import { parseDockerIgnore } from '../analyze/dockerignore';
 import type { GoFacts } from './analyze';
-import { commandCwds } from '../analyze/stage';
+import { commandCwds } from '../dockerfile/stage';
 import { isWithin, patternToRegExp } from '../path-pattern';
 import { FILE_FACTS } from '../templates';
 import type { BuildContext, Note, RuntimeFolder } from '../types';

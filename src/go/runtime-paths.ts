@@ -1,12 +1,12 @@
 import posix from 'path/posix';
 import ignore from 'ignore';
 import { GO_FACTS } from '../templates';
-import { roughWords } from '../shell-words';
+import { roughWords } from '../dockerfile/shell-words';
 import type { Note } from '../types';
-import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
+import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import type { GoBuildStep } from './analyze';
 import { GoMod, GoPackage, GoSourceFacts } from './sources';
-import { shellPath, StageFacts } from '../analyze/stage';
+import { shellPath, StageFacts } from '../dockerfile/stage';
 
 /** A file or folder of the build context the binary opens at run time, where it is in the image. */
 export interface RuntimePath {

@@ -2,7 +2,7 @@ import posix from 'path/posix';
 import { DockerizeError } from '../errors';
 import { BUILDERS, NODE_FACTS } from '../templates';
 import type { BuildContext, TransformOptions } from '../types';
-import { effectiveCommand } from '../analyze/command';
+import { effectiveCommand } from '../dockerfile/command';
 import { analyzeNodeBase, NodeBase } from './image';
 import {
   classifyCommand,
@@ -11,14 +11,14 @@ import {
   PackageManager,
   PackageManagerFacts,
 } from './package-manager';
-import { commandCwds, RunStep, StageFacts } from '../analyze/stage';
+import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
 import { findAppRoot, rootedContext } from './app-root';
 import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './sources';
 import { ProgramNeed, programNeeds } from './programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
 import { ModuleGraph, moduleGraph, sourceOfBuilt } from './graph';
-import { contextPathOf } from '../analyze/copies';
+import { contextPathOf } from '../dockerfile/copies';
 import { PackageJson, resolveStartCommand, StartCommand } from './start-command';
 
 export interface ClassifiedRun {

@@ -1,6 +1,6 @@
 import posix from 'path/posix';
-import { shellPath, StageFacts } from '../analyze/stage';
-import { roughWords } from '../shell-words';
+import { shellPath, StageFacts } from '../dockerfile/stage';
+import { roughWords } from '../dockerfile/shell-words';
 import type { Skip } from '../types';
 import { parseDockerIgnore } from '../analyze/dockerignore';
 

@@ -1,8 +1,8 @@
 import posix from 'path/posix';
 import type { BuildContext } from '../types';
-import { contextHas, contextPathOf } from '../analyze/copies';
-import { commandCwds, StageFacts } from '../analyze/stage';
-import type { RunStep } from '../analyze/stage';
+import { contextHas, contextPathOf } from '../dockerfile/copies';
+import { commandCwds, StageFacts } from '../dockerfile/stage';
+import type { RunStep } from '../dockerfile/stage';
 
 /**
  * The folder of the build context whose package.json is the app's: the one that lands in the

@@ -1,6 +1,13 @@
 import { NodeFacts } from './analyze';
-import { Change, extendInstruction, insertLines, LINE_ORDER, LineWriter, TextEdit } from '../edit';
-import { rangeOffsets } from '../parse';
+import {
+  Change,
+  extendInstruction,
+  insertLines,
+  LINE_ORDER,
+  LineWriter,
+  TextEdit,
+} from '../dockerfile/edit';
+import { rangeOffsets } from '../dockerfile/parse';
 import { NODE_FACTS } from '../templates';
 import type { Note } from '../types';
 

@@ -1,6 +1,13 @@
 import { NodeFacts } from './analyze';
-import { startLine } from '../analyze/command';
-import { Change, execArray, insertLines, instructionText, LINE_ORDER, LineWriter } from '../edit';
+import { startLine } from '../dockerfile/command';
+import {
+  Change,
+  execArray,
+  insertLines,
+  instructionText,
+  LINE_ORDER,
+  LineWriter,
+} from '../dockerfile/edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
 import type { Note, TransformOptions } from '../types';
 import { completePlan, defaultsOf, PlanResult } from '../rewrite/plan';
@@ -12,14 +19,14 @@ import { carriedRuntimeLines, splitStage, startComments } from '../rewrite/split
 import { programBlocker } from './programs';
 import { lowPorts, lowPortWarning } from '../analyze/ports';
 import { dockerignoreNeed, envValue, nodeWritablePlan, productionDirs } from './runtime-needs';
-import { contextHas, imagePathOf } from '../analyze/copies';
+import { contextHas, imagePathOf } from '../dockerfile/copies';
 import { parseDockerIgnore } from '../analyze/dockerignore';
 import { hostProvidedPatterns, secretsWarning } from '../rewrite/host-files';
 import posix from 'path/posix';
 import { isWithin } from '../path-pattern';
-import { effectiveCommand } from '../analyze/command';
-import { splitShellWords } from '../shell-words';
-import { commandCwds, StageFacts } from '../analyze/stage';
+import { effectiveCommand } from '../dockerfile/command';
+import { splitShellWords } from '../dockerfile/shell-words';
+import { commandCwds, StageFacts } from '../dockerfile/stage';
 import { runtimePackageInstall } from '../rewrite/os-packages';
 import { currentNodeMajor, imageHasPackageManager } from './image';
 import { hostProvidedFiles, packageManagerVersion } from './buildability';

@@ -1,4 +1,4 @@
-import { ImageRef } from '../image-ref';
+import { ImageRef } from '../dockerfile/image-ref';
 import { BUILDERS, NODE_FACTS } from '../templates';
 
 export interface NodeBase {

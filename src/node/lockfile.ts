@@ -3,8 +3,8 @@ import { copySourceMatches, hasWildcard } from '../path-pattern';
 import { NODE_FACTS } from '../templates';
 import type { BuildContext } from '../types';
 import { parseDockerIgnore } from '../analyze/dockerignore';
-import { imagePathOf } from '../analyze/copies';
-import { RunStep, StageFacts } from '../analyze/stage';
+import { imagePathOf } from '../dockerfile/copies';
+import { RunStep, StageFacts } from '../dockerfile/stage';
 import type { PackageJson } from './start-command';
 
 /**

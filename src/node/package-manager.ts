@@ -1,5 +1,5 @@
 import { NODE_FACTS } from '../templates';
-import { roughWords } from '../shell-words';
+import { roughWords } from '../dockerfile/shell-words';
 
 export type PackageManager = 'npm' | 'yarn' | 'pnpm';
 export type PmFlavor = 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm';

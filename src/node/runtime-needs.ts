@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { contextHas, contextPathOf, imagePathOf } from '../analyze/copies';
+import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import { parseDockerIgnore } from '../analyze/dockerignore';
 import { NodeFacts } from './analyze';
 import { NODE_FACTS } from '../templates';

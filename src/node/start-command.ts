@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { CommandPrefix, parseCommandPrefix, splitShellWords } from '../shell-words';
+import { CommandPrefix, parseCommandPrefix, splitShellWords } from '../dockerfile/shell-words';
 import { NODE_FACTS } from '../templates';
 import type { RuleId } from '../types';
 import type { ScriptRun } from './npm-env';

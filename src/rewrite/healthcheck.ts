@@ -1,7 +1,7 @@
 import { Instruction } from 'dockerfile-ast';
-import { execFormOf, logicalArguments, ParsedDockerfile, rangeOffsets } from '../parse';
-import { splitCommandList, splitShellWords } from '../shell-words';
-import { execArray } from '../edit';
+import { execFormOf, logicalArguments, ParsedDockerfile, rangeOffsets } from '../dockerfile/parse';
+import { splitCommandList, splitShellWords } from '../dockerfile/shell-words';
+import { execArray } from '../dockerfile/edit';
 
 export type HealthcheckPlan =
   | { kind: 'keep' }

@@ -1,5 +1,5 @@
-import { roughWords } from '../shell-words';
-import type { RunStep } from '../analyze/stage';
+import { roughWords } from '../dockerfile/shell-words';
+import type { RunStep } from '../dockerfile/stage';
 
 const INDEX_UPDATE = /^\s*(?:\w+=\S*\s+)*(apt-get|apt)\s+(-\S+\s+)*update\b|^\s*apk\s+update\b/;
 const INSTALL = /^\s*(?:\w+=\S*\s+)*(apt-get|apt)\s+(-\S+\s+)*install\b|^\s*apk\s+add\b/;

@@ -1,5 +1,5 @@
-import { StageFacts } from '../analyze/stage';
-import { Change } from '../edit';
+import { StageFacts } from '../dockerfile/stage';
+import { Change } from '../dockerfile/edit';
 import type { NewFile, Note, RuntimeFolder, Skip, Target } from '../types';
 import type { ImageDefaults } from '../types';
 import type { BaseImageContract } from '../templates';

@@ -1,4 +1,4 @@
-import { StageFacts } from '../analyze/stage';
+import { StageFacts } from '../dockerfile/stage';
 import { BaseImageContract } from '../templates';
 import type { Note, Skip } from '../types';
 

@@ -1,5 +1,5 @@
 import { Instruction } from 'dockerfile-ast';
-import { StageFacts } from '../analyze/stage';
+import { StageFacts } from '../dockerfile/stage';
 import {
   Change,
   extendInstruction,
@@ -10,8 +10,8 @@ import {
   mergeDeletions,
   removalSpan,
   TextEdit,
-} from '../edit';
-import { keywordOf, rangeOffsets } from '../parse';
+} from '../dockerfile/edit';
+import { keywordOf, rangeOffsets } from '../dockerfile/parse';
 import type { Note } from '../types';
 
 export const BUILDER_STAGE = 'builder';

@@ -1,11 +1,11 @@
 import posix from 'path/posix';
-import { roughWords, splitShellWords } from '../shell-words';
+import { roughWords, splitShellWords } from '../dockerfile/shell-words';
 import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
-import { effectiveCommand } from '../analyze/command';
+import { effectiveCommand } from '../dockerfile/command';
 import { NodeFacts } from '../node/analyze';
-import { firstExposedPort } from '../analyze/stage';
-import { contextPathOf } from '../analyze/copies';
+import { firstExposedPort } from '../dockerfile/stage';
+import { contextPathOf } from '../dockerfile/copies';
 
 type Framework = (typeof STATIC_FACTS.frameworks)[number];
 

@@ -1,8 +1,13 @@
 import { Copy } from 'dockerfile-ast';
-import { analyzeStages } from '../../src/analyze/stage';
-import { Change, insertLines, LINE_ORDER, LineWriter } from '../../src/edit';
-import { officialName, parseImageRef } from '../../src/image-ref';
-import { keywordOf, logicalArguments, ParsedDockerfile, rangeOffsets } from '../../src/parse';
+import { analyzeStages } from '../../src/dockerfile/stage';
+import { Change, insertLines, LINE_ORDER, LineWriter } from '../../src/dockerfile/edit';
+import { officialName, parseImageRef } from '../../src/dockerfile/image-ref';
+import {
+  keywordOf,
+  logicalArguments,
+  ParsedDockerfile,
+  rangeOffsets,
+} from '../../src/dockerfile/parse';
 import { PlanResult } from '../../src/rewrite/plan';
 import type { Note, TransformOptions } from '../../src/types';
 

@@ -1,6 +1,6 @@
 import { NodeFacts } from '../../src/node/analyze';
 import { StaticSite } from '../../src/static/site';
-import { Change, insertLines, instructionText, LINE_ORDER } from '../../src/edit';
+import { Change, insertLines, instructionText, LINE_ORDER } from '../../src/dockerfile/edit';
 import {
   CONFIG_FILE_NAME,
   isDockerIgnored,

@@ -1,5 +1,5 @@
 import { Arg, Copy, Env, Instruction, Label } from 'dockerfile-ast';
-import { expandVariables, ImageRef, officialOrMirrored, parseImageRef } from '../image-ref';
+import { expandVariables, ImageRef, officialOrMirrored, parseImageRef } from './image-ref';
 import { BUILDERS } from '../templates';
 import {
   execFormOf,
@@ -8,8 +8,8 @@ import {
   ParsedDockerfile,
   Stage,
   stagesOf,
-} from '../parse';
-import { splitCommandList } from '../shell-words';
+} from './parse';
+import { splitCommandList } from './shell-words';
 import posix from 'path/posix';
 
 export interface CopyStep {

@@ -1,4 +1,4 @@
-import { splitCommandList, splitShellWords } from '../../src/shell-words';
+import { splitCommandList, splitShellWords } from '../../src/dockerfile/shell-words';
 
 describe('splitShellWords', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { expandVariables, officialName, parseImageRef } from '../../src/image-ref';
+import { expandVariables, officialName, parseImageRef } from '../../src/dockerfile/image-ref';
 import { analyzeNodeBase } from '../../src/node/image';
 
 describe('parseImageRef', () => {

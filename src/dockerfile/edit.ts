@@ -1,7 +1,7 @@
 import MagicString from 'magic-string';
 import { Instruction } from 'dockerfile-ast';
 import { instructionLineSpan, ParsedDockerfile, rangeOffsets } from './parse';
-import type { Note } from './types';
+import type { Note } from '../types';
 
 /** Replace `[start, end)` with `text`; an insertion when `start === end`. Offsets into the original. */
 export interface TextEdit {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { applyChanges, Change, TextEdit } from '../src/edit';
+import { applyChanges, Change, TextEdit } from '../../src/dockerfile/edit';
 
 const RUNS = Number(process.env.FAST_CHECK_RUNS ?? 400);
 

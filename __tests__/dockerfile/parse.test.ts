@@ -1,11 +1,13 @@
 import fs from 'fs';
 import path from 'path';
-import { keywordOf, logicalArguments, parseDockerfile, stagesOf } from '../src/parse';
-import { FIXTURES } from './helpers/fixtures';
+import { keywordOf, logicalArguments, parseDockerfile, stagesOf } from '../../src/dockerfile/parse';
+import { FIXTURES } from '../helpers/fixtures';
 
-// src/parse.ts keeps dockerfile-ast's argument scan on each instruction. Every fact the library
-// offers must come out the same as from an unpatched copy, for every Dockerfile the tests know:
-// the fixtures' inputs and expected outputs, and the examples.
+const ROOT = path.join(__dirname, '..', '..');
+
+// src/dockerfile/parse.ts keeps dockerfile-ast's argument scan on each instruction. Every fact the
+// library offers must come out the same as from an unpatched copy, for every Dockerfile the tests
+// know: the fixtures' inputs and expected outputs, and the examples.
 type Pristine = typeof import('dockerfile-ast');
 let pristine: Pristine;
 jest.isolateModules(() => {
@@ -66,7 +68,7 @@ function dockerfiles(): string[] {
     }
   };
   walk(FIXTURES);
-  walk(path.join(__dirname, '..', 'examples'));
+  walk(path.join(ROOT, 'examples'));
   return out.sort();
 }
 
@@ -77,10 +79,10 @@ describe('the kept argument scan', () => {
     expect(files.length).toBeGreaterThan(300);
   });
 
-  it.each(files.map((f) => [path.relative(path.join(__dirname, '..'), f)]))(
+  it.each(files.map((f) => [path.relative(ROOT, f)]))(
     '%s: same facts as unpatched dockerfile-ast',
     (rel) => {
-      const text = fs.readFileSync(path.join(__dirname, '..', rel), 'utf8');
+      const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
       const ours = parseDockerfile(text).ast;
       expect(facts(ours)).toBe(facts(pristine.DockerfileParser.parse(text)));
       // Asked twice: the kept results are not changed by the library's callers.

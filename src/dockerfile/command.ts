@@ -1,5 +1,5 @@
 import { StageFacts } from './stage';
-import { execFormOf, logicalArguments } from '../parse';
+import { execFormOf, logicalArguments } from './parse';
 
 export type EffectiveCommand = string[] | { shell: string } | null;
 
