@@ -1,4 +1,4 @@
-import { staticPath } from '../../src/analyze/js-expr';
+import { staticPath } from '../../src/build-context/js-expr';
 import { versionOf } from '../../src/node/frameworks/types';
 import { scanNodeSources } from '../../src/node/sources';
 import { npmEnvironment } from '../../src/node/npm-env';

@@ -5,7 +5,7 @@ import { execFormOf } from '../dockerfile/parse';
 import { roughWords, splitCommandList } from '../dockerfile/shell-words';
 import type { BuildContext, Note, RuleId } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
-import { parseDockerIgnore } from './dockerignore';
+import { parseDockerIgnore } from '../build-context/dockerignore';
 import { StageFacts } from '../dockerfile/stage';
 
 /** A reason the original Dockerfile cannot build or start as it is, known for certain. */

@@ -1,4 +1,4 @@
-import { patternToRegExp } from '../path-pattern';
+import { patternToRegExp } from '../build-context/path-pattern';
 
 /** Glob to RegExp for command-line paths: `**` any folders, `*` and `?` within a name, `[...]`, `{a,b}`. */
 export function globToRegExp(glob: string): RegExp {

@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { copySourceMatches } from '../path-pattern';
+import { copySourceMatches } from '../build-context/path-pattern';
 import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from '../analyze/buildability';
 import { GoCommand } from './commands';
@@ -7,7 +7,7 @@ import { GoMod, GoSourceFacts } from './sources';
 import ignore from 'ignore';
 import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import { effectiveCommand } from '../dockerfile/command';
-import { parseDockerIgnore } from '../analyze/dockerignore';
+import { parseDockerIgnore } from '../build-context/dockerignore';
 import { RunStep, StageFacts } from '../dockerfile/stage';
 
 export interface GoVersion {

@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { isWithin } from '../path-pattern';
+import { isWithin } from '../build-context/path-pattern';
 import { GoBuildStep, GoFacts, GoStart } from './analyze';
 import { startLine } from '../dockerfile/command';
 import { Healthcheck } from 'dockerfile-ast';

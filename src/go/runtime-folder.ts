@@ -1,12 +1,12 @@
 import posix from 'path/posix';
 import { contextHas, imagePathOf } from '../dockerfile/copies';
-import { parseDockerIgnore } from '../analyze/dockerignore';
+import { parseDockerIgnore } from '../build-context/dockerignore';
 import type { GoFacts } from './analyze';
 import { commandCwds } from '../dockerfile/stage';
-import { isWithin, patternToRegExp } from '../path-pattern';
+import { isWithin, patternToRegExp } from '../build-context/path-pattern';
 import { FILE_FACTS } from '../templates';
 import type { BuildContext, Note, RuntimeFolder } from '../types';
-import { hostProvidedPatterns, secretsWarning } from '../rewrite/host-files';
+import { hostProvidedPatterns, secretsWarning } from '../build-context/host-files';
 
 /**
  * Safe first, minimal second: a Go app's final stage gets the folders it ran in (the WORKDIR and

@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { callArguments, splitArguments } from '../analyze/js-expr';
+import { callArguments, splitArguments } from '../build-context/js-expr';
 import { GO_FACTS } from '../templates';
 
 /** A path the code writes, as written in a literal (relative to the working directory, or absolute). */

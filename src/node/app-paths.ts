@@ -2,7 +2,7 @@ import posix from 'path/posix';
 import { shellPath, StageFacts } from '../dockerfile/stage';
 import { roughWords } from '../dockerfile/shell-words';
 import type { Skip } from '../types';
-import { parseDockerIgnore } from '../analyze/dockerignore';
+import { parseDockerIgnore } from '../build-context/dockerignore';
 
 export interface AppPaths {
   /** The folder holding the app in the builder; copied whole to the final stage. */

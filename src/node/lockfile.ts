@@ -1,8 +1,8 @@
 import posix from 'path/posix';
-import { copySourceMatches, hasWildcard } from '../path-pattern';
+import { copySourceMatches, hasWildcard } from '../build-context/path-pattern';
 import { NODE_FACTS } from '../templates';
 import type { BuildContext } from '../types';
-import { parseDockerIgnore } from '../analyze/dockerignore';
+import { parseDockerIgnore } from '../build-context/dockerignore';
 import { imagePathOf } from '../dockerfile/copies';
 import { RunStep, StageFacts } from '../dockerfile/stage';
 import type { PackageJson } from './start-command';

@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
-import { parseDockerIgnore } from '../analyze/dockerignore';
+import { parseDockerIgnore } from '../build-context/dockerignore';
 import { NodeFacts } from './analyze';
 import { NODE_FACTS } from '../templates';
 import type { NewFile, Note } from '../types';

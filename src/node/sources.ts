@@ -7,7 +7,7 @@ import {
   staticPath,
   stringLiteral,
   walkCode,
-} from '../analyze/js-expr';
+} from '../build-context/js-expr';
 
 /** A path the app writes, resolved as far as the sources say. */
 export interface WrittenPath {

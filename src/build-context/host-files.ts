@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { patternToRegExp } from '../path-pattern';
+import { patternToRegExp } from './path-pattern';
 import { FILE_FACTS } from '../templates';
 import type { Note } from '../types';
 

@@ -1,4 +1,4 @@
-import { hasWildcard, patternToRegExp } from '../path-pattern';
+import { hasWildcard, patternToRegExp } from './path-pattern';
 
 /**
  * .dockerignore matching as BuildKit does it (moby/patternmatcher): patterns are anchored at the

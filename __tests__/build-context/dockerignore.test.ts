@@ -1,4 +1,4 @@
-import { parseDockerIgnore } from '../../src/analyze/dockerignore';
+import { parseDockerIgnore } from '../../src/build-context/dockerignore';
 
 // Each row: .dockerignore text, a context path, whether BuildKit leaves it out of the context.
 const ROWS: Array<[string, string, string, boolean]> = [
