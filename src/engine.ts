@@ -4,7 +4,7 @@ import { analyzeStages, StageFacts } from './dockerfile/stage';
 import { applyChanges } from './dockerfile/edit';
 import { DockerizeError } from './errors';
 import { parseDockerfile } from './dockerfile/parse';
-import { PlanResult } from './rewrite/plan';
+import { PlanResult } from './common/plan';
 import type {
   BuildContext,
   ImageDefaults,
@@ -23,15 +23,15 @@ import goCgr from '../transforms/go/cgr';
 import { analyzeGo } from './go/analyze';
 import { analyzeNodeBase } from './node/image';
 import { nodeBuildProblems } from './node/buildability';
-import { builderOf, BuilderProfile } from './analyze/builder';
+import { builderOf, BuilderProfile } from './common/builder-image';
 import { detectStaticSite } from './static/site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
-import { BuildProblem, checkBuildability, firstProblem } from './analyze/buildability';
+import { BuildProblem, checkBuildability, firstProblem } from './common/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './dockerfile/command';
 import { checkContract, contractOf, entrypointOf } from './contract';
-import { bindMountWarnings, imageRunProblem } from './image-runs';
+import { bindMountWarnings, imageRunProblem } from './common/image-runs';
 import { stagesOf } from './dockerfile/parse';
 
 const BOM = '\uFEFF';

@@ -16,9 +16,9 @@ import {
 import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './sources';
 import { RunStep, StageFacts } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
-import { BuildProblem } from '../analyze/buildability';
+import { BuildProblem } from '../common/buildability';
 import { goBuildProblems } from './buildability';
-import type { BuilderProfile } from '../analyze/builder';
+import type { BuilderProfile } from '../common/builder-image';
 import { BUILDERS } from '../templates';
 
 const DISTRO_GO = BUILDERS.distroGo;

@@ -1,7 +1,7 @@
 import posix from 'path/posix';
 import { copySourceMatches } from '../build-context/path-pattern';
 import type { BuildContext } from '../types';
-import { BuildProblem, lineOf } from '../analyze/buildability';
+import { BuildProblem, lineOf } from '../common/buildability';
 import { GoCommand } from './commands';
 import { GoMod, GoSourceFacts } from './sources';
 import ignore from 'ignore';

@@ -14,7 +14,7 @@ import {
 import { execFormOf, rangeOffsets } from '../dockerfile/parse';
 import { BaseImageContract, BUILDERS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { completePlan, defaultsOf, PlanResult } from '../rewrite/plan';
+import { completePlan, defaultsOf, PlanResult } from '../common/plan';
 import { embeddedPaths, goRuntimePaths, GoRuntimePaths } from './runtime-paths';
 import {
   assembleCommand,
@@ -24,9 +24,9 @@ import {
   STAGING,
 } from './runtime-folder';
 import { FLOATING_GO_TAG, parseGoVersion } from './buildability';
-import { lowPorts, lowPortWarning } from '../analyze/ports';
-import { isSkip, resolveRuntimeUser } from '../rewrite/runtime-user';
-import { carriedRuntimeLines, splitStage, startComments } from '../rewrite/split-stage';
+import { lowPorts, lowPortWarning } from '../common/ports';
+import { isSkip, resolveRuntimeUser } from '../common/runtime-user';
+import { carriedRuntimeLines, splitStage, startComments } from '../common/split-stage';
 
 export interface GoRuntimeProfile {
   target: 'distroless' | 'scratch' | 'cgr';

@@ -1,7 +1,7 @@
 import posix from 'path/posix';
 import ignore from 'ignore';
 import { NODE_FACTS } from '../templates';
-import { BuildProblem, lineOf } from '../analyze/buildability';
+import { BuildProblem, lineOf } from '../common/buildability';
 import { startLine } from '../dockerfile/command';
 import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import { atLeast, versionOf } from './frameworks/types';

@@ -10,14 +10,14 @@ import {
 } from '../dockerfile/edit';
 import { BaseImageContract, BUILDERS, NODE_FACTS } from '../templates';
 import type { Note, TransformOptions } from '../types';
-import { completePlan, defaultsOf, PlanResult } from '../rewrite/plan';
+import { completePlan, defaultsOf, PlanResult } from '../common/plan';
 import { findAppPaths } from './app-paths';
-import { planHealthcheck } from '../rewrite/healthcheck';
+import { planHealthcheck } from '../common/healthcheck';
 import { lockfileInstall, pruneDevDependencies } from './builder';
-import { isSkip, resolveRuntimeUser } from '../rewrite/runtime-user';
-import { carriedRuntimeLines, splitStage, startComments } from '../rewrite/split-stage';
+import { isSkip, resolveRuntimeUser } from '../common/runtime-user';
+import { carriedRuntimeLines, splitStage, startComments } from '../common/split-stage';
 import { programBlocker } from './programs';
-import { lowPorts, lowPortWarning } from '../analyze/ports';
+import { lowPorts, lowPortWarning } from '../common/ports';
 import { dockerignoreNeed, envValue, nodeWritablePlan, productionDirs } from './runtime-needs';
 import { contextHas, imagePathOf } from '../dockerfile/copies';
 import { parseDockerIgnore } from '../build-context/dockerignore';
@@ -27,7 +27,7 @@ import { isWithin } from '../build-context/path-pattern';
 import { effectiveCommand } from '../dockerfile/command';
 import { splitShellWords } from '../dockerfile/shell-words';
 import { commandCwds, StageFacts } from '../dockerfile/stage';
-import { runtimePackageInstall } from '../rewrite/os-packages';
+import { runtimePackageInstall } from '../common/os-packages';
 import { currentNodeMajor, imageHasPackageManager } from './image';
 import { hostProvidedFiles, packageManagerVersion } from './buildability';
 

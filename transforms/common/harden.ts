@@ -8,7 +8,7 @@ import {
   ParsedDockerfile,
   rangeOffsets,
 } from '../../src/dockerfile/parse';
-import { PlanResult } from '../../src/rewrite/plan';
+import { PlanResult } from '../../src/common/plan';
 import type { Note, TransformOptions } from '../../src/types';
 
 export const id = 'common/harden';

@@ -1,5 +1,5 @@
 import { GoFacts } from '../../src/go/analyze';
-import { PlanResult } from '../../src/rewrite/plan';
+import { PlanResult } from '../../src/common/plan';
 import { muslCgoSkip, planGoRewrite } from '../../src/go/final-stage';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { TransformOptions } from '../../src/types';

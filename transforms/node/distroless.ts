@@ -1,7 +1,7 @@
 import { NodeFacts } from '../../src/node/analyze';
 import { planNodeRewrite } from '../../src/node/final-stage';
 import { programBlocker } from '../../src/node/programs';
-import { PlanResult } from '../../src/rewrite/plan';
+import { PlanResult } from '../../src/common/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 

@@ -1,6 +1,6 @@
 import { NodeFacts } from '../../src/node/analyze';
 import { planNodeRewrite } from '../../src/node/final-stage';
-import { PlanResult } from '../../src/rewrite/plan';
+import { PlanResult } from '../../src/common/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { TransformOptions } from '../../src/types';
 

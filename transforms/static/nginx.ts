@@ -7,9 +7,9 @@ import {
   mainConfig,
   serverConfig,
 } from '../../src/static/nginx-config';
-import { defaultsOf, PlanResult } from '../../src/rewrite/plan';
-import { isSkip, resolveRuntimeUser } from '../../src/rewrite/runtime-user';
-import { appendFinalStage, splitStage } from '../../src/rewrite/split-stage';
+import { defaultsOf, PlanResult } from '../../src/common/plan';
+import { isSkip, resolveRuntimeUser } from '../../src/common/runtime-user';
+import { appendFinalStage, splitStage } from '../../src/common/split-stage';
 import { getTemplate, imageReference, TemplateId } from '../../src/templates';
 import type { BuildContext, NginxVariant, Note, TransformOptions } from '../../src/types';
 

@@ -1,6 +1,6 @@
 import posix from 'path/posix';
-import { splitInit } from './node/start-command';
-import type { ImageMount, ImageRun, Note, Skip } from './types';
+import { splitInit } from '../node/start-command';
+import type { ImageMount, ImageRun, Note, Skip } from '../types';
 
 /** How a stage starts: its ENTRYPOINT, the whole start command and its folder. */
 export interface StageStart {

@@ -1,7 +1,7 @@
-import { transform } from '../src';
-import { programOf } from '../src/image-runs';
-import { mountsOfService, runsOfService } from '../src/cli/compose';
-import type { BuildContext, ImageRun } from '../src/types';
+import { transform } from '../../src';
+import { programOf } from '../../src/common/image-runs';
+import { mountsOfService, runsOfService } from '../../src/cli/compose';
+import type { BuildContext, ImageRun } from '../../src/types';
 
 const GO_DF =
   'FROM golang:1.27\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nEXPOSE 8080\nCMD ["./server"]\n';
