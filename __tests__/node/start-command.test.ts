@@ -1,4 +1,6 @@
-import { PackageJson, resolveStartCommand, StartCommand } from '../../src/node/start-command';
+import type { PackageJson } from '../../src/node/package-json';
+import { resolveStartCommand } from '../../src/node/start/resolve';
+import type { StartCommand } from '../../src/node/start/types';
 
 const pkg = (
   scripts: Record<string, string>,

@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { splitInit } from '../node/start-command';
+import { splitInit } from '../dockerfile/command';
 import type { ImageMount, ImageRun, Note, Skip } from '../types';
 
 /** How a stage starts: its ENTRYPOINT, the whole start command and its folder. */

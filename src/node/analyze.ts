@@ -1,5 +1,4 @@
 import posix from 'path/posix';
-import { DockerizeError } from '../errors';
 import { BUILDERS, NODE_FACTS } from '../templates';
 import type { BuildContext, TransformOptions } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
@@ -19,7 +18,9 @@ import { ProgramNeed, programNeeds } from './programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
 import { ModuleGraph, moduleGraph, sourceOfBuilt } from './graph';
 import { contextPathOf } from '../dockerfile/copies';
-import { PackageJson, resolveStartCommand, StartCommand } from './start-command';
+import { PackageJson, readPackageJson } from './package-json';
+import { resolveStartCommand } from './start/resolve';
+import type { StartCommand } from './start/types';
 
 export interface ClassifiedRun {
   run: RunStep;
@@ -92,23 +93,6 @@ const INIT = new Set(NODE_FACTS.initPackages);
 const NATIVE = new Set(NODE_FACTS.nativeAddonPackages);
 const DISTRO_NODE = BUILDERS.distroNode.packages;
 const LOCKFILE_MANAGER = NODE_FACTS.lockfiles as Record<string, string>;
-
-export function readPackageJson(context: BuildContext): PackageJson | null {
-  const text = context.files['package.json'];
-  if (text === undefined) return null;
-  try {
-    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error('not a JSON object');
-    }
-    return value as PackageJson;
-  } catch (e) {
-    throw new DockerizeError(
-      'E_CONTEXT',
-      `package.json is not valid JSON (${(e as Error).message})`,
-    );
-  }
-}
 
 const SHARED_LIBRARIES = NODE_FACTS.sharedLibraryPackages as Record<
   string,

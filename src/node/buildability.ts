@@ -9,7 +9,7 @@ import { officialOrMirrored } from '../dockerfile/image-ref';
 import { roughWords } from '../dockerfile/shell-words';
 import { effectiveCommand } from '../dockerfile/command';
 import { currentNodeMajor, imageHasPackageManager } from './image';
-import type { PackageJson } from './start-command';
+import type { PackageJson } from './package-json';
 import { packageOf } from './graph';
 import type { Note } from '../types';
 import type { NodeFacts } from './analyze';

@@ -5,7 +5,7 @@ import type { BuildContext } from '../types';
 import { parseDockerIgnore } from '../build-context/dockerignore';
 import { imagePathOf } from '../dockerfile/copies';
 import { RunStep, StageFacts } from '../dockerfile/stage';
-import type { PackageJson } from './start-command';
+import type { PackageJson } from './package-json';
 
 /**
  * Whether the lockfile is in the image where an install runs: copied before that RUN into its

@@ -1,4 +1,4 @@
-import type { PackageJson } from './start-command';
+import type { PackageJson } from './package-json';
 
 /** The package-manager script the original start ran last (its values win in the environment). */
 export interface ScriptRun {

@@ -1,5 +1,5 @@
 import type { RuleId } from '../../types';
-import type { PackageJson } from '../start-command';
+import type { PackageJson } from '../package-json';
 
 /** What an adapter reads to recognise its framework: manifests and config files, as text. */
 export interface AppFacts {
