@@ -1,6 +1,7 @@
 import { GoFacts } from '../../src/go/analyze';
 import { PlanResult } from '../../src/common/plan';
-import { muslCgoSkip, planGoRewrite } from '../../src/go/final-stage';
+import { planGoRewrite } from '../../src/go/final';
+import { muslCgoSkip } from '../../src/go/final/checks';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { TransformOptions } from '../../src/types';
 

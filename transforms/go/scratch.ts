@@ -1,6 +1,6 @@
 import { GoFacts } from '../../src/go/analyze';
 import { PlanResult } from '../../src/common/plan';
-import { planGoRewrite } from '../../src/go/final-stage';
+import { planGoRewrite } from '../../src/go/final';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 

@@ -1,5 +1,5 @@
 import { NodeFacts } from '../../src/node/analyze';
-import { planNodeRewrite } from '../../src/node/final-stage';
+import { planNodeRewrite } from '../../src/node/final';
 import { PlanResult } from '../../src/common/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
