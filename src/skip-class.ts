@@ -11,6 +11,18 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: 'a COPY of a file the repository does not have (unless `.gitignore` lists it)',
   },
+  'common/tag-does-not-exist': {
+    class: 'cannot-build',
+    refuses: 'a `node` or `golang` tag the image has never had (`node:lastest`, `node:18-stretch`)',
+  },
+  'common/distro-mirror-gone': {
+    class: 'cannot-build',
+    refuses: '`apt-get` on a Debian release whose mirrors are gone (buster, stretch)',
+  },
+  'common/os-package-gone': {
+    class: 'cannot-build',
+    refuses: "an OS package the image's release no longer has (Alpine's `python` from 3.12)",
+  },
   'common/package-manager-distro': {
     class: 'cannot-build',
     refuses: '`apt-get` on an Alpine image, `apk` on a Debian one',

@@ -17,6 +17,7 @@ import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from
 import { RunStep, StageFacts } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
+import { keptOsPackages } from '../common/os-packages';
 import { goBuildProblems } from './buildability';
 import type { BuilderProfile } from '../common/builder-image';
 import { BUILDERS } from '../templates';
@@ -180,15 +181,9 @@ export function analyzeGo(
   const runtimeOsPackages: string[] = [];
   let cgoExplicitlyOff = /^0$/.test(stage.envValues.CGO_ENABLED ?? '');
   let cgoExplicitlyOn = /^1$/.test(stage.envValues.CGO_ENABLED ?? '');
+  for (const p of keptOsPackages(stage.runs))
+    if (!isBuildOnlyOsPackage(p)) runtimeOsPackages.push(p);
   for (const run of stage.runs) {
-    for (const c of run.commands) {
-      const words = c.trim().split(/\s+/);
-      if (/^(apt-get|apt|apk)$/.test(words[0]) && /^(install|add)$/.test(words[1] ?? '')) {
-        for (const p of words.slice(2))
-          if (!p.startsWith('-') && !isBuildOnlyOsPackage(p.replace(/[=<>~].*$/, '')))
-            runtimeOsPackages.push(p);
-      }
-    }
     for (const cmd of parseGoCommands(run.commands, run.workdir)) {
       commands.push({ run, cmd });
       if (cmd.env.CGO_ENABLED === '0') cgoExplicitlyOff = true;

@@ -11,6 +11,7 @@ import {
   PackageManagerFacts,
 } from './package-manager';
 import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
+import { keptOsPackages, osPackageInstalls } from '../common/os-packages';
 import { findAppRoot, rootedContext } from './app-root';
 import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './sources';
@@ -192,21 +193,13 @@ export function analyzeNode(
   const installedOsPackages: string[] = [];
   let osPackageTool: NodeFacts['osPackageTool'] = null;
   for (const r of runs) {
-    for (let i = 0; i < r.classes.length; i++) {
-      const c = r.classes[i];
-      if (c.kind !== 'os-packages') continue;
-      const cmd = r.run.commands[i];
-      osPackageTool = /^\s*apk\b/.test(cmd)
-        ? 'apk'
-        : /^\s*apt(-get)?\b/.test(cmd)
-          ? 'apt'
-          : 'other';
-      for (const p of c.packages ?? []) {
-        installedOsPackages.push(p);
-        const toolchain = nodeFromDistro !== null && DISTRO_NODE.includes(p);
-        if (!BUILD_ONLY.has(p) && !INIT.has(p) && !toolchain) runtimeOsPackages.push(p);
-      }
-    }
+    for (const install of osPackageInstalls(r.run)) osPackageTool = install.tool;
+  }
+  // What the stage still has at its end: a package a later purge or `apk del` removes is gone.
+  for (const p of keptOsPackages(stage.runs)) {
+    installedOsPackages.push(p);
+    const toolchain = nodeFromDistro !== null && DISTRO_NODE.includes(p);
+    if (!BUILD_ONLY.has(p) && !INIT.has(p) && !toolchain) runtimeOsPackages.push(p);
   }
   const deps = { ...(packageJson?.dependencies ?? {}) };
   const sources = scanNodeSources(

@@ -247,7 +247,7 @@ export function planNodeRewrite(
       edits: [],
     });
   if (profile.replicateOsPackageRuns) {
-    const os = replicatedOsPackages(facts, w);
+    const os = replicatedOsPackages(facts, w, split.builderName);
     lines.push(...os.lines);
     changes.push(...os.changes);
   }
