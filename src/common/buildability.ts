@@ -1,5 +1,5 @@
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
-import ignore from 'ignore';
 import { expandVariables, ImageRef, officialOrMirrored } from '../dockerfile/image-ref';
 import { execFormOf } from '../dockerfile/parse';
 import { roughWords, splitCommandList } from '../dockerfile/shell-words';
@@ -94,7 +94,7 @@ function checkCopySources(
       ? parseDockerIgnore(context.files['.dockerignore'])
       : null;
   const gitignore =
-    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+    context.files['.gitignore'] !== undefined ? parseGitIgnore(context.files['.gitignore']) : null;
   const opaque = context.opaque ?? [];
   const vars = { ...facts.globalArgs, ...facts.envValues };
   for (const copy of facts.copies) {

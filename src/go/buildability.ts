@@ -1,10 +1,10 @@
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
 import { copySourceMatches } from '../build-context/path-pattern';
 import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from '../common/buildability';
 import { GoCommand } from './commands';
 import { GoMod, GoSourceFacts } from './sources';
-import ignore from 'ignore';
 import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import { effectiveCommand } from '../dockerfile/command';
 import { parseDockerIgnore } from '../build-context/dockerignore';
@@ -134,7 +134,7 @@ function missingInputs(
 ): BuildProblem[] {
   if (context.truncated || context.paths.length === 0) return [];
   const gitignore =
-    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+    context.files['.gitignore'] !== undefined ? parseGitIgnore(context.files['.gitignore']) : null;
   const copiedBefore = (line: number) => ({
     ...stage,
     copies: stage.copies.filter((c) => c.ins.getRange().start.line < line),
@@ -207,7 +207,7 @@ function missingRunFile(
 ): BuildProblem[] {
   if (!startRun || context.truncated || context.paths.length === 0) return [];
   const gitignore =
-    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+    context.files['.gitignore'] !== undefined ? parseGitIgnore(context.files['.gitignore']) : null;
   for (const p of startRun.cmd.packages.filter((p) => p.endsWith('.go'))) {
     const ctx = contextPathOf(stage, context.paths, posix.resolve(startRun.cmd.cwd, p));
     if (ctx === null || contextHas(context.paths, ctx) !== null || gitignore?.ignores(ctx))

@@ -1,5 +1,5 @@
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
-import ignore from 'ignore';
 import { NODE_FACTS } from '../templates';
 import { BuildProblem, lineOf } from '../common/buildability';
 import { startLine } from '../dockerfile/command';
@@ -171,11 +171,29 @@ function missingRequire(facts: NodeFacts): BuildProblem[] {
   const text =
     entry === null ? undefined : facts.appContext.files[entry.slice(facts.appRoot.length)];
   if (entry === null || text === undefined) return [];
-  const gitignore = facts.gitignore !== null ? ignore().add(facts.gitignore) : null;
+  const gitignore = facts.gitignore !== null ? parseGitIgnore(facts.gitignore) : null;
   for (const m of text.matchAll(
     /^(?:const|let|var|import)\b[^\n;]*?(?:require\(\s*|from\s+)['"](\.\.?\/[^'"]+)['"]/gm,
   )) {
     const target = posix.join(posix.dirname(entry), m[1]);
+    // `process.env.X || require(...)`: not reached when the start sets X (npm sets npm_* values).
+    const guard = /process\.env\.(\w+)\s*\|\|[^\n]*$/.exec(
+      text.slice(m.index!, m.index! + m[0].length),
+    )?.[1];
+    if (guard !== undefined && startSets(facts, guard)) continue;
+    if (target.startsWith('../')) {
+      const inImage = posix.join(posix.dirname(image), m[1]);
+      if (contextPathOf(facts.stage, facts.contextPaths, inImage) !== null) continue;
+      return [
+        {
+          atStart: true,
+          rule: 'node/required-file-missing',
+          reason: `${entry} requires ${m[1]}, which is ${inImage} in the image, outside the folder the build context fills, and nothing puts it there, so the app exits at start (MODULE_NOT_FOUND)`,
+          line: startLine(facts.stage) ?? 1,
+          suggestion: `COPY the file to ${inImage}, or start through npm (which sets npm_package_* values), or make the app read its settings from the environment`,
+        },
+      ];
+    }
     const exists = CANDIDATES.some((ext) => contextHas(facts.contextPaths, target + ext) !== null);
     if (exists) continue;
     // A file .gitignore lists is made on the host before building (see hostProvidedFiles).
@@ -194,9 +212,15 @@ function missingRequire(facts: NodeFacts): BuildProblem[] {
   return [];
 }
 
+/** Whether the variable is set when the app starts: by ENV, or by npm for its npm_* values. */
+function startSets(facts: NodeFacts, name: string): boolean {
+  if (facts.stage.envValues[name] !== undefined) return true;
+  return name.startsWith('npm_') && facts.start.ok && facts.start.packageScript !== undefined;
+}
+
 function gitignored(facts: NodeFacts, contextPath: string): boolean {
   if (facts.gitignore === null) return false;
-  const g = ignore().add(facts.gitignore);
+  const g = parseGitIgnore(facts.gitignore);
   return CANDIDATES.some((e) => g.ignores(contextPath + e)) || g.ignores(contextPath + '/');
 }
 
