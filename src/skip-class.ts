@@ -67,6 +67,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: 'a framework start from output nothing builds',
   },
+  'go/package-path-not-relative': {
+    class: 'cannot-build',
+    refuses:
+      '`go build cmd/main` in module mode (without `./` go reads it as a standard-library path)',
+  },
   'go/no-go-mod': {
     class: 'cannot-build',
     refuses: 'a package-mode `go build` without go.mod on module-mode Go',

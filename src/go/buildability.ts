@@ -87,6 +87,9 @@ export function goBuildProblems(
       return problems;
     }
   }
+  const moduleMode = hasGoMod && isCopied(stage, 'go.mod') && moduleModeByDefault;
+  const unrooted = moduleMode ? unrootedPackage(stage, commands, context, mod) : null;
+  if (unrooted) return [unrooted];
   const wanted = parseGoVersion(mod?.go ?? null);
   const toolchain = stage.envValues.GOTOOLCHAIN ?? 'local';
   const builds = commands.filter((c) =>
@@ -117,6 +120,40 @@ export function goBuildProblems(
     }
   }
   return problems;
+}
+
+/**
+ * `go build cmd/main` in module mode: a package path without `./` is an import path, and one
+ * whose first element has no dot names the standard library, so go stops with "package cmd/main
+ * is not in std". Judged only when the context has that folder (the `./` was plainly meant).
+ */
+function unrootedPackage(
+  stage: StageFacts,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  context: BuildContext,
+  mod: GoMod | null,
+): BuildProblem | null {
+  const setting = stage.envValues.GO111MODULE ?? '';
+  if (setting === 'off' || setting === 'auto') return null;
+  for (const { run, cmd } of commands) {
+    if (!['build', 'install', 'run'].includes(cmd.subcommand)) continue;
+    if ((cmd.env.GO111MODULE ?? 'on') !== 'on') continue;
+    for (const p of cmd.packages) {
+      if (/^(\.|\/)|\.go$|@|^(all|std|cmd)$|\.\.\./.test(p)) continue;
+      if (mod?.module && (p === mod.module || p.startsWith(mod.module + '/'))) continue;
+      if (p.split('/')[0].includes('.')) continue;
+      const folder = posix.relative('/', posix.resolve(cmd.cwd, p));
+      const ctx = contextPathOf(stage, context.paths, '/' + folder);
+      if (ctx === null || contextHas(context.paths, ctx) !== 'dir') continue;
+      return {
+        rule: 'go/package-path-not-relative',
+        reason: `go ${cmd.subcommand} ${p}: without ./ go reads ${p} as an import path, which names the standard library, so it stops with "package ${p} is not in std"`,
+        line: lineOf(run.ins),
+        suggestion: `build ./${p}`,
+      };
+    }
+  }
+  return null;
 }
 
 /**

@@ -3,7 +3,7 @@ import posix from 'path/posix';
 import { NODE_FACTS } from '../templates';
 import { BuildProblem, lineOf } from '../common/buildability';
 import { startLine } from '../dockerfile/command';
-import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
+import { contextHas, contextPathOf, imagePathOf, mayBeCopied } from '../dockerfile/copies';
 import { atLeast, versionOf } from './frameworks/types';
 import { officialOrMirrored } from '../dockerfile/image-ref';
 import { roughWords } from '../dockerfile/shell-words';
@@ -149,8 +149,8 @@ function missingStartFile(facts: NodeFacts): BuildProblem[] {
     return ctx !== null && contextHas(paths, ctx) !== null;
   });
   const mapped = contextPathOf(facts.stage, paths, image);
-  // Where no COPY puts anything the file could come from anywhere; where one does, it is certain.
-  if (found || mapped === null || gitignored(facts, mapped)) return [];
+  if (mapped === null) return neverCopied(facts, image);
+  if (found || gitignored(facts, mapped)) return [];
   const line = startLine(facts.stage) ?? 1;
   return [
     {
@@ -159,6 +159,34 @@ function missingStartFile(facts: NodeFacts): BuildProblem[] {
       reason: `the start runs ${image}, and the build context has no ${mapped} for the COPY that fills that folder, so the container exits at start (MODULE_NOT_FOUND)`,
       line,
       suggestion: `fix the path in the start command, or COPY ${mapped}`,
+    },
+  ];
+}
+
+/**
+ * A start file no COPY can put in the image (`COPY package*.json ./` and nothing else) and no RUN
+ * makes: the node image has no app files of its own, so the container exits at start. Not when a
+ * compose service bind-mounts the code there (a development setup that works).
+ */
+function neverCopied(facts: NodeFacts, image: string): BuildProblem[] {
+  const paths = facts.contextPaths;
+  if (CANDIDATES.some((ext) => mayBeCopied(facts.stage, paths, image + ext))) return [];
+  if (!facts.stage.copies.some((c) => c.fromStage === null)) return [];
+  const mounted = (facts.appContext.mounts ?? []).find(
+    (m) => image === m.target || image.startsWith(m.target.replace(/\/$/, '') + '/'),
+  );
+  if (mounted) return [];
+  const copied = facts.stage.copies
+    .filter((c) => c.fromStage === null)
+    .flatMap((c) => c.sources)
+    .join(', ');
+  return [
+    {
+      atStart: true,
+      rule: 'node/start-file-missing',
+      reason: `the start runs ${image}, which no COPY puts in the image (only ${copied} ${facts.stage.copies.length === 1 && !copied.includes(',') ? 'is' : 'are'} copied) and no RUN makes, so the container exits at start (MODULE_NOT_FOUND)`,
+      line: startLine(facts.stage) ?? 1,
+      suggestion: `copy the app's files into the image (COPY . .) before the start`,
     },
   ];
 }
