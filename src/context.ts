@@ -15,6 +15,7 @@ const EXACT = new Set([
   'go.mod',
   'nginx.conf',
   '.yarnrc.yml',
+  '.npmrc',
 ]);
 /** Read at the context root only: they apply to the whole context. */
 const ROOT_ONLY = new Set(['.dockerignore', '.gitignore', 'action.yml', 'action.yaml']);

@@ -39,6 +39,10 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: '`npm ci` or a frozen install without the lockfile at that step',
   },
+  'node/lockfile-out-of-sync': {
+    class: 'cannot-build',
+    refuses: '`npm ci` or a frozen install whose lockfile disagrees with package.json',
+  },
   'node/start-file-missing': {
     class: 'cannot-build',
     refuses: 'a start file that is not there (and `.gitignore` does not list)',

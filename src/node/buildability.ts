@@ -28,6 +28,7 @@ const INSTALL_INPUTS = NODE_FACTS.installScriptInputs as Record<
 export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
   return [
     ...missingPackageManager(facts),
+    ...frozenOutOfSync(facts),
     ...missingStartFile(facts),
     ...missingRequire(facts),
     ...undeclaredPackage(facts),
@@ -105,6 +106,42 @@ function missingPackageManager(facts: NodeFacts): BuildProblem[] {
     return [problem(tool, line, 'the start command')];
   }
   return [];
+}
+
+/**
+ * A frozen install (`npm ci`, `--frozen-lockfile`, `--immutable`) whose lockfile is in the image
+ * and disagrees with package.json: it stops ("can only install packages when your package.json
+ * and package-lock.json are in sync"). npm 7.0 to 8.4 (Node 15, early Node 16) did not check.
+ */
+function frozenOutOfSync(facts: NodeFacts): BuildProblem[] {
+  for (const lock of facts.installLocks) {
+    const a = lock.agreement;
+    if (!lock.frozen || !lock.present || a === null || a.agrees || a.unchecked) continue;
+    if (a.tooOld && pinnedPnpm(facts)) continue;
+    if (facts.pm.manager === 'npm' && npmSkipsSyncCheck(facts)) continue;
+    const line = lineOf(lock.run.ins);
+    return [
+      {
+        rule: 'node/lockfile-out-of-sync',
+        reason: `the frozen install on line ${line} uses ${lock.lockName}, which does not match package.json (${a.reason}), so it stops instead of installing`,
+        line,
+        suggestion: `update ${lock.lockName} (run the install without freezing it and commit the result)`,
+      },
+    ];
+  }
+  return [];
+}
+
+function npmSkipsSyncCheck(facts: NodeFacts): boolean {
+  const major = facts.base.major;
+  const minor = Number(/^\d+\.(\d+)/.exec(facts.base.tag)?.[1] ?? NaN);
+  return major === 15 || (major === 16 && minor < 15);
+}
+
+/** A pnpm version the Dockerfile or package.json pins (an old pnpm still reads an old lockfile). */
+function pinnedPnpm(facts: NodeFacts): boolean {
+  if (facts.packageJson && packageManagerVersion(facts.packageJson, 'pnpm')) return true;
+  return facts.stage.runs.some((r) => /\bpnpm@\d/.test(r.text));
 }
 
 /** The version package.json's packageManager field pins for a manager (`pnpm@8.15.4+sha...`). */
