@@ -13,9 +13,11 @@ const EXACT = new Set([
   'nest-cli.json',
   'angular.json',
   'go.mod',
+  'go.sum',
   'nginx.conf',
   '.yarnrc.yml',
   '.npmrc',
+  'pnpm-workspace.yaml',
 ]);
 /** Read at the context root only: they apply to the whole context. */
 const ROOT_ONLY = new Set(['.dockerignore', '.gitignore', 'action.yml', 'action.yaml']);
@@ -35,6 +37,9 @@ const LOCKFILES = new Set([
   'yarn.lock',
   'pnpm-lock.yaml',
 ]);
+
+/** The packages a Go build compiles from vendor/, which the listing does not walk. */
+export const VENDOR_MODULES = 'vendor/modules.txt';
 
 export const CONTEXT_LIMITS = {
   /** Files listed from the context at most (names only). */
@@ -86,6 +91,7 @@ export function selectContextFiles(paths: readonly string[]): string[] {
     // Manifests and configs of apps in subfolders too (monorepos), a few levels down.
     const nearRoot = p.split('/').length <= MAX_MANIFEST_DEPTH;
     if (atRoot && ROOT_ONLY.has(name)) picked.push(p);
+    else if (nearRoot && p.endsWith(VENDOR_MODULES)) picked.push(p);
     else if (nearRoot && EXACT.has(name) && manifests++ < CONTEXT_LIMITS.maxManifests)
       picked.push(p);
     else if (nearRoot && PATTERNS[0].test(name) && manifests++ < CONTEXT_LIMITS.maxManifests)

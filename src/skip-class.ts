@@ -43,6 +43,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: '`npm ci` or a frozen install whose lockfile disagrees with package.json',
   },
+  'node/unpinned-package-manager': {
+    class: 'cannot-build',
+    refuses:
+      "a pnpm installed without a version whose today's release stops the install (old lockfile, unapproved build scripts)",
+  },
   'node/start-file-missing': {
     class: 'cannot-build',
     refuses: 'a start file that is not there (and `.gitignore` does not list)',

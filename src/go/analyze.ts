@@ -13,7 +13,15 @@ import {
   parseGoCommands,
   parseGoWords,
 } from './commands';
-import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './sources';
+import {
+  cgoDependencies,
+  cgoRequirements,
+  GoMod,
+  GoSourceFacts,
+  parseGoMod,
+  scanGoSources,
+} from './sources';
+import { VENDOR_MODULES } from '../context';
 import { RunStep, StageFacts } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
@@ -67,6 +75,8 @@ export interface GoFacts {
   context: BuildContext;
   /** The folder of go.mod in the context ('.' for its root). */
   modDir: string;
+  /** Packages `go get` fetches in GOPATH mode at whatever their default branch holds that day. */
+  unpinnedGets: string[];
   /** Why the original's Go build fails for certain with its own toolchain. */
   buildProblems: BuildProblem[];
   /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
@@ -81,6 +91,34 @@ export interface GoFacts {
           'go/start-command' | 'go/toolchain-at-runtime' | 'go/binary-path' | 'go/dev-server-start';
       };
 }
+
+/**
+ * What `go get` fetches outside a module: the packages it names, or for a local pattern (./...)
+ * the code's imports from other hosts, each at its default branch, with nothing to pin it.
+ */
+function unpinnedGets(
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  sources: GoSourceFacts,
+): string[] {
+  const out = new Set<string>();
+  for (const { cmd } of commands) {
+    if (cmd.subcommand !== 'get') continue;
+    for (const p of cmd.packages.length > 0 ? cmd.packages : ['.']) {
+      if (p.includes('@')) continue;
+      if (p.startsWith('.') || p.startsWith('/')) {
+        for (const pkg of sources.packages)
+          for (const i of pkg.imports) if (i.split('/')[0].includes('.')) out.add(i);
+      } else if (p.split('/')[0].includes('.')) out.add(p);
+    }
+  }
+  return [...out].sort();
+}
+
+const CGO_EFFECT = {
+  'fails-build': 'the build fails',
+  'stub-at-runtime': 'a stub that fails at run time',
+  degraded: 'a feature is silently off',
+};
 
 const BUILD_ONLY_OS = new Set([
   'gcc',
@@ -212,6 +250,18 @@ export function analyzeGo(
   const cgoModules = cgoRequirements(mod);
   if (cgoModules.length > 0)
     cgoReasons.push(`go.mod requires ${cgoModules.join(', ')}, which needs cgo`);
+  // The original built with cgo on (gcc in the image, CGO_ENABLED not 0): a dependency that needs
+  // it, direct or not, got its cgo code, which CGO_ENABLED=0 would silently swap for a stub.
+  if (cgoModules.length === 0 && base.cgoDefault && !cgoExplicitlyOff) {
+    const deps = cgoDependencies(
+      context.files[posix.join(modDir, 'go.sum')],
+      context.files[posix.join(modDir, VENDOR_MODULES)],
+    );
+    if (deps.length > 0)
+      cgoReasons.push(
+        `${deps.map((d) => `${d.module} (${d.where})`).join(', ')} ${deps.length === 1 ? 'has' : 'have'} cgo code (${[...new Set(deps.map((d) => CGO_EFFECT[d.effect]))].join('; ')} without it), and the original built with cgo on (${base.tag || 'the image'} has gcc)`,
+      );
+  }
   if (cgoExplicitlyOn) cgoReasons.push('the build sets CGO_ENABLED=1');
   const cgoFlags = builds.flatMap((b) => b.cmd.cgoFlags);
   if (cgoFlags.length > 0) cgoReasons.push(`the build uses ${[...new Set(cgoFlags)].join(', ')}`);
@@ -239,6 +289,7 @@ export function analyzeGo(
         ? { cmd: { ...start.fromGoRun, subcommand: 'run' }, line: startLine(stage) ?? 1 }
         : null,
     ),
+    unpinnedGets: mod === null ? unpinnedGets(commands, sources) : [],
     defaultWorkdir: builder.workdir,
     fromDistro: builder.fromDistro,
     start,

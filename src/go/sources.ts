@@ -310,3 +310,43 @@ export function cgoRequirements(mod: GoMod | null): string[] {
   const known = new Set(GO_FACTS.cgoModules);
   return mod.requires.filter((r) => known.has(r) || [...known].some((k) => r.startsWith(k + '/')));
 }
+
+export interface CgoDependency {
+  module: string;
+  effect: 'fails-build' | 'stub-at-runtime' | 'degraded';
+  /** Where it was found: `go.sum`, `vendor/modules.txt`. */
+  where: string;
+}
+
+const CGO_DEPENDENCIES = GO_FACTS.cgoDependencies.modules as Array<{
+  prefix: string;
+  effect: CgoDependency['effect'];
+}>;
+
+/**
+ * Modules, direct or indirect, whose code behaves differently without cgo: those go.sum holds the
+ * source of (a line ending in /go.mod is a module never built) and those vendor/modules.txt
+ * lists, matched against the table in templates/facts/go.json.
+ */
+export function cgoDependencies(
+  goSum: string | undefined,
+  modulesTxt: string | undefined,
+): CgoDependency[] {
+  const found = new Map<string, CgoDependency>();
+  const consider = (path: string, where: string) => {
+    const entry = CGO_DEPENDENCIES.find(
+      (c) =>
+        path === c.prefix || path.startsWith(c.prefix + '/') || c.prefix.startsWith(path + '/'),
+    );
+    if (entry && !found.has(path)) found.set(path, { module: path, effect: entry.effect, where });
+  };
+  for (const line of (goSum ?? '').split('\n')) {
+    const m = /^(\S+)\s+(\S+)\s+h1:/.exec(line);
+    if (m && !m[2].endsWith('/go.mod')) consider(m[1], 'go.sum');
+  }
+  for (const line of (modulesTxt ?? '').split('\n')) {
+    const m = /^#\s+(\S+)\s+v\S+/.exec(line) ?? /^([a-z0-9][^\s#]*\.[^\s#]*\/\S+)$/.exec(line);
+    if (m) consider(m[1], 'vendor/modules.txt');
+  }
+  return [...found.values()];
+}

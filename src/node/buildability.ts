@@ -29,6 +29,7 @@ export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
   return [
     ...missingPackageManager(facts),
     ...frozenOutOfSync(facts),
+    ...unpinnedPnpm(facts),
     ...missingStartFile(facts),
     ...missingRequire(facts),
     ...undeclaredPackage(facts),
@@ -130,6 +131,50 @@ function frozenOutOfSync(facts: NodeFacts): BuildProblem[] {
     ];
   }
   return [];
+}
+
+const PNPM = NODE_FACTS.packageManagerReleases.pnpm;
+const BUILD_SCRIPTS = NODE_FACTS.installScriptPackages;
+
+/**
+ * A pnpm installed without a version (`npm i -g pnpm`, `corepack enable` with no packageManager
+ * field) is today's release, which stops installs that built a week ago: from pnpm 11 it refuses
+ * dependencies with build scripts nobody approved in pnpm-workspace.yaml's allowBuilds
+ * (ERR_PNPM_IGNORED_BUILDS; seen with pnpm 12.26.0 on esbuild and core-js, while 10.34.8 only
+ * warns). An old lockfile stops a frozen install only (node/lockfile-out-of-sync): without
+ * --frozen-lockfile pnpm 12 resolves again and writes a v9 one.
+ */
+function unpinnedPnpm(facts: NodeFacts): BuildProblem[] {
+  if (facts.pm.manager !== 'pnpm' || pinnedPnpm(facts)) return [];
+  const install = facts.installLocks[0];
+  if (!install) return [];
+  const line = lineOf(install.run.ins);
+  const today = `pnpm installed without a version is pnpm ${PNPM.latest} today (checked ${PNPM.checkedAt})`;
+  const pin = `pin pnpm (a "packageManager": "pnpm@<version>" field in package.json, or npm install -g pnpm@<version>)`;
+  const lock = facts.appContext.files['pnpm-lock.yaml'];
+  const workspace = facts.appContext.files['pnpm-workspace.yaml'] ?? '';
+  if (/^\s*dangerouslyAllowAllBuilds\s*:\s*true/m.test(workspace)) return [];
+  const allowed = (name: string) =>
+    new RegExp(`^\\s+['"]?${escapeRegExp(name)}['"]?\\s*:`, 'm').test(workspace);
+  const listed = (name: string) =>
+    lock !== undefined
+      ? new RegExp(`^\\s+['"]?/?${escapeRegExp(name)}@\\d`, 'm').test(lock)
+      : facts.packageJson?.dependencies?.[name] !== undefined ||
+        facts.packageJson?.devDependencies?.[name] !== undefined;
+  const blocked = BUILD_SCRIPTS.filter((p) => listed(p) && !allowed(p));
+  if (blocked.length === 0) return [];
+  return [
+    {
+      rule: 'node/unpinned-package-manager',
+      reason: `${today}; from pnpm ${PNPM.stopsOnUnapprovedBuildsFrom} an install stops when dependencies have build scripts nobody approved, and ${blocked.slice(0, 3).join(', ')}${blocked.length > 3 ? ` and ${blocked.length - 3} more` : ''} ${blocked.length === 1 ? 'has one' : 'have them'}, so the install on line ${line} fails (ERR_PNPM_IGNORED_BUILDS)`,
+      line,
+      suggestion: `${pin}, or approve the builds in pnpm-workspace.yaml (allowBuilds: { ${blocked[0]}: true })`,
+    },
+  ];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function npmSkipsSyncCheck(facts: NodeFacts): boolean {

@@ -97,6 +97,11 @@ export function planGoRewrite(
     },
   );
   warnings.push(...runtime.warnings);
+  if (facts.unpinnedGets.length > 0)
+    warnings.push({
+      rule: 'go/unpinned-get',
+      reason: `go get outside a module (no go.mod) fetches ${facts.unpinnedGets.slice(0, 4).join(', ')}${facts.unpinnedGets.length > 4 ? ` and ${facts.unpinnedGets.length - 4} more` : ''} at whatever their default branch holds the day the image is built, which may need a newer Go than ${facts.base.tag || 'the image'}'s: a go.mod (go mod init && go mod tidy, then COPY go.mod go.sum) pins them`,
+    });
   const low = lowPortWarning(
     lowPorts(
       stage,

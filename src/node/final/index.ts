@@ -20,6 +20,7 @@ import {
   installDir,
   packageManagerWords,
   planFinalManager,
+  unpinnedGlobals,
 } from './package-manager';
 import type { NodeRuntimeProfile } from './profile';
 import { nodeSecrets } from './secrets';
@@ -136,6 +137,8 @@ export function planNodeRewrite(
       edits: [],
     });
   warnings.push(...hostProvidedFiles(facts));
+  const globals = unpinnedGlobals(facts);
+  if (globals) warnings.push(globals);
   const secrets = nodeSecrets(facts, app.appDir);
   if (secrets) warnings.push(secrets);
   const ignore = dockerignoreNeed(facts);
