@@ -42,8 +42,10 @@ export interface TransformOptions {
   /** Move a Node app to this major (builder and final); never lower than the app's own. */
   node?: number;
   /**
-   * Go: the final stage gets only the files detection proves the binary opens, instead of the
-   * app's folders minus what is provably build-only (the default: safe first, minimal second).
+   * Only what detection proves: Go's final stage gets only the files the binary is seen to open
+   * instead of the app's folders minus what is provably build-only, and the app folder (Go and
+   * Node) is read-only except the folders detection found written, instead of owned by the
+   * final user as the original's root could write anywhere in it (the default: safe first).
    */
   minimal?: boolean;
 }

@@ -128,6 +128,7 @@ export function planGoRewrite(
           workdir,
           binary: start.binary,
           writableDirs: runtime.writableDirs,
+          ownWhole: !options.minimal,
           embedded: embeddedPaths(facts.sources.packages),
           detected: runtime.reads.map((r) => r.imagePath),
           context: facts.context,
@@ -192,12 +193,19 @@ export function planGoRewrite(
     const root = stage.user && !/^(root|0)(:(root|0))?$/.test(stage.user.value);
     const command = assembleCommand(folders, `${user.uid}:${user.gid}`, doc.escape, w.eol);
     const written = folders.folders.flatMap((f) =>
-      f.writable.map((r) => (r === '.' ? f.path : posix.join(f.path, r))),
+      f.detectedWrites.map((r) => (r === '.' ? f.path : posix.join(f.path, r))),
     );
+    const writes =
+      written.length > 0
+        ? `${written.join(', ')} (${written.map((d) => runtime.writeWhy[d]).join('; ')})`
+        : '';
+    const owned = options.minimal
+      ? `read-only${written.length > 0 ? ` except ${writes}, owned by ${user.uid}:${user.gid}` : ''}`
+      : `owned by ${user.uid}:${user.gid}, as the original's root could write anywhere in ${folders.folders.length > 1 ? 'them' : 'it'} (detection found ${written.length > 0 ? `writes to ${writes}` : 'no write there, but writes through computed paths are not always seen'}; --minimal makes ${folders.folders.length > 1 ? 'them' : 'it'} read-only except the detected writes)`;
     changes.push({
       note: {
         rule: 'go/runtime-folder',
-        reason: `${folders.folders.map((f) => describeFolder(f.report)).join('; ')}. Assembled in the builder after the build and copied to the same path${folders.folders.length > 1 ? 's' : ''}, read-only${written.length > 0 ? ` except ${written.join(', ')}, owned by ${user.uid}:${user.gid} (${written.map((d) => runtime.writeWhy[d]).join('; ')})` : ''}${runtime.reads.length > 0 ? `; detection found ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}` : ''}; --minimal keeps only what detection finds`,
+        reason: `${folders.folders.map((f) => describeFolder(f.report)).join('; ')}. Assembled in the builder after the build and copied to the same path${folders.folders.length > 1 ? 's' : ''}, ${owned}${runtime.reads.length > 0 ? `; detection found ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}` : ''}; --minimal keeps only what detection finds`,
       },
       edits: [
         insertLines(

@@ -166,6 +166,10 @@ export function planNodeRewrite(
 
   const carried = carriedRuntimeLines(stage, split);
   const chown = `--chown=${user.uid}:${user.gid}`;
+  // The original's root could write anywhere in the app folder, so by default the user owns it;
+  // --minimal copies it root-owned, except the folders detection found written.
+  const hardened = options.minimal === true && !writable.appRootWritable;
+  const appChown = hardened ? '' : `${chown} `;
   const lines: string[] = [];
   const platform =
     stage.platform !== null && !stage.platform.includes('BUILDPLATFORM')
@@ -194,7 +198,7 @@ export function planNodeRewrite(
   }
   const appCopy = w.line(
     'COPY',
-    `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`,
+    `--from=${split.builderName} ${appChown}${app.appDir} ${app.appDir}`,
   );
   if (production && Object.keys(production.env).length > 0) {
     lines.push(
@@ -226,12 +230,14 @@ export function planNodeRewrite(
   // COPY --chown onto an existing folder leaves the folder itself root-owned; a COPY that
   // creates it makes it the user's, so it comes before WORKDIR when the app writes there.
   const copies = app.rootEntries
-    ? app.rootEntries.map((e) => w.line('COPY', `--from=${split.builderName} ${chown} /${e} /${e}`))
+    ? app.rootEntries.map((e) =>
+        w.line('COPY', `--from=${split.builderName} ${appChown}/${e} /${e}`),
+      )
     : production?.copy
       ? production.copy.map((c) =>
           w.line(
             'COPY',
-            `--from=${split.builderName} ${chown} ${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
+            `--from=${split.builderName} ${appChown}${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
           ),
         )
       : [appCopy];
@@ -239,6 +245,17 @@ export function planNodeRewrite(
   // would make it root's, and the app (or a library such as newrelic, logging into the folder
   // it runs in) could not add a file to it. Installs in the final stage come first (kept cache).
   const appLines = [...copies];
+  if (hardened) {
+    for (const d of writable.inside)
+      appLines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${d} ${d}`));
+    changes.push({
+      note: {
+        rule: 'node/writable-paths',
+        reason: `--minimal: ${app.appDir} is copied owned by root, read-only for ${user.uid}${writable.inside.length > 0 ? `, except ${writable.inside.join(', ')}, which the app writes (${writable.found.join('; ')}) and which ${user.uid}:${user.gid} owns` : '; detection found no folder it writes'}`,
+      },
+      edits: [],
+    });
+  }
   const runDir = start.cwd !== undefined ? posix.resolve(app.workdir, start.cwd) : app.workdir;
   appLines.push(w.line('WORKDIR', runDir));
   if (runDir !== app.workdir)
