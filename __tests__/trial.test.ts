@@ -8,7 +8,7 @@ import {
 } from '../scripts/trial/classify';
 import { defaultOut } from '../scripts/trial/main';
 import { totalsOf } from '../scripts/trial/report';
-import { compareRuns } from '../scripts/trial/run-case';
+import { compareRuns } from '../scripts/trial/compare';
 import { fromImages, standInFor, withoutSyntaxDirective } from '../scripts/trial/stand-ins';
 
 const AVAILABLE = new Set([
