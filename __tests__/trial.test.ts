@@ -9,7 +9,12 @@ import {
 import { defaultOut } from '../scripts/trial/main';
 import { totalsOf } from '../scripts/trial/report';
 import { compareRuns } from '../scripts/trial/compare';
-import { fromImages, standInFor, withoutSyntaxDirective } from '../scripts/trial/stand-ins';
+import {
+  fromImages,
+  nodeMajorOfTag,
+  standInFor,
+  withoutSyntaxDirective,
+} from '../scripts/trial/stand-ins';
 
 const AVAILABLE = new Set([
   'node:22',
@@ -42,6 +47,49 @@ describe('trial stand-ins', () => {
     ['nginx:1.25-alpine', 'nginx:alpine'],
   ])('%s -> %s', (ref, image) => {
     expect(standInFor(ref, AVAILABLE)?.image).toBe(image);
+  });
+
+  // A floating tag means what it points to today (templates/facts/images.json
+  // tags.node.floating.*.now: lts 24, latest and current 26), and its variants mean the same major.
+  it.each([
+    ['node:lts', 24],
+    ['node:lts-slim', 24],
+    ['node:lts-alpine', 24],
+    ['node:lts-bookworm-slim', 24],
+    ['node:current', 26],
+    ['node:current-alpine3.22', 26],
+    ['node:latest', 26],
+    ['node:slim', 26],
+    ['node:bookworm', 26],
+    ['node:iron', 20],
+    ['node:iron-slim', 20],
+    ['node:lts-iron', 20],
+    ['node:hydrogen-alpine', 18],
+    ['node:20.11.1-bookworm-slim', 20],
+    ['node:0.12', 0],
+  ])('node tag %s means Node %i', (ref, major) => {
+    expect(nodeMajorOfTag(ref.slice('node:'.length))).toBe(major);
+  });
+
+  // Each row is a builder and the final stage a rewrite gives it: one comparison, one Node major.
+  it.each([
+    ['node:lts', 'node:lts-slim', 'node:24', 'node:24-slim'],
+    ['node:lts-alpine', 'node:lts-alpine', 'node:24-slim', 'node:24-slim'],
+    ['node:current', 'node:current-slim', 'node:26', 'node:26-slim'],
+    ['node:latest', 'node:slim', 'node:26', 'node:26-slim'],
+    ['node:iron', 'node:iron-slim', 'node:22', 'node:22-slim'],
+    [
+      'node:hydrogen-alpine',
+      'gcr.io/distroless/nodejs18-debian12:nonroot',
+      'node:22-slim',
+      'gcr.io/distroless/nodejs22-debian13:nonroot',
+    ],
+    ['node:20-bookworm', 'node:20-bookworm-slim', 'node:22', 'node:22-slim'],
+  ])('builder %s and final %s -> %s and %s', (builder, final, builderImage, finalImage) => {
+    expect([standInFor(builder, AVAILABLE)?.image, standInFor(final, AVAILABLE)?.image]).toEqual([
+      builderImage,
+      finalImage,
+    ]);
   });
 
   it.each(['ubuntu:22.04', 'python:3.12', 'mcr.microsoft.com/devcontainers/go'])(
