@@ -3,6 +3,7 @@ import {
   classifyBuildFailure,
   firstErrorLine,
   lastLogLine,
+  missingTagFailure,
   normalizeBody,
   programOutput,
 } from '../scripts/trial/classify';
@@ -92,6 +93,11 @@ describe('trial stand-ins', () => {
     ]);
   });
 
+  it.each(['node:lastest', 'node:lts-slimm', 'node:latest-slim', 'node:18-stretch', 'golang:1.30'])(
+    '%s never existed: no stand-in',
+    (ref) => expect(standInFor(ref, AVAILABLE)).toBeNull(),
+  );
+
   it.each(['ubuntu:22.04', 'python:3.12', 'mcr.microsoft.com/devcontainers/go'])(
     '%s has none',
     (ref) => expect(standInFor(ref, AVAILABLE)).toBeNull(),
@@ -130,6 +136,26 @@ describe('trial classification', () => {
     ['npm error code E404\nnpm error 404 Not Found', 'npm-install'],
     ['something odd', 'other'],
   ])('%s', (stderr, cls) => expect(classifyBuildFailure(stderr).class).toBe(cls));
+
+  it.each([
+    ['node:lastest', 'tag-does-not-exist'],
+    ['node:18-stretch', 'tag-does-not-exist'],
+    ['node:latest-slim', 'tag-does-not-exist'],
+    ['golang:1.30-alpine', 'tag-does-not-exist'],
+    ['node:lts', null],
+    ['node:lts-alpine3.22', null],
+    ['golang:1.22-bookworm', null],
+    ['ubuntu:lastest', null],
+    ['registry.example.com/node:lastest', null],
+  ])('FROM %s: %s', (image, cls) => {
+    expect(missingTagFailure([image])?.class ?? null).toBe(cls);
+  });
+
+  it('names the first FROM image whose tag never existed', () => {
+    expect(missingTagFailure(['golang:1.27', 'node:lastest', 'golang:1.30'])?.detail).toMatch(
+      /^FROM node:lastest: /,
+    );
+  });
 
   it('prefers the line that names the cause over warnings that say "error"', () => {
     expect(

@@ -21,6 +21,7 @@ import {
   bodyDigest,
   classifyBuildFailure,
   lastLogLine,
+  missingTagFailure,
   programOutput,
   stripBuildNoise,
 } from './classify';
@@ -113,10 +114,12 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
     }
   }
   if (adjustments.size > 0) row.adjustments = [...adjustments];
-  const images = [
-    ...fromImages(fs.readFileSync(dockerfiles.original, 'utf8')),
-    ...(tool.status === 'changed' ? fromImages(fs.readFileSync(dockerfiles.rewrite, 'utf8')) : []),
-  ];
+  const imagesOf = {
+    original: fromImages(fs.readFileSync(dockerfiles.original, 'utf8')),
+    rewrite:
+      tool.status === 'changed' ? fromImages(fs.readFileSync(dockerfiles.rewrite, 'utf8')) : [],
+  };
+  const images = [...imagesOf.original, ...imagesOf.rewrite];
   const standIns: Record<string, string> = {};
   for (const image of [...new Set(images)].sort()) {
     const name = image.replace(/@sha256:[0-9a-f]{64}$/, '');
@@ -136,15 +139,23 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
   if (Object.keys(standIns).length > 0) row.standIns = standIns;
 
   const tags = { original: `${id}:original`, rewrite: `${id}:rewrite` };
+  // A tag the image never had fails at the pull on any machine: no build is tried, so that no
+  // stand-in can make it pass.
+  const missingTag = {
+    original: missingTagFailure(imagesOf.original),
+    rewrite: missingTagFailure(imagesOf.rewrite),
+  };
   try {
-    const ob = await build(
-      docker,
-      dockerfiles.original,
-      path.join(orig, contextRel),
-      tags.original,
-      s,
-      log,
-    );
+    const ob: BuildOutcome = missingTag.original
+      ? { ok: false, failure: missingTag.original }
+      : await build(
+          docker,
+          dockerfiles.original,
+          path.join(orig, contextRel),
+          tags.original,
+          s,
+          log,
+        );
     row.original = { build: ob };
     if (!ob.ok) {
       row.outcome =
@@ -163,14 +174,16 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
       row.detail = `${tool.skip ? tool.skip.rule + '; ' : ''}the original ${describeRun(or)}`;
       return row;
     }
-    const rb = await build(
-      docker,
-      dockerfiles.rewrite,
-      path.join(after, contextRel),
-      tags.rewrite,
-      s,
-      log,
-    );
+    const rb: BuildOutcome = missingTag.rewrite
+      ? { ok: false, failure: missingTag.rewrite }
+      : await build(
+          docker,
+          dockerfiles.rewrite,
+          path.join(after, contextRel),
+          tags.rewrite,
+          s,
+          log,
+        );
     row.rewrite = { build: rb };
     if (
       rb.ok &&

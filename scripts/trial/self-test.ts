@@ -1,7 +1,7 @@
-// The harness on three small repositories it makes itself (CI runs this; the real trial is not part
-// of CI): a Node server and a Go server that must come out "same", and an original that cannot
-// build, which the tool must skip and the harness must classify. The whole list runs twice and the
-// rows must be identical.
+// The harness on small repositories it makes itself (CI runs this; the real trial is not part of
+// CI): a Node server and a Go server that must come out "same", an original that cannot build and
+// one whose tag never existed, which the tool must skip and the harness must classify. The whole
+// list runs twice and the rows must be identical.
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -104,6 +104,22 @@ const REPOS: Repo[] = [
       'README.md': 'dist/ is not committed and not ignored: the original cannot build.\n',
     },
   },
+  {
+    // A tag the node image never had: the build fails at the pull anywhere, so the harness must
+    // classify it and never stand another node image in for it.
+    name: 'selftest/tag-does-not-exist',
+    files: {
+      Dockerfile: [
+        'FROM node:lastest',
+        'WORKDIR /app',
+        'COPY server.js ./',
+        'CMD ["node", "server.js"]',
+        '',
+      ].join('\n'),
+      'server.js':
+        "require('http').createServer((req, res) => res.end('hello\\n')).listen(38743);\n",
+    },
+  },
 ];
 
 const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
@@ -111,6 +127,8 @@ const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
   'selftest/go-http': (r) => r.tool?.status === 'changed' && r.outcome === 'same',
   'selftest/cannot-build': (r) =>
     r.tool?.skip?.class === 'cannot-build' && r.original?.build.failure?.class === 'missing-file',
+  'selftest/tag-does-not-exist': (r) =>
+    r.original?.build.failure?.class === 'tag-does-not-exist' && r.standIns === undefined,
 };
 
 function makeRepos(mirrors: string, work: string): string[] {

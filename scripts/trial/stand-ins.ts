@@ -2,6 +2,8 @@
 // (../shared/offline-images) cover node 22/24/26 (+ -slim), golang 1.26/1.27, the distroless and
 // Chainguard finals and nginx; anything else a Dockerfile names is mapped to the closest of them,
 // and the mapping is recorded in the row so a reader knows what was really built.
+import { missingTag } from '../../src/common/base-image';
+import { parseImageRef } from '../../src/dockerfile/image-ref';
 import { IMAGE_FACTS } from '../../src/templates';
 
 export interface StandIn {
@@ -45,10 +47,21 @@ export function normalizeImage(ref: string): string {
 }
 
 /**
- * The stand-in for an image reference, or null when none fits (ubuntu, python, ...). `available`
+ * Why an official node or golang tag has never existed (`node:lastest`, `golang:1.30`), or null:
+ * src/common/base-image.ts's `missingTag`, over the tag grammar in templates/facts/images.json.
+ */
+export function tagDoesNotExist(ref: string): string | null {
+  const parsed = parseImageRef(ref);
+  return parsed ? missingTag(parsed) : null;
+}
+
+/**
+ * The stand-in for an image reference, or null when none fits (ubuntu, python, ...) or the tag
+ * has never existed (`node:lastest`: a build of it fails at the pull, stand-in or not). `available`
  * holds the images present here (`repo:tag`). An image that is itself available maps to itself.
  */
 export function standInFor(ref: string, available: ReadonlySet<string>): StandIn | null {
+  if (tagDoesNotExist(ref) !== null) return null;
   const name = normalizeImage(ref);
   const withTag = name.includes(':') ? name : `${name}:latest`;
   if (available.has(withTag)) return { image: withTag };
