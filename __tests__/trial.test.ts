@@ -9,7 +9,7 @@ import {
 } from '../scripts/trial/classify';
 import { defaultOut } from '../scripts/trial/main';
 import { totalsOf } from '../scripts/trial/report';
-import { compareRuns } from '../scripts/trial/compare';
+import { compareRuns, comparisonNetwork } from '../scripts/trial/compare';
 import {
   fromImages,
   nodeMajorOfTag,
@@ -194,6 +194,42 @@ describe('trial comparison', () => {
     expect(
       compareRuns({ state: 'answers', port: 3000, answers: answers(200) }, { ...rewrite }).same,
     ).toBe(same);
+  });
+});
+
+describe('trial network for the comparison', () => {
+  it.each([
+    ['the original answers on 80 with host networking', { state: 'answers', port: 80 }, 'netns'],
+    ['the original answers on 1023', { state: 'answers', port: 1023 }, 'netns'],
+    ['the original answers on 1024', { state: 'answers', port: 1024 }, 'host'],
+    ['the original answers on 3000', { state: 'answers', port: 3000 }, 'host'],
+    [
+      'the original was itself denied its low port and answered in the namespace',
+      { state: 'answers', port: 80, netns: true },
+      'netns',
+    ],
+    ['the original stays up and listens on nothing', { state: 'up' }, 'host'],
+  ] as const)('%s: %s', (_name, original, network) => {
+    expect(comparisonNetwork({ ...original })).toBe(network);
+  });
+
+  // What the rewrite prints cannot decide: a Go server that ignores ListenAndServe's error exits 0
+  // without a word under host networking, and answers like its original in the namespace.
+  it('a rewrite that exits 0 silently on host networking is not what decides', () => {
+    const original = {
+      state: 'answers',
+      port: 80,
+      answers: [{ path: '/', status: 200, body: 'b' }],
+    };
+    const silentExit = { state: 'exits', exitCode: 0, log: '', output: 'e3b0c44298fc' } as const;
+    expect(compareRuns({ ...original, state: 'answers' }, silentExit).same).toBe(false);
+    expect(comparisonNetwork({ ...original, state: 'answers' })).toBe('netns');
+    expect(
+      compareRuns(
+        { ...original, state: 'answers', netns: true },
+        { ...original, state: 'answers', netns: true },
+      ).same,
+    ).toBe(true);
   });
 });
 

@@ -10,6 +10,25 @@ export function describeRun(r: RunOutcome): string {
   return `exits (${r.exitCode}): ${r.log ?? ''}`;
 }
 
+/** The first port a non-root user may bind where the kernel's default holds (ip_unprivileged_port_start). */
+export const FIRST_UNPRIVILEGED_PORT = 1024;
+
+/**
+ * Where a rewrite runs to be compared with its original: in a private network namespace where any
+ * user may bind a port below 1024 (as on Docker's default bridge) when the original listened on
+ * one, or needed that namespace itself; else with host networking, like the original. Decided from
+ * the original alone, never from what the rewrite prints: a non-root rewrite denied its low port
+ * may exit 0 without a word (a Go server that ignores ListenAndServe's error).
+ */
+export function comparisonNetwork(original: RunOutcome): 'host' | 'netns' {
+  if (original.netns) return 'netns';
+  const lowPort =
+    original.state === 'answers' &&
+    original.port !== undefined &&
+    original.port < FIRST_UNPRIVILEGED_PORT;
+  return lowPort ? 'netns' : 'host';
+}
+
 /** Same behaviour: both stay up, or both answer on the same port with the same answers. */
 export function compareRuns(
   o: RunOutcome,

@@ -16,7 +16,7 @@ import {
   TrialCase,
   TrialRow,
 } from './cases';
-import { compareRuns, describeRun } from './compare';
+import { compareRuns, comparisonNetwork, describeRun } from './compare';
 import {
   bodyDigest,
   classifyBuildFailure,
@@ -224,24 +224,28 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
       row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}${alike ? '; the rewrite exits the same way' : ''}`;
       return row;
     }
-    let rr = await runImage(
-      docker,
-      tags.rewrite,
-      `${id}-rewrite`,
-      or.netns ? 'netns' : 'host',
-      s,
-      log,
-    );
-    let lowPort = false;
-    if (rr.state === 'low-port-denied') {
-      lowPort = true;
-      or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
+    // Where the two are compared is decided from the original alone: a rewrite denied its low
+    // port under host networking may exit 0 without a word (a Go server that ignores
+    // ListenAndServe's error), so its output cannot be what decides.
+    const network = comparisonNetwork(or);
+    if (network === 'netns' && !or.netns) {
+      const inNamespace = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
+      if (inNamespace.state !== 'answers' || inNamespace.port !== or.port) {
+        row.outcome = 'original-does-not-answer';
+        row.detail = `the original answers on port ${or.port} with host networking; in a private network namespace it ${describeRun(inNamespace)}`;
+        return row;
+      }
+      or = inNamespace;
       row.original.run = or;
-      rr = await runImage(docker, tags.rewrite, `${id}-rewrite`, 'netns', s, log);
     }
+    const rr = await runImage(docker, tags.rewrite, `${id}-rewrite`, network, s, log);
     row.rewrite.run = rr;
     const verdict = compareRuns(or, rr);
-    row.outcome = verdict.same ? (lowPort ? 'low-port-denied-same' : 'same') : verdict.outcome;
+    row.outcome = verdict.same
+      ? network === 'netns'
+        ? 'low-port-denied-same'
+        : 'same'
+      : verdict.outcome;
     row.detail = verdict.detail;
     return row;
   } finally {

@@ -1,7 +1,8 @@
 // The harness on small repositories it makes itself (CI runs this; the real trial is not part of
-// CI): a Node server and a Go server that must come out "same", an original that cannot build and
-// one whose tag never existed, which the tool must skip and the harness must classify. The whole
-// list runs twice and the rows must be identical.
+// CI): a Node server and a Go server that must come out "same", a server on a port below 1024 that
+// exits silently where it may not bind it, which must come out "same" in a private network
+// namespace, an original that cannot build and one whose tag never existed, which the tool must
+// skip and the harness must classify. The whole list runs twice and the rows must be identical.
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -105,6 +106,32 @@ const REPOS: Repo[] = [
     },
   },
   {
+    // Listens below 1024 and, like a Go server that ignores ListenAndServe's error, exits 0
+    // without a word when it may not: the non-root rewrite must be compared in the namespace
+    // because the original listened there, whatever the rewrite prints.
+    name: 'selftest/low-port-silent',
+    files: {
+      Dockerfile: [
+        'FROM node:22',
+        'WORKDIR /app',
+        'COPY server.js ./',
+        'EXPOSE 1023',
+        'CMD ["node", "server.js"]',
+        '',
+      ].join('\n'),
+      'server.js': [
+        "const server = require('http').createServer((req, res) => {",
+        "  res.statusCode = req.url === '/' ? 200 : 404;",
+        "  res.end(req.url === '/' ? 'low port says hello\\n' : 'no ' + req.url + '\\n');",
+        '});',
+        "server.on('error', () => process.exit(0));",
+        'server.listen(1023);',
+        "process.on('SIGTERM', () => process.exit(0));",
+        '',
+      ].join('\n'),
+    },
+  },
+  {
     // A tag the node image never had: the build fails at the pull anywhere, so the harness must
     // classify it and never stand another node image in for it.
     name: 'selftest/tag-does-not-exist',
@@ -127,6 +154,10 @@ const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
   'selftest/go-http': (r) => r.tool?.status === 'changed' && r.outcome === 'same',
   'selftest/cannot-build': (r) =>
     r.tool?.skip?.class === 'cannot-build' && r.original?.build.failure?.class === 'missing-file',
+  'selftest/low-port-silent': (r) =>
+    r.tool?.status === 'changed' &&
+    r.outcome === 'low-port-denied-same' &&
+    r.rewrite?.run?.netns === true,
   'selftest/tag-does-not-exist': (r) =>
     r.original?.build.failure?.class === 'tag-does-not-exist' && r.standIns === undefined,
 };
