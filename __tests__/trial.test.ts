@@ -9,7 +9,15 @@ import {
 } from '../scripts/trial/classify';
 import { defaultOut } from '../scripts/trial/main';
 import { totalsOf } from '../scripts/trial/report';
-import { compareRuns, comparisonNetwork } from '../scripts/trial/compare';
+import {
+  BODY_DIFFERS_BETWEEN_BUILDS,
+  bodiesVaryingBetweenBuilds,
+  bodyDifferences,
+  byStatusOn,
+  compareRuns,
+  comparisonNetwork,
+} from '../scripts/trial/compare';
+import type { RunOutcome } from '../scripts/trial/cases';
 import {
   fromImages,
   nodeMajorOfTag,
@@ -230,6 +238,49 @@ describe('trial network for the comparison', () => {
         { ...original, state: 'answers', netns: true },
       ).same,
     ).toBe(true);
+  });
+});
+
+describe('trial bodies that differ between two builds of the original', () => {
+  const run = (port: number, ...answers: Array<[string, number, string]>): RunOutcome => ({
+    state: 'answers',
+    port,
+    answers: answers.map(([path, status, body]) => ({ path, status, body })),
+  });
+
+  it.each([
+    ['the same body', run(3000, ['/', 200, 'b1']), []],
+    ['another body, same status', run(3000, ['/', 200, 'b2']), ['/']],
+    ['another status', run(3000, ['/', 500, 'b2']), []],
+    ['an unstable body', run(3000, ['/', 200, 'unstable']), []],
+    ['another port', run(3001, ['/', 200, 'b2']), []],
+    ['exits', { state: 'exits', exitCode: 0 } as RunOutcome, []],
+  ])('against %s', (_name, other, paths) => {
+    expect(bodyDifferences(run(3000, ['/', 200, 'b1']), other)).toEqual(paths);
+  });
+
+  // SvelteKit stamps the build time into every page: the rewrite's page differs from the
+  // original's, and so does a second build of the original without cache.
+  const original = run(3000, ['/', 200, 'stamp1'], ['/api', 404, 'nf']);
+  const rewrite = run(3000, ['/', 200, 'stamp2'], ['/api', 404, 'nf']);
+
+  it('a body stamped at build time is compared by status', () => {
+    const again = run(3000, ['/', 200, 'stamp3'], ['/api', 404, 'nf']);
+    const vary = bodiesVaryingBetweenBuilds(original, again);
+    expect(vary).toEqual(['/']);
+    const o = byStatusOn(original, vary);
+    const r = byStatusOn(rewrite, vary);
+    expect(o.answers?.map((a) => a.body)).toEqual([BODY_DIFFERS_BETWEEN_BUILDS, 'nf']);
+    expect([compareRuns(original, rewrite).same, compareRuns(o, r).same]).toEqual([false, true]);
+  });
+
+  it('a body the same in two builds of the original still differs from the rewrite', () => {
+    const again = run(3000, ['/', 200, 'stamp1'], ['/api', 404, 'nf']);
+    const vary = bodiesVaryingBetweenBuilds(original, again);
+    expect(vary).toEqual([]);
+    expect(compareRuns(byStatusOn(original, vary), byStatusOn(rewrite, vary)).outcome).toBe(
+      'broke-answers',
+    );
   });
 });
 

@@ -29,6 +29,53 @@ export function comparisonNetwork(original: RunOutcome): 'host' | 'netns' {
   return lowPort ? 'netns' : 'host';
 }
 
+/** A body that changes between two asks of one run: compared by status. */
+export const BODY_UNSTABLE = 'unstable';
+/** A body that differs between two builds of the same original without cache: compared by status. */
+export const BODY_DIFFERS_BETWEEN_BUILDS = 'differs-between-builds';
+
+const isComparable = (body: string) =>
+  body !== BODY_UNSTABLE && body !== BODY_DIFFERS_BETWEEN_BUILDS;
+
+/**
+ * The paths the original and the rewrite answer on the same port with the same status and other
+ * bodies: the only differences a second build of the original can explain.
+ */
+export function bodyDifferences(o: RunOutcome, r: RunOutcome): string[] {
+  if (o.state !== 'answers' || r.state !== 'answers' || o.port !== r.port) return [];
+  return (o.answers ?? [])
+    .filter((a) => {
+      const b = r.answers?.find((x) => x.path === a.path);
+      return (
+        b !== undefined &&
+        b.status === a.status &&
+        isComparable(a.body) &&
+        isComparable(b.body) &&
+        a.body !== b.body
+      );
+    })
+    .map((a) => a.path);
+}
+
+/**
+ * The paths whose body differs between two builds of the same original, built without cache and
+ * run alike (SvelteKit stamps the build time into every page): same port, same status, other body.
+ */
+export function bodiesVaryingBetweenBuilds(first: RunOutcome, second: RunOutcome): string[] {
+  return bodyDifferences(first, second);
+}
+
+/** The run with the bodies of `paths` set aside as differing between builds: compared by status. */
+export function byStatusOn(run: RunOutcome, paths: string[]): RunOutcome {
+  if (!run.answers || paths.length === 0) return run;
+  return {
+    ...run,
+    answers: run.answers.map((a) =>
+      paths.includes(a.path) ? { ...a, body: BODY_DIFFERS_BETWEEN_BUILDS } : a,
+    ),
+  };
+}
+
 /** Same behaviour: both stay up, or both answer on the same port with the same answers. */
 export function compareRuns(
   o: RunOutcome,
@@ -63,17 +110,24 @@ export function compareRuns(
   const diffs = (o.answers ?? []).filter((a, i) => {
     const b = r.answers?.[i];
     if (!b || b.status !== a.status) return true;
-    return a.body !== 'unstable' && b.body !== 'unstable' && a.body !== b.body;
+    return isComparable(a.body) && isComparable(b.body) && a.body !== b.body;
   });
+  const byBuild = (o.answers ?? [])
+    .filter((a) => a.body === BODY_DIFFERS_BETWEEN_BUILDS)
+    .map((a) => a.path);
+  const byBuildNote =
+    byBuild.length > 0
+      ? `; ${byBuild.join(', ')} compared by status (the body differs between two builds of the original)`
+      : '';
   if (diffs.length > 0)
     return {
       same: false,
       outcome: 'broke-answers',
-      detail: `answers differ on ${diffs.map((d) => `${d.path} (${d.status} vs ${r.answers?.find((x) => x.path === d.path)?.status})`).join(', ')}`,
+      detail: `answers differ on ${diffs.map((d) => `${d.path} (${d.status} vs ${r.answers?.find((x) => x.path === d.path)?.status})`).join(', ')}${byBuildNote}`,
     };
   return {
     same: true,
     outcome: 'same',
-    detail: `same answers on port ${o.port}${o.netns ? ' in a namespace with unprivileged low ports' : ''} (${(o.answers ?? []).map((a) => `${a.path} ${a.status}`).join(', ')})`,
+    detail: `same answers on port ${o.port}${o.netns ? ' in a namespace with unprivileged low ports' : ''} (${(o.answers ?? []).map((a) => `${a.path} ${a.status}`).join(', ')})${byBuildNote}`,
   };
 }

@@ -1,5 +1,6 @@
 // The harness on small repositories it makes itself (CI runs this; the real trial is not part of
-// CI): a Node server and a Go server that must come out "same", a server on a port below 1024 that
+// CI): a Node server and a Go server that must come out "same", a server whose page carries a stamp
+// of its build, which must come out "same" by status, a server on a port below 1024 that
 // exits silently where it may not bind it, which must come out "same" in a private network
 // namespace, an original that cannot build and one whose tag never existed, which the tool must
 // skip and the harness must classify. The whole list runs twice and the rows must be identical.
@@ -106,6 +107,48 @@ const REPOS: Repo[] = [
     },
   },
   {
+    // Stamps each build into its page, as SvelteKit stamps its build time: the rewrite's page
+    // differs from the original's, and so does a second build of the original without cache, so
+    // the page is compared by status and the row says so.
+    name: 'selftest/build-stamp',
+    files: {
+      Dockerfile: [
+        'FROM node:22',
+        'WORKDIR /app',
+        'COPY . .',
+        'RUN node stamp.js',
+        'EXPOSE 38744',
+        'CMD ["node", "server.js"]',
+        '',
+      ].join('\n'),
+      'package.json': JSON.stringify(
+        { name: 'selftest-stamp', version: '1.0.0', private: true },
+        null,
+        2,
+      ),
+      // Letters only, so that no normalisation of dates, ids or hashes takes the stamp out.
+      'stamp.js': [
+        "const letters = 'ghijklmnopqrstuvwxyz';",
+        "let stamp = '';",
+        'for (let i = 0; i < 16; i++) stamp += letters[Math.floor(Math.random() * letters.length)];',
+        "require('fs').writeFileSync('build-stamp.txt', stamp);",
+        '',
+      ].join('\n'),
+      'server.js': [
+        "const stamp = require('fs').readFileSync(__dirname + '/build-stamp.txt', 'utf8');",
+        "require('http')",
+        '  .createServer((req, res) => {',
+        "    if (req.url === '/') return res.end('<p>built ' + stamp + '</p>\\n');",
+        '    res.statusCode = 404;',
+        "    res.end('no ' + req.url + '\\n');",
+        '  })',
+        '  .listen(38744);',
+        "process.on('SIGTERM', () => process.exit(0));",
+        '',
+      ].join('\n'),
+    },
+  },
+  {
     // Listens below 1024 and, like a Go server that ignores ListenAndServe's error, exits 0
     // without a word when it may not: the non-root rewrite must be compared in the namespace
     // because the original listened there, whatever the rewrite prints.
@@ -154,6 +197,10 @@ const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
   'selftest/go-http': (r) => r.tool?.status === 'changed' && r.outcome === 'same',
   'selftest/cannot-build': (r) =>
     r.tool?.skip?.class === 'cannot-build' && r.original?.build.failure?.class === 'missing-file',
+  'selftest/build-stamp': (r) =>
+    r.tool?.status === 'changed' &&
+    r.outcome === 'same' &&
+    r.original?.rebuilt?.bodiesVary.join() === '/',
   'selftest/low-port-silent': (r) =>
     r.tool?.status === 'changed' &&
     r.outcome === 'low-port-denied-same' &&
