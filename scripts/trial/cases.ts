@@ -52,11 +52,28 @@ export interface RunOutcome {
   log?: string;
   /** When it exits: a digest of what it printed on stdout (normalised). */
   output?: string;
-  /** Per probed path: status and a digest of the normalised body ('unstable' when it varies). */
+  /**
+   * Per probed path: status and a digest of the normalised body ('unstable' when it varies
+   * between two asks, 'differs-between-builds' when between two builds of the original).
+   */
   answers?: Array<{ path: string; status: number; body: string }>;
   uids?: string[];
   /** Set when this run was in a private network namespace with unprivileged low ports. */
   netns?: boolean;
+}
+
+/**
+ * The original built a second time without cache and run, when it and its rewrite answered a path
+ * with the same status and other bodies: the paths whose body differs between the two builds of
+ * the original (a build time stamped into every page) are compared by status only.
+ */
+export interface RebuildOutcome {
+  ok: boolean;
+  failure?: { class: string; detail: string };
+  /** How the second build ran (answers, up, exits), when it built. */
+  state?: RunOutcome['state'];
+  /** Paths whose body differs between the two builds of the original. */
+  bodiesVary: string[];
 }
 
 export type Outcome =
@@ -87,7 +104,7 @@ export interface TrialRow {
   standIns?: Record<string, string>;
   /** What the harness changed in the build files for this machine (a `# syntax=` line). */
   adjustments?: string[];
-  original?: { build: BuildOutcome; run?: RunOutcome };
+  original?: { build: BuildOutcome; run?: RunOutcome; rebuilt?: RebuildOutcome };
   rewrite?: { build: BuildOutcome; run?: RunOutcome };
   outcome: Outcome;
   /** One line on why, for the report. */

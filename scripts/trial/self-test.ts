@@ -1,7 +1,9 @@
-// The harness on three small repositories it makes itself (CI runs this; the real trial is not part
-// of CI): a Node server and a Go server that must come out "same", and an original that cannot
-// build, which the tool must skip and the harness must classify. The whole list runs twice and the
-// rows must be identical.
+// The harness on small repositories it makes itself (CI runs this; the real trial is not part of
+// CI): a Node server and a Go server that must come out "same", a server whose page carries a stamp
+// of its build, which must come out "same" by status, a server on a port below 1024 that
+// exits silently where it may not bind it, which must come out "same" in a private network
+// namespace, an original that cannot build and one whose tag never existed, which the tool must
+// skip and the harness must classify. The whole list runs twice and the rows must be identical.
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -104,6 +106,90 @@ const REPOS: Repo[] = [
       'README.md': 'dist/ is not committed and not ignored: the original cannot build.\n',
     },
   },
+  {
+    // Stamps each build into its page, as SvelteKit stamps its build time: the rewrite's page
+    // differs from the original's, and so does a second build of the original without cache, so
+    // the page is compared by status and the row says so.
+    name: 'selftest/build-stamp',
+    files: {
+      Dockerfile: [
+        'FROM node:22',
+        'WORKDIR /app',
+        'COPY . .',
+        'RUN node stamp.js',
+        'EXPOSE 38744',
+        'CMD ["node", "server.js"]',
+        '',
+      ].join('\n'),
+      'package.json': JSON.stringify(
+        { name: 'selftest-stamp', version: '1.0.0', private: true },
+        null,
+        2,
+      ),
+      // Letters only, so that no normalisation of dates, ids or hashes takes the stamp out.
+      'stamp.js': [
+        "const letters = 'ghijklmnopqrstuvwxyz';",
+        "let stamp = '';",
+        'for (let i = 0; i < 16; i++) stamp += letters[Math.floor(Math.random() * letters.length)];',
+        "require('fs').writeFileSync('build-stamp.txt', stamp);",
+        '',
+      ].join('\n'),
+      'server.js': [
+        "const stamp = require('fs').readFileSync(__dirname + '/build-stamp.txt', 'utf8');",
+        "require('http')",
+        '  .createServer((req, res) => {',
+        "    if (req.url === '/') return res.end('<p>built ' + stamp + '</p>\\n');",
+        '    res.statusCode = 404;',
+        "    res.end('no ' + req.url + '\\n');",
+        '  })',
+        '  .listen(38744);',
+        "process.on('SIGTERM', () => process.exit(0));",
+        '',
+      ].join('\n'),
+    },
+  },
+  {
+    // Listens below 1024 and, like a Go server that ignores ListenAndServe's error, exits 0
+    // without a word when it may not: the non-root rewrite must be compared in the namespace
+    // because the original listened there, whatever the rewrite prints.
+    name: 'selftest/low-port-silent',
+    files: {
+      Dockerfile: [
+        'FROM node:22',
+        'WORKDIR /app',
+        'COPY server.js ./',
+        'EXPOSE 1023',
+        'CMD ["node", "server.js"]',
+        '',
+      ].join('\n'),
+      'server.js': [
+        "const server = require('http').createServer((req, res) => {",
+        "  res.statusCode = req.url === '/' ? 200 : 404;",
+        "  res.end(req.url === '/' ? 'low port says hello\\n' : 'no ' + req.url + '\\n');",
+        '});',
+        "server.on('error', () => process.exit(0));",
+        'server.listen(1023);',
+        "process.on('SIGTERM', () => process.exit(0));",
+        '',
+      ].join('\n'),
+    },
+  },
+  {
+    // A tag the node image never had: the build fails at the pull anywhere, so the harness must
+    // classify it and never stand another node image in for it.
+    name: 'selftest/tag-does-not-exist',
+    files: {
+      Dockerfile: [
+        'FROM node:lastest',
+        'WORKDIR /app',
+        'COPY server.js ./',
+        'CMD ["node", "server.js"]',
+        '',
+      ].join('\n'),
+      'server.js':
+        "require('http').createServer((req, res) => res.end('hello\\n')).listen(38743);\n",
+    },
+  },
 ];
 
 const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
@@ -111,6 +197,16 @@ const EXPECTED: Record<string, (r: TrialRow) => boolean> = {
   'selftest/go-http': (r) => r.tool?.status === 'changed' && r.outcome === 'same',
   'selftest/cannot-build': (r) =>
     r.tool?.skip?.class === 'cannot-build' && r.original?.build.failure?.class === 'missing-file',
+  'selftest/build-stamp': (r) =>
+    r.tool?.status === 'changed' &&
+    r.outcome === 'same' &&
+    r.original?.rebuilt?.bodiesVary.join() === '/',
+  'selftest/low-port-silent': (r) =>
+    r.tool?.status === 'changed' &&
+    r.outcome === 'low-port-denied-same' &&
+    r.rewrite?.run?.netns === true,
+  'selftest/tag-does-not-exist': (r) =>
+    r.original?.build.failure?.class === 'tag-does-not-exist' && r.standIns === undefined,
 };
 
 function makeRepos(mirrors: string, work: string): string[] {
