@@ -17,8 +17,8 @@ import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './sources';
 import { ProgramNeed, programNeeds } from './programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
-import { ModuleGraph, moduleGraph, sourceOfBuilt } from './graph';
-import { contextPathOf } from '../dockerfile/copies';
+import { ModuleGraph } from './graph';
+import { startGraph, StartModules, startModules } from './start-modules';
 import { PackageJson, readPackageJson } from './package-json';
 import { resolveStartCommand } from './start/resolve';
 import type { StartCommand } from './start/types';
@@ -66,6 +66,8 @@ export interface NodeFacts {
    * a source of the context (a framework's output, a bundle the build makes).
    */
   graph: ModuleGraph | null;
+  /** What the start loads (its graph, node's -r flags, a framework's config and server sources). */
+  startModules: StartModules;
   /**
    * Yarn Plug'n'Play: dependencies live in .yarn/cache zips, found through .pnp.cjs, with no
    * node_modules; set to the file or setting that says so.
@@ -100,45 +102,6 @@ const SHARED_LIBRARIES = NODE_FACTS.sharedLibraryPackages as Record<
   { debian: string[]; why: string }
 >;
 const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
-
-/** The module graph from the file node starts, or from the TypeScript source it is built from. */
-function startGraph(
-  stage: StageFacts,
-  start: StartCommand,
-  context: BuildContext,
-  appRoot: string,
-): ModuleGraph | null {
-  if (!start.ok || start.script === null || start.production || start.globalCli || start.keptScript)
-    return null;
-  const runDir = posix.resolve(stage.workdir ?? '/', start.cwd ?? '.');
-  const entry = contextPathOf(stage, context.paths, posix.resolve(runDir, start.script));
-  if (entry === null) return null;
-  if (context.files[entry] !== undefined) return moduleGraph(entry, context.files);
-  let tsconfig: { outDir?: string; rootDir?: string } | null = null;
-  try {
-    const text = context.files[appRoot + 'tsconfig.json'];
-    if (text !== undefined)
-      tsconfig =
-        (JSON.parse(
-          text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"])\/\/[^\n]*/g, '$1').replace(/,(\s*[}\]])/g, '$1'),
-        ).compilerOptions as { outDir?: string; rootDir?: string }) ?? null;
-  } catch {
-    tsconfig = null;
-  }
-  const rel = entry.slice(appRoot.length);
-  const source = sourceOfBuilt(
-    rel,
-    Object.fromEntries(
-      Object.entries(context.files)
-        .filter(([p]) => p.startsWith(appRoot))
-        .map(([p, t]) => [p.slice(appRoot.length), t]),
-    ),
-    tsconfig,
-  );
-  if (source === null) return null;
-  const graph = moduleGraph(appRoot + source, context.files);
-  return graph;
-}
 
 /** Why the app installs with Yarn Plug'n'Play, or null (node_modules, or another manager). */
 function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | null {
@@ -225,6 +188,7 @@ export function analyzeNode(
             .map((p) => p.replace(/(?<=.)@.*$/, '')),
         });
   const graph = startGraph(stage, start, fullContext, appRoot);
+  const loadedAtStart = startModules(start, fullContext, appRoot, packageJson, graph);
   // Programs count where the running code can start them: files the start reaches, when known.
   const reached = graph ? new Set(graph.files) : null;
   const programs = programNeeds(
@@ -288,6 +252,7 @@ export function analyzeNode(
     programs,
     runs,
     graph,
+    startModules: loadedAtStart,
     pnp: plugAndPlay(context, pm),
     sharedLibraries: Object.keys(deps)
       .filter((d) => SHARED_LIBRARIES[d] !== undefined)

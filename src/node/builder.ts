@@ -176,6 +176,22 @@ function restOfCommand(text: string, from: number, escape: string): string {
 
 const COMPILING_TOOLS = new Set(NODE_FACTS.startToolsNeedingDevDependencies);
 
+/** What pruning would remove: the lockfile's dev-only packages when it marks them (npm). */
+function pruneSavings(facts: NodeFacts, devDependencies: number): string {
+  const direct = `the ${devDependencies} devDependenc${devDependencies === 1 ? 'y' : 'ies'}`;
+  const text = facts.appContext.files['package-lock.json'];
+  if (text === undefined) return `${direct} and what only they need`;
+  try {
+    const lock = JSON.parse(text) as { packages?: Record<string, { dev?: boolean }> };
+    const dev = Object.values(lock.packages ?? {}).filter((p) => p.dev === true).length;
+    return dev > 0
+      ? `${dev} packages (${direct} and what only they need, as package-lock.json marks them)`
+      : `${direct} and what only they need`;
+  } catch {
+    return `${direct} and what only they need`;
+  }
+}
+
 /** The prune command the image's package manager knows, or why there is none. */
 function pruneCommand(facts: NodeFacts): { command: string } | { none: string } | null {
   if (facts.pm.flavor === null) return null;
@@ -227,13 +243,19 @@ export function pruneDevDependencies(
     return kept(
       `the start runs ${startTool}, which compiles the sources when the app starts and needs the compiler, its presets and type packages (@types/*) from devDependencies`,
     );
-  if (facts.graph && !facts.bundled) {
-    const loaded = [...facts.graph.packages].filter(([p]) => isDevOnly(p));
-    if (loaded.length > 0)
-      return kept(
-        `the running code loads ${loaded.map(([p, where]) => `${p} (${where})`).join(', ')}, which package.json lists as devDependencies (move ${loaded.length === 1 ? 'it' : 'them'} to dependencies to slim the image)`,
-      );
-  }
+  const modules = facts.startModules;
+  if (!modules.known)
+    return kept(
+      `what the start loads cannot all be known (${modules.blockers.join('; ')}), and a devDependency it loads would be gone; pruning would drop ${pruneSavings(facts, devDeps.length)}`,
+    );
+  // A bundle inlines what its sources import: only what it leaves out loads from node_modules.
+  const loaded = [...modules.packages].filter(
+    ([p]) => isDevOnly(p) && !(facts.bundled && modules.inlinable.has(p)),
+  );
+  if (loaded.length > 0)
+    return kept(
+      `the running code loads ${loaded.map(([p, where]) => `${p} (${where})`).join(', ')}, which package.json lists as devDependencies (move ${loaded.length === 1 ? 'it' : 'them'} to dependencies to slim the image)`,
+    );
   const prune = pruneCommand(facts);
   if (prune === null) return { changes: [], warnings: [] };
   if ('none' in prune) return kept(prune.none);

@@ -3,6 +3,7 @@ import {
   AdapterAnswer,
   AppFacts,
   atLeast,
+  codeUnder,
   dependencyRange,
   FrameworkAdapter,
   versionOf,
@@ -13,6 +14,8 @@ const BINS = FRAMEWORK_FACTS.packageBins;
 /** Remix `remix-serve build/...` and React Router `react-router-serve build/server/index.js`. */
 export const remix: FrameworkAdapter = {
   id: 'remix',
+  // The server build runs the routes of app/, which load from node_modules what they import.
+  startup: (_p, app) => ({ entries: codeUnder(app, ['app'], ['server']) }),
   fromCli(words: string[], app: AppFacts): AdapterAnswer | null {
     const program = words[0].slice(words[0].lastIndexOf('/') + 1);
     if (program !== 'remix-serve' && program !== 'react-router-serve') return null;

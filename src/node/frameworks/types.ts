@@ -17,6 +17,8 @@ export interface AppFacts {
  */
 export interface Production {
   framework: string;
+  /** The adapter that answered (its id), for what it knows beyond this answer. */
+  adapter?: string;
   rule: RuleId;
   reason: string;
   /** Arguments to node, the script first, relative to the app folder. */
@@ -44,6 +46,31 @@ export interface FrameworkAdapter {
   fromCli?(words: string[], app: AppFacts): AdapterAnswer | null;
   /** A start that runs node on the framework's build output (`node .output/server/index.mjs`). */
   fromNode?(nodeArgs: string[], app: AppFacts): AdapterAnswer | null;
+  /**
+   * What the framework loads when it starts in production, beside its build output: its config
+   * file and the sources its server build runs (app-relative), whose requires and imports are
+   * loaded from node_modules; and packages it loads by name (a config's module list).
+   */
+  startup?(production: Production, app: AppFacts): Startup;
+}
+
+export interface Startup {
+  entries: string[];
+  packages?: Map<string, string>;
+}
+
+const CODE = /\.(c|m)?[jt]sx?$/;
+
+/** The code files of the app under these folders, and the root files with these stems. */
+export function codeUnder(app: AppFacts, folders: string[], rootStems: string[]): string[] {
+  return Object.keys(app.files)
+    .filter((p) => CODE.test(p) && !p.includes('node_modules/'))
+    .filter(
+      (p) =>
+        folders.some((f) => p.startsWith(f + '/')) ||
+        rootStems.some((s) => p.replace(/\.(c|m)?[jt]sx?$/, '') === s),
+    )
+    .sort();
 }
 
 /** The config file's text (`next.config.mjs`), read as text and never evaluated. */
