@@ -20,7 +20,17 @@ const EXACT = new Set([
   'pnpm-workspace.yaml',
 ]);
 /** Read at the context root only: they apply to the whole context. */
-const ROOT_ONLY = new Set(['.dockerignore', '.gitignore', 'action.yml', 'action.yaml']);
+const ROOT_ONLY = new Set([
+  '.dockerignore',
+  '.gitignore',
+  'action.yml',
+  'action.yaml',
+  // How the README says to run the image: a mounted Docker socket, the host's network.
+  'README.md',
+  'README',
+  'readme.md',
+  'Readme.md',
+]);
 const MAX_MANIFEST_DEPTH = 4;
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,

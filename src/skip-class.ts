@@ -128,6 +128,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'unsafe',
     refuses: "a Docker container action's image (GitHub runs it as root)",
   },
+  'common/needs-root': {
+    class: 'unsafe',
+    refuses:
+      'an app that needs root: the Docker socket, raw sockets, setuid or chroot, privileged mode or capabilities, a port below 1024 on the host network',
+  },
   'common/compose-run': {
     class: 'unsafe',
     refuses:

@@ -86,6 +86,17 @@ export interface BuildContext {
   runs?: ImageRun[];
   /** Host folders or files compose services bind-mount into the built image. */
   mounts?: ImageMount[];
+  /** What compose services give the container that a non-root user may need (a socket, host network). */
+  privileges?: ImagePrivilege[];
+}
+
+/** Something a compose service gives its container that only root can use, or only as root. */
+export interface ImagePrivilege {
+  /** Where it is written, for the user: `docker-compose.yml, service api`. */
+  source: string;
+  kind: 'docker-socket' | 'host-network' | 'privileged' | 'capability';
+  /** The mount, mode or capability as written. */
+  detail: string;
 }
 
 /** A compose service's bind mount of a host path into the image this Dockerfile builds. */

@@ -73,7 +73,7 @@ export function loadCases(scope: string): FixtureCase[] {
  * What a compose file in the fixture's context says of a Dockerfile at the context root (as the
  * fixture's Dockerfile is taken to be): what it runs in the image and bind-mounts into it.
  */
-function composeFacts(context: string): Pick<BuildContext, 'runs' | 'mounts'> {
+function composeFacts(context: string): Pick<BuildContext, 'runs' | 'mounts' | 'privileges'> {
   if (!fs.existsSync(context)) return {};
   const names = fs
     .readdirSync(context)
@@ -85,6 +85,7 @@ function composeFacts(context: string): Pick<BuildContext, 'runs' | 'mounts'> {
   return {
     ...(facts.runs.length > 0 ? { runs: facts.runs } : {}),
     ...(facts.mounts.length > 0 ? { mounts: facts.mounts } : {}),
+    ...(facts.privileges.length > 0 ? { privileges: facts.privileges } : {}),
   };
 }
 

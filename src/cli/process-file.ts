@@ -44,7 +44,11 @@ export function processFile(
   contextDir: string | undefined,
   io: Io,
   dirs?: DirIndex,
-  compose: Pick<ComposeFacts, 'runs' | 'mounts'> = { runs: [], mounts: [] },
+  compose: Pick<ComposeFacts, 'runs' | 'mounts' | 'privileges'> = {
+    runs: [],
+    mounts: [],
+    privileges: [],
+  },
 ): FileOutcome {
   const display = displayPath(file, io);
   try {
@@ -57,6 +61,7 @@ export function processFile(
       context.dockerfile = inContext.split(path.sep).join('/');
     if (compose.runs.length > 0) context.runs = compose.runs;
     if (compose.mounts.length > 0) context.mounts = compose.mounts;
+    if (compose.privileges.length > 0) context.privileges = compose.privileges;
     const result = transform(before, options, context);
     const status: FileStatus = result.changed
       ? 'changed'

@@ -87,6 +87,8 @@ export interface NodeFacts {
   appRoot: string;
   /** The build context seen from that folder (manifests, configs). */
   appContext: BuildContext;
+  /** The whole build context (its README, compose facts, every source read). */
+  context: BuildContext;
   /** --node MAJOR: the builder image the stage moves to, and the tag it had. */
   upgrade?: { image: string; from: string };
 }
@@ -246,6 +248,7 @@ export function analyzeNode(
     gitignore: fullContext.files['.gitignore'] ?? null,
     appRoot,
     appContext: context,
+    context: fullContext,
     pm,
     installLocks,
     sources,

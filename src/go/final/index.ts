@@ -15,6 +15,7 @@ import {
   STAGING,
 } from '../runtime-folder';
 import { lowPorts, lowPortWarning } from '../../common/ports';
+import { chownWarning, rootNeeds, rootNeedSkip } from '../../common/privileges';
 import { isSkip, resolveRuntimeUser } from '../../common/runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from '../../common/split-stage';
 import { buildFlagEdits, goRunBuild } from './build-flags';
@@ -102,19 +103,21 @@ export function planGoRewrite(
       rule: 'go/unpinned-get',
       reason: `go get outside a module (no go.mod) fetches ${facts.unpinnedGets.slice(0, 4).join(', ')}${facts.unpinnedGets.length > 4 ? ` and ${facts.unpinnedGets.length - 4} more` : ''} at whatever their default branch holds the day the image is built, which may need a newer Go than ${facts.base.tag || 'the image'}'s: a go.mod (go mod init && go mod tidy, then COPY go.mod go.sum) pins them`,
     });
-  const low = lowPortWarning(
-    lowPorts(
-      stage,
-      facts.sources.packages.flatMap((p) =>
-        p.listenPorts.map((n): [number, string] => [
-          n,
-          `":${n}" in ${p.dir === '.' ? 'package ' + p.name : p.dir}`,
-        ]),
-      ),
+  const ports = lowPorts(
+    stage,
+    facts.sources.packages.flatMap((p) =>
+      p.listenPorts.map((n): [number, string] => [
+        n,
+        `":${n}" in ${p.dir === '.' ? 'package ' + p.name : p.dir}`,
+      ]),
     ),
-    user.uid,
   );
+  const root = rootNeedSkip(rootNeeds(facts.context, {}, ports), user.uid);
+  if (root) return { ok: false, skip: root };
+  const low = lowPortWarning(ports, user.uid);
   if (low) warnings.push(low);
+  const chownCall = chownWarning(facts.context, user.uid);
+  if (chownCall) warnings.push(chownCall);
   const blocker = options.minimal ? null : runtimeFolderBlocker(facts);
   if (blocker)
     warnings.push({

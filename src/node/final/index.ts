@@ -6,6 +6,7 @@ import { BUILDERS } from '../../templates';
 import type { Note, TransformOptions } from '../../types';
 import { completePlan, defaultsOf, PlanResult } from '../../common/plan';
 import { lowPorts, lowPortWarning } from '../../common/ports';
+import { chownWarning, rootNeeds, rootNeedSkip } from '../../common/privileges';
 import { isSkip, resolveRuntimeUser } from '../../common/runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from '../../common/split-stage';
 import type { NodeFacts } from '../analyze';
@@ -108,14 +109,19 @@ export function planNodeRewrite(
       rule: 'node/runtime-programs',
       reason: `${p.where} starts a program whose name is computed at run time; make sure ${profile.finalImage} has it`,
     });
-  const low = lowPortWarning(
-    lowPorts(stage, [
-      ...facts.sources.listenPorts,
-      ...(stage.envValues.PORT === undefined ? facts.sources.fallbackPorts : []),
-    ]),
+  const ports = lowPorts(stage, [
+    ...facts.sources.listenPorts,
+    ...(stage.envValues.PORT === undefined ? facts.sources.fallbackPorts : []),
+  ]);
+  const root = rootNeedSkip(
+    rootNeeds(facts.context, facts.packageJson?.dependencies ?? {}, ports),
     user.uid,
   );
+  if (root) return { ok: false, skip: root };
+  const low = lowPortWarning(ports, user.uid);
   if (low) warnings.push(low);
+  const chownCall = chownWarning(facts.context, user.uid);
+  if (chownCall) warnings.push(chownCall);
   const changes: Change[] = [...split.changes];
   if (addBuild)
     changes.push({
