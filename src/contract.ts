@@ -122,6 +122,7 @@ const EXPLAINS: Array<{ rule: RuleId; fields: RegExp }> = [
   { rule: 'node/start-env', fields: /^env:.*$/ },
   { rule: 'node/start-cwd', fields: /^workdir$/ },
   { rule: 'node/nuxt-output', fields: /^env:(HOST|PORT)$/ },
+  { rule: 'node/tool-os-packages', fields: /^env:(PLAYWRIGHT_BROWSERS_PATH|PUPPETEER_CACHE_DIR)$/ },
 ];
 
 export interface ContractDifference {

@@ -173,6 +173,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'unsafe',
     refuses: "native addons built on a distribution's Node (NodeSource)",
   },
+  'node/tool-os-packages': {
+    class: 'unsafe',
+    refuses:
+      'an npm script that installs OS packages, or a tool installing them (playwright --with-deps) on a final with no package manager',
+  },
   'node/runtime-programs': {
     class: 'unsafe',
     refuses: 'programs the app starts that the final image would not have',

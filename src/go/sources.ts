@@ -2,6 +2,8 @@ import posix from 'path/posix';
 import { callArguments, splitArguments } from '../build-context/js-expr';
 import { GO_FACTS } from '../templates';
 
+const PROGRAM_LIBRARIES = GO_FACTS.programLibraries as Record<string, string[]>;
+
 /** A path the code writes, as written in a literal (relative to the working directory, or absolute). */
 export interface GoWrite {
   path: string;
@@ -146,22 +148,25 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     )
       facts.usesTempDir = true;
     if (/"os\/user"/.test(code)) facts.usesOsUser = true;
-    for (const m of code.matchAll(/exec\.Command(?:Context)?\s*\(\s*(?:ctx\s*,\s*)?"([^"]+)"/g))
-      facts.execPrograms.push(m[1]);
-    for (const m of code.matchAll(/exec\.Command(Context)?\s*\(([^)\n]*)/g)) {
-      const args = m[2].split(',').map((a) => a.trim());
-      const program = m[1] ? args[1] : args[0];
-      // A literal is named above; the binary re-executing itself needs nothing more.
-      if (
-        program === undefined ||
-        program === '' ||
-        program.startsWith('"') ||
-        program.startsWith('`')
-      )
+    for (const m of code.matchAll(/\bexec\.Command(Context)?\s*\(/g)) {
+      // The program is the first argument, after the context for CommandContext(r.Context(), ...).
+      const args = splitArguments(callArguments(code, m.index! + m[0].length - 1));
+      const program = (m[1] ? args[1] : args[0])?.trim();
+      if (program === undefined || program === '') continue;
+      const literal = /^"([^"]+)"$|^`([^`]+)`$/.exec(program);
+      if (literal) {
+        facts.execPrograms.push(literal[1] ?? literal[2]);
         continue;
+      }
+      // The binary re-executing itself needs nothing more.
       if (/^os\.Args\[0\]$|^self$|Executable/.test(program)) continue;
       facts.execDynamic.push(`${path}: exec.Command(${program}, ...)`);
     }
+    // exec.LookPath("x"), and libraries that run a program themselves (go/packages runs go list).
+    for (const m of code.matchAll(/\bexec\.LookPath\s*\(\s*"([^"]+)"/g))
+      facts.execPrograms.push(m[1]);
+    for (const [lib, programs] of Object.entries(PROGRAM_LIBRARIES))
+      if (code.includes(`"${lib}"`)) facts.execPrograms.push(...programs);
     for (const lib of GO_FACTS.sourcePathLibraries)
       if (code.includes(`"${lib}"`) && !facts.sourcePathLibraries.includes(lib))
         facts.sourcePathLibraries.push(lib);

@@ -19,6 +19,7 @@ import { ProgramNeed, programNeeds } from './programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
 import { ModuleGraph } from './graph';
 import { startGraph, StartModules, startModules } from './start-modules';
+import { ToolInstalls, toolInstalls } from './tools';
 import { PackageJson, readPackageJson } from './package-json';
 import { resolveStartCommand } from './start/resolve';
 import type { StartCommand } from './start/types';
@@ -66,6 +67,8 @@ export interface NodeFacts {
    * a source of the context (a framework's output, a bundle the build makes).
    */
   graph: ModuleGraph | null;
+  /** Browsers and OS packages a tool (Playwright, Puppeteer, an npm script) installs for run time. */
+  tools: ToolInstalls;
   /** What the start loads (its graph, node's -r flags, a framework's config and server sources). */
   startModules: StartModules;
   /**
@@ -256,6 +259,12 @@ export function analyzeNode(
     runs,
     graph,
     startModules: loadedAtStart,
+    tools: toolInstalls(
+      stage,
+      runs.map((r) => r.run),
+      packageJson,
+      posix.resolve(stage.workdir ?? '/'),
+    ),
     pnp: plugAndPlay(context, pm),
     sharedLibraries: Object.keys(deps)
       .filter((d) => SHARED_LIBRARIES[d] !== undefined)

@@ -14,7 +14,7 @@ import { findAppPaths } from '../app-paths';
 import { hostProvidedFiles } from '../buildability';
 import { lockfileInstall, pruneDevDependencies } from '../builder';
 import { dockerignoreNeed, envValue, nodeWritablePlan } from '../runtime-needs';
-import { frameworkBuild, keepsPackageManager, runtimeRefusal } from './checks';
+import { frameworkBuild, keepsPackageManager, runtimeRefusal, toolRefusal } from './checks';
 import { replicatedOsPackages } from './os-packages';
 import {
   globalCliInstall,
@@ -25,6 +25,7 @@ import {
 } from './package-manager';
 import type { NodeRuntimeProfile } from './profile';
 import { nodeSecrets } from './secrets';
+import { toolLines } from './tools';
 import { keptInit, nodeHealthcheck } from './start';
 import { writableChange } from './writable';
 
@@ -61,7 +62,7 @@ export function planNodeRewrite(
   if ('rule' in app) return { ok: false, skip: app };
   const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
   if (isSkip(user)) return { ok: false, skip: user };
-  const refused = runtimeRefusal(facts, profile);
+  const refused = runtimeRefusal(facts, profile) ?? toolRefusal(facts);
   if (refused) return refused;
   const npmEnv = facts.npmEnv;
   const keepPackageManager = keepsPackageManager(facts);
@@ -298,6 +299,9 @@ export function planNodeRewrite(
   }
   for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
+  const tools = toolLines(facts, split, profile);
+  lines.push(...tools.lines);
+  changes.push(...tools.changes);
 
   const init = start.init ? keptInit(facts, start.init, profile, split) : null;
   const entrypoint = init?.entrypoint ?? null;
