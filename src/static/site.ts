@@ -14,6 +14,10 @@ export interface StaticSite {
   /** Folder of the built files in the builder, absolute. */
   outDir: string;
   spa: boolean;
+  /** The entry page the build writes (`index.csr.html` for Angular with server rendering). */
+  index: string;
+  /** The page unknown paths fall back to in a single-page app (SvelteKit's `fallback`). */
+  fallback: string;
   port: number;
   /** How the original served the files (for the reason shown to the user). */
   servedBy: string;
@@ -310,14 +314,98 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
   }
   const deps = allDeps(facts);
   const hasRouter = STATIC_FACTS.spaRouters.some((r) => deps[r] !== undefined);
-  return siteServed(facts, served, {
-    framework,
-    outDir: posix.resolve(appDir, dir),
-    // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
-    spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
-    needsBuildStep,
-    underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
-  });
+  return siteServed(
+    facts,
+    served,
+    {
+      framework,
+      outDir: posix.resolve(appDir, dir),
+      // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
+      spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
+      needsBuildStep,
+      underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
+    },
+    entryPages(framework, context, facts),
+  );
+}
+
+/**
+ * The entry page a framework's build writes, and the page a single-page app falls back to, when
+ * they are not index.html: Angular 18+ with server rendering or prerendering writes
+ * `browser/index.csr.html` (angular/angular-cli#27443); Vue CLI's `indexPath`; SvelteKit
+ * adapter-static's `fallback`.
+ */
+function entryPages(f: Framework, context: BuildContext, facts: NodeFacts): Pages {
+  const config = f.config
+    ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
+    : undefined;
+  const text = config?.[1] ?? '';
+  const plain = (key: string) =>
+    new RegExp(`\\b${key}\\s*:\\s*(['"\`])([^'"\`$]+)\\1`).exec(text)?.[2] ?? null;
+  switch (f.id) {
+    case 'angular': {
+      const page = angularIndex(context.files['angular.json'], facts);
+      // Prerendering may also write index.html for /: nginx tries it first.
+      return page === 'index.csr.html'
+        ? { index: 'index.html index.csr.html', fallback: page }
+        : { index: page, fallback: page };
+    }
+    case 'vue-cli': {
+      const page = plain('indexPath');
+      return page ? { index: page, fallback: page } : PAGES;
+    }
+    case 'sveltekit-static': {
+      const fallback = plain('fallback');
+      // With a fallback page the site is a single-page app: unknown paths get that page.
+      return fallback ? { index: 'index.html', fallback, spa: true } : PAGES;
+    }
+    default:
+      return PAGES;
+  }
+}
+
+interface Pages {
+  /** nginx's `index`: one page, or several tried in order. */
+  index: string;
+  fallback: string;
+  /** The build makes a single-page app whatever the original's server did. */
+  spa?: boolean;
+}
+
+const PAGES: Pages = { index: 'index.html', fallback: 'index.html' };
+
+function angularIndex(text: string | undefined, facts: NodeFacts): string {
+  let json: {
+    projects?: Record<
+      string,
+      { architect?: { build?: { builder?: string; options?: Record<string, unknown> } } }
+    >;
+  };
+  try {
+    json = JSON.parse(text ?? '');
+  } catch {
+    return 'index.html';
+  }
+  const build = Object.values(json.projects ?? {})
+    .map((p) => p.architect?.build)
+    .find((b) => /application$/.test(b?.builder ?? ''));
+  const options = build?.options ?? {};
+  const major = Number(
+    /(\d+)/.exec(allDeps(facts)['@angular/core'] ?? allDeps(facts)['@angular/build'] ?? '')?.[1] ??
+      0,
+  );
+  const rendered =
+    (options.ssr !== undefined && options.ssr !== false) ||
+    (options.prerender !== undefined && options.prerender !== false) ||
+    (options.server !== undefined && options.outputMode !== 'static');
+  const index = options.index;
+  const named =
+    typeof index === 'object' &&
+    index !== null &&
+    typeof (index as { output?: unknown }).output === 'string'
+      ? posix.basename((index as { output: string }).output)
+      : 'index.html';
+  return rendered && major >= 18 && named === 'index.html' ? 'index.csr.html' : named;
 }
 
 /** The site as the original served it, on its port (or a skip when the port is unknown). */
@@ -325,6 +413,7 @@ function siteServed(
   facts: NodeFacts,
   served: Served,
   site: Pick<StaticSite, 'framework' | 'outDir' | 'spa' | 'needsBuildStep' | 'underBase'>,
+  pages: Pages = PAGES,
 ): StaticDetection {
   const port = served.port ?? firstExposedPort(facts.stage);
   if (port === null)
@@ -333,6 +422,9 @@ function siteServed(
     kind: 'static',
     site: {
       ...site,
+      spa: site.spa || pages.spa === true,
+      index: pages.index,
+      fallback: pages.fallback,
       port,
       servedBy: served.by,
       isDevServer: served.dev,
