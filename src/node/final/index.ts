@@ -29,6 +29,25 @@ import { toolLines } from './tools';
 import { keptInit, nodeHealthcheck } from './start';
 import { writableChange } from './writable';
 
+/** Where the builder gathers an app that lives in / itself. */
+const ROOT_STAGING = '/dockerize-slim/root';
+
+/** Copies every entry of / but the OS's own folders (and the staging folder) into the staging folder. */
+function rootAssemblyCommand(exclude: string[], escape: string, eol: string): string {
+  const names = [...exclude, 'dockerize-slim', '.dockerenv'].map((n) => `! -name ${n}`);
+  const lines = [`mkdir -p ${ROOT_STAGING} && cd /`];
+  let line = ' && find . -mindepth 1 -maxdepth 1';
+  for (const n of names) {
+    if (line.length + n.length > 96) {
+      lines.push(line);
+      line = '      ' + n;
+    } else line += ' ' + n;
+  }
+  lines.push(line);
+  lines.push(`      -exec cp -a {} ${ROOT_STAGING}/ \\;`);
+  return lines.join(` ${escape}${eol}`);
+}
+
 export function planNodeRewrite(
   facts: NodeFacts,
   options: TransformOptions,
@@ -135,7 +154,24 @@ export function planNodeRewrite(
   const writable = nodeWritablePlan(facts, app);
   const writableNote = writableChange(app, writable, production, user, split);
   if (writableNote) changes.push(writableNote);
-  if (app.rootEntries)
+  if (app.rootAssembly) {
+    const builderRoot = stage.user && !/^(root|0)(:(root|0))?$/.test(stage.user.value);
+    changes.push({
+      note: {
+        rule: 'common/app-directory',
+        reason: `the app was copied into / (no WORKDIR): everything at / but the OS's own folders (${app.rootAssembly.exclude.join(', ')}) is gathered in the builder after the build (now ${app.rootEntries!.join(', ')}) and copied to the same paths, so files made on the host before docker build (a gitignored .env) travel too`,
+      },
+      edits: [
+        insertLines(
+          split.builderEnd,
+          (builderRoot ? w.line('USER', 'root') : '') +
+            w.line('RUN', rootAssemblyCommand(app.rootAssembly.exclude, doc.escape, w.eol)),
+          w,
+          LINE_ORDER.runtimeFolder,
+        ),
+      ],
+    });
+  } else if (app.rootEntries)
     changes.push({
       note: {
         rule: 'common/app-directory',
@@ -236,18 +272,20 @@ export function planNodeRewrite(
   }
   // COPY --chown onto an existing folder leaves the folder itself root-owned; a COPY that
   // creates it makes it the user's, so it comes before WORKDIR when the app writes there.
-  const copies = app.rootEntries
-    ? app.rootEntries.map((e) =>
-        w.line('COPY', `--from=${split.builderName} ${appChown}/${e} /${e}`),
-      )
-    : production?.copy
-      ? production.copy.map((c) =>
-          w.line(
-            'COPY',
-            `--from=${split.builderName} ${appChown}${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
-          ),
+  const copies = app.rootAssembly
+    ? [w.line('COPY', `--from=${split.builderName} ${appChown}${ROOT_STAGING}/ /`)]
+    : app.rootEntries
+      ? app.rootEntries.map((e) =>
+          w.line('COPY', `--from=${split.builderName} ${appChown}/${e} /${e}`),
         )
-      : [appCopy];
+      : production?.copy
+        ? production.copy.map((c) =>
+            w.line(
+              'COPY',
+              `--from=${split.builderName} ${appChown}${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
+            ),
+          )
+        : [appCopy];
   // Always before WORKDIR: a COPY --chown makes the folder it creates the user's, while WORKDIR
   // would make it root's, and the app (or a library such as newrelic, logging into the folder
   // it runs in) could not add a file to it. Installs in the final stage come first (kept cache).
