@@ -4,7 +4,8 @@ import { analyzeStages, StageFacts } from './dockerfile/stage';
 import { applyChanges } from './dockerfile/edit';
 import { DockerizeError } from './errors';
 import { parseDockerfile } from './dockerfile/parse';
-import { PlanResult } from './common/plan';
+import { Plan, PlanResult } from './common/plan';
+import { NODE_FACTS } from './templates';
 import type {
   BuildContext,
   ImageDefaults,
@@ -31,7 +32,7 @@ import { BuildProblem, checkBuildability, firstProblem } from './common/buildabi
 import { classOfSkip } from './skip-class';
 import { startLine } from './dockerfile/command';
 import { checkContract, contractOf, entrypointOf } from './contract';
-import { bindMountWarnings, imageRunProblem } from './common/image-runs';
+import { bindMountWarnings, imageRunPlan } from './common/image-runs';
 import { stagesOf } from './dockerfile/parse';
 
 const BOM = '\uFEFF';
@@ -368,14 +369,23 @@ function finish(
     });
   }
   // --harden keeps the file's own final image, so whatever a compose file runs in it still runs.
+  const newFiles = [...(plan.newFiles ?? [])];
+  const edits = plan.changes.map((c) => c.note);
   if (plan.finalDefaults && context.runs?.length) {
     const finalStage = outStages[outStages.length - 1];
-    const runProblem = imageRunProblem(
+    const runs = imageRunPlan(
       context.runs,
       { ...before, entrypoint: entrypointOf(facts.doc, facts.stage, builder) },
       { ...after, entrypoint: entrypointOf(outDoc, finalStage, plan.finalDefaults) },
+      finalPrograms(plan),
+      outStages[0].name,
+      context.paths,
     );
-    if (runProblem) return unchanged(source, runProblem);
+    if (runs.skip) return unchanged(source, runs.skip);
+    if (runs.override) {
+      newFiles.push(runs.override.file);
+      edits.push(runs.override.note);
+    }
   }
   const warnings = [
     ...plan.warnings,
@@ -401,12 +411,19 @@ function finish(
     baseImage: facts.baseImage?.raw,
     finalImage: plan.finalImage,
     finalHasShell: plan.finalHasShell,
-    edits: plan.changes.map((c) => c.note),
+    edits,
     warnings,
     contract: { before, after },
-    ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),
+    ...(newFiles.length > 0 ? { newFiles } : {}),
     ...(plan.runtimeFolders ? { runtimeFolders: plan.runtimeFolders } : {}),
   };
+}
+
+/** Programs a compose service can still run in the final image besides the app's own. */
+function finalPrograms(plan: Plan): string[] {
+  const images = NODE_FACTS.imagePrograms;
+  if (plan.target === 'slim') return [...images.slim, ...images.standard, 'node'];
+  return plan.finalHasShell ? [...images.standard, 'sh'] : [];
 }
 
 /** Both sides of a --harden check share the file's own final image, whatever it is. */

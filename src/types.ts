@@ -127,6 +127,11 @@ export interface ImageRun {
   workdir?: string;
   /** The setting as written, for the reason: `command: go run main.go`. */
   text: string;
+  /**
+   * The compose file (relative to the build context, when it is inside it) and the service, so a
+   * development service can be pointed at the build stage by an override file beside it.
+   */
+  compose?: { file: string; service: string };
 }
 
 export interface TransformResult {

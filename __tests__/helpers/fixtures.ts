@@ -82,8 +82,16 @@ function composeFacts(context: string): Pick<BuildContext, 'runs' | 'mounts' | '
   const facts = new ComposeContexts(new DirIndex(processIo(), [context])).forDockerfile(
     path.join(context, 'Dockerfile'),
   );
+  const runs = facts.runs.map(({ compose, ...run }) =>
+    compose
+      ? {
+          ...run,
+          compose: { file: path.relative(context, compose.file), service: compose.service },
+        }
+      : run,
+  );
   return {
-    ...(facts.runs.length > 0 ? { runs: facts.runs } : {}),
+    ...(runs.length > 0 ? { runs } : {}),
     ...(facts.mounts.length > 0 ? { mounts: facts.mounts } : {}),
     ...(facts.privileges.length > 0 ? { privileges: facts.privileges } : {}),
   };

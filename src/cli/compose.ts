@@ -52,7 +52,11 @@ const asText = (value: unknown) =>
   typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : '';
 
 /** What a service runs in its image beyond the image's own start. */
-export function runsOfService(source: string, service: ComposeService): ImageRun[] {
+export function runsOfService(
+  source: string,
+  service: ComposeService,
+  where?: { file: string; service: string },
+): ImageRun[] {
   const out: ImageRun[] = [];
   const workdir = typeof service.working_dir === 'string' ? service.working_dir : undefined;
   const entrypoint = wordsOf(service.entrypoint);
@@ -71,6 +75,7 @@ export function runsOfService(source: string, service: ComposeService): ImageRun
       ...(command ? { command } : {}),
       ...(workdir ? { workdir } : {}),
       text,
+      ...(where ? { compose: where } : {}),
     });
   }
   const check = service.healthcheck;
@@ -234,7 +239,10 @@ export class ComposeContexts {
           if (!built.contexts.has(dockerfile)) built.contexts.set(dockerfile, context);
           byService.set(serviceName, dockerfile);
         }
-        this.add(built, dockerfile, `${name}, service ${serviceName}`, service);
+        this.add(built, dockerfile, `${name}, service ${serviceName}`, service, {
+          file: path.join(dir, name),
+          service: serviceName,
+        });
       }
     }
     for (const name of OVERRIDES) {
@@ -248,8 +256,14 @@ export class ComposeContexts {
     return built;
   }
 
-  private add(built: Built, dockerfile: string, source: string, service: ComposeService): void {
-    const runs = runsOfService(source, service);
+  private add(
+    built: Built,
+    dockerfile: string,
+    source: string,
+    service: ComposeService,
+    where?: { file: string; service: string },
+  ): void {
+    const runs = runsOfService(source, service, where);
     if (runs.length > 0)
       built.runs.set(dockerfile, [...(built.runs.get(dockerfile) ?? []), ...runs]);
     const mounts = mountsOfService(source, service);

@@ -59,7 +59,14 @@ export function processFile(
     const inContext = path.relative(root, file);
     if (!inContext.startsWith('..') && !path.isAbsolute(inContext))
       context.dockerfile = inContext.split(path.sep).join('/');
-    if (compose.runs.length > 0) context.runs = compose.runs;
+    // A compose file's path is given relative to the build context, and only when inside it.
+    if (compose.runs.length > 0)
+      context.runs = compose.runs.map(({ compose: where, ...run }) => {
+        const rel = where ? path.relative(root, where.file) : '..';
+        return rel.startsWith('..') || path.isAbsolute(rel)
+          ? run
+          : { ...run, compose: { file: rel.split(path.sep).join('/'), service: where!.service } };
+      });
     if (compose.mounts.length > 0) context.mounts = compose.mounts;
     if (compose.privileges.length > 0) context.privileges = compose.privileges;
     const result = transform(before, options, context);
