@@ -22,7 +22,7 @@ import {
   scanGoSources,
 } from './sources';
 import { VENDOR_MODULES } from '../context';
-import { RunStep, StageFacts } from '../dockerfile/stage';
+import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
 import { keptOsPackages } from '../common/os-packages';
@@ -112,6 +112,32 @@ function unpinnedGets(
     }
   }
   return [...out].sort();
+}
+
+/**
+ * A built binary put in place afterwards (`cp app /usr/local/bin/`, `mv main /app/server`,
+ * `install -m 755 app /usr/bin/app`): the same build, under the path the program is started by.
+ */
+function movedBinaries(run: RunStep, builds: readonly GoBuildStep[]): GoBuildStep[] {
+  const out: GoBuildStep[] = [];
+  const cwds = commandCwds(run);
+  run.commands.forEach((command, i) => {
+    const words = command.trim().split(/\s+/);
+    if (!/^(cp|mv|install|ln)$/.test(words[0] ?? '')) return;
+    const operands = words
+      .slice(1)
+      .filter((w, j, all) => !w.startsWith('-') && !/^-m$/.test(all[j - 1] ?? ''));
+    if (operands.length !== 2) return;
+    const [from, to] = operands.map((o) => posix.resolve(cwds[i], o));
+    for (const b of [...builds, ...out]) {
+      if (b.binary !== from) continue;
+      const dest = words[1 + words.slice(1).indexOf(operands[1])].endsWith('/')
+        ? posix.join(to, posix.basename(from))
+        : to;
+      out.push({ ...b, binary: dest });
+    }
+  });
+  return out;
 }
 
 const CGO_EFFECT = {
@@ -235,6 +261,7 @@ export function analyzeGo(
         if (!loc.unknown) builds.push({ run, cmd, binary: loc.path });
       }
     }
+    builds.push(...movedBinaries(run, builds));
   }
   const start = resolveGoStart(
     stage,

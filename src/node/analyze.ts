@@ -110,8 +110,11 @@ const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
 
 /** Why the app installs with Yarn Plug'n'Play, or null (node_modules, or another manager). */
 function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | null {
+  // A .pnp.cjs left in a repository that installs with npm (no .yarn/cache, not Yarn 2+) is stale.
+  const yarnInstalls = pm.manager === 'yarn' || pm.flavor === 'yarn-berry';
   for (const f of ['.pnp.cjs', '.pnp.js'])
-    if (context.paths.includes(f)) return `${f} is in the build context`;
+    if (context.paths.includes(f) && (yarnInstalls || context.paths.includes('.yarn/cache/')))
+      return `${f} is in the build context`;
   if (pm.flavor !== 'yarn-berry') return null;
   const rc = context.files['.yarnrc.yml'];
   const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];

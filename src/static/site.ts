@@ -254,6 +254,9 @@ const PREBUILT: Framework = {
   baseOption: null,
 };
 
+/** The folder a static server serves after the Dockerfile's build, whatever tool built it. */
+const BUILT: Framework = { ...PREBUILT, id: 'built', name: 'A folder the build makes' };
+
 /**
  * The folder a static server serves, when the image never builds and a COPY of a folder of the
  * context fills it (committed, or built on the host and listed in .gitignore): the files are
@@ -285,7 +288,26 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
       needsBuildStep: null,
       underBase: null,
     });
-  if (!framework) return { kind: 'none' };
+  if (!framework) {
+    // A static server told which folder to serve, after the Dockerfile's build (http-server
+    // storybook-static): that folder is the site, whatever tool built it.
+    const appDir = facts.stage.workdir;
+    if (
+      served.dev ||
+      served.dir === null ||
+      !facts.hasBuildStep ||
+      appDir === null ||
+      appDir === '/'
+    )
+      return { kind: 'none' };
+    return siteServed(facts, served, {
+      framework: BUILT,
+      outDir: posix.resolve(appDir, served.dir),
+      spa: served.spa,
+      needsBuildStep: null,
+      underBase: null,
+    });
+  }
   const out = outputFolder(framework, context);
   const appDir = facts.stage.workdir;
   if (appDir === null || appDir === '/')
