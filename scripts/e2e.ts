@@ -8,6 +8,7 @@ import { processIo } from '../src/cli/io';
 import { processFile } from '../src/cli/process-file';
 import { allTemplateIds, getTemplate, imageReference } from '../src/templates';
 import { Docker, dockerCli, hasShell, pickDockerBinary } from '../src/verify/docker';
+import { get, waitForHttp } from '../src/verify/probe';
 import {
   Check,
   copyContext,
@@ -40,6 +41,54 @@ interface AppConfig {
   hostFiles?: Record<string, string>;
   /** "breaks": the same app rewritten with --minimal must not answer like the original. */
   minimal?: 'breaks';
+  /**
+   * The rule the tool must refuse this app with: a working app (the original builds and answers
+   * every path below 500) that no final image of the tool's can run.
+   */
+  refused?: string;
+}
+
+/** The original alone: it builds, starts and answers each path with a status below 500. */
+async function originalWorks(
+  docker: Docker,
+  app: string,
+  dir: string,
+  config: AppConfig,
+): Promise<Check> {
+  const tag = `dockerize-slim-e2e-${app}:before`;
+  const name = `dockerize-slim-e2e-${app}-before`;
+  const built = await docker.run(['build', '--network', 'host', '-q', '-t', tag, dir]);
+  if (built.code !== 0)
+    return {
+      name: 'the original works',
+      pass: false,
+      detail: built.stderr.trim().split('\n').pop() ?? '',
+    };
+  try {
+    await docker.run(['rm', '-f', name]);
+    const run = await docker.run(['run', '-d', '--name', name, '--network', 'host', tag]);
+    if (run.code !== 0)
+      return { name: 'the original works', pass: false, detail: run.stderr.trim() };
+    const alive = async () =>
+      (await docker.run(['inspect', '-f', '{{.State.Running}}', name])).stdout.trim() === 'true';
+    if (!(await waitForHttp(config.port, (config.startTimeoutS ?? 30) * 1000, alive)))
+      return { name: 'the original works', pass: false, detail: 'it never answered' };
+    const answers: string[] = [];
+    for (const p of config.paths) {
+      const r = await get(config.port, p);
+      answers.push(`${p} ${r.status}`);
+      if (r.status >= 500)
+        return {
+          name: 'the original works',
+          pass: false,
+          detail: `${p} answered ${r.status}: ${r.body.trim()}`,
+        };
+    }
+    return { name: 'the original works', pass: true, detail: answers.join(', ') };
+  } finally {
+    await docker.run(['rm', '-f', name]);
+    await docker.run(['rmi', '-f', tag]);
+  }
 }
 
 /**
@@ -292,6 +341,21 @@ async function main(): Promise<number> {
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'e2e.json'), 'utf8')) as AppConfig;
     const started = Date.now();
     const outcome = processFile(path.join(dir, 'Dockerfile'), config.options ?? {}, undefined, io);
+    if (config.refused) {
+      const rule = outcome.result?.skipped?.rule;
+      const checks: Check[] = [
+        {
+          name: `refused with ${config.refused}`,
+          pass: outcome.status === 'skipped' && rule === config.refused,
+          detail: `${outcome.status}${rule ? ` [${rule}] ${outcome.result!.skipped!.reason}` : ''}`,
+        },
+        await originalWorks(docker, app, dir, config),
+      ];
+      for (const c of checks)
+        console.log(`  ${c.pass ? 'pass' : 'FAIL'} ${app}: ${c.name}: ${c.detail}`);
+      if (checks.some((c) => !c.pass)) failed = true;
+      continue;
+    }
     if (outcome.status !== 'changed') {
       console.log(
         `FAIL ${app}: not rewritten (${outcome.result?.skipped?.reason ?? outcome.error?.message ?? outcome.status})`,
