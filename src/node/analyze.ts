@@ -93,7 +93,8 @@ export interface NodeFacts {
   /** The whole build context (its README, compose facts, every source read). */
   context: BuildContext;
   /** --node MAJOR: the builder image the stage moves to, and the tag it had. */
-  upgrade?: { image: string; from: string };
+  /** --node: the builder's new image, and the tag it had (null: pinned by digest alone). */
+  upgrade?: { image: string; from: string | null };
 }
 
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);

@@ -136,7 +136,7 @@ export function planNodeRewrite(
             image: facts.upgrade!.image,
             note: {
               rule: 'node/upgrade-node',
-              reason: `--node ${facts.base.major}: the build stage moves from node:${facts.upgrade!.from} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
+              reason: `--node ${facts.base.major}: the build stage moves from ${stage.stage.from.getArguments()[0].getValue()} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
             },
           }
         : undefined,
@@ -146,7 +146,7 @@ export function planNodeRewrite(
   if (upgrade)
     warnings.push({
       rule: 'node/upgrade-node',
-      reason: `the app moves from Node ${facts.upgrade!.from} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
+      reason: `the app moves from ${facts.upgrade!.from === null ? 'the Node of its digest-pinned image' : `Node ${facts.upgrade!.from}`} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
     });
   if (start.devServer) {
     warnings.push({
