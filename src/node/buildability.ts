@@ -273,10 +273,13 @@ function neverCopied(facts: NodeFacts, image: string): BuildProblem[] {
   ];
 }
 
-/** The entry file's own relative requires and imports, when what they name is not in the context. */
+/**
+ * The entry file's own relative requires and imports, when what they name is not in the context
+ * and no RUN could have made it (a build, or `cp config.example.json config.json`).
+ */
 function missingRequire(facts: NodeFacts): BuildProblem[] {
   const image = startFile(facts);
-  if (image === null || facts.hasBuildStep) return [];
+  if (image === null || !onlyCopiesMakeFiles(facts)) return [];
   const entry = contextPathOf(facts.stage, facts.contextPaths, image);
   const text =
     entry === null ? undefined : facts.appContext.files[entry.slice(facts.appRoot.length)];
