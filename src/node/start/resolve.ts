@@ -284,7 +284,7 @@ function packageScript(
     ) {
       const implicit = nodeInvocation(
         ['server.js', ...extra],
-        [...trail, 'no scripts.start: npm runs node server.js'],
+        [...trail, `no scripts.start: ${manager} runs node server.js`],
       );
       if (implicit.ok)
         implicit.packageScript = { manager, name: 'start', body: 'node server.js', pkg };
@@ -292,7 +292,7 @@ function packageScript(
     }
     return fail(
       'node/start-script-missing',
-      `${trail[trail.length - 1]} runs scripts.${scriptName}, which package.json does not have${scriptName === 'start' ? ' (and there is no server.js for npm to fall back to)' : ''}, so ${manager} stops with "Missing script: ${scriptName}"`,
+      `${trail[trail.length - 1]} runs scripts.${scriptName}, which package.json does not have${scriptName === 'start' && manager !== 'yarn' ? ` (and there is no server.js for ${manager} to fall back to)` : ''}, so ${manager} stops with "Missing script: ${scriptName}"`,
       `add a "${scriptName}" script to package.json, or start the app with node directly`,
     );
   }
