@@ -36,6 +36,12 @@ const ROWS: Row[] = [
     ['--enable-source-maps', 's.js'],
   ],
   ['exec form exec is no program', ['exec', 'node', 's.js'], null, 'node/resolve-start-command'],
+  [
+    'a build behind || runs only when the output is missing',
+    ['npm', 'start'],
+    pkg({ start: 'test -f dist/s.js || npm run build; node dist/s.js' }),
+    'node/resolve-start-command',
+  ],
   ['npm start', ['npm', 'start'], pkg({ start: 'node server.js' }), ['server.js']],
   ['npm run X', ['npm', 'run', 'serve'], pkg({ serve: 'node dist/server.js' }), ['dist/server.js']],
   ['npm run-script X', ['npm', 'run-script', 'serve'], pkg({ serve: 'node a.js' }), ['a.js']],
