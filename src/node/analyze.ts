@@ -236,10 +236,16 @@ export function analyzeNode(
             : null,
       };
     });
+  // npm_* values count where the running code reads them too: a script a RUN runs under npm
+  // (npm run build-info reading npm_package_version) is not the app.
+  const npmReads = reached
+    ? sources.npmEnvReads.filter((r) => reached.has(r.where.replace(/:\d+$/, '')))
+    : sources.npmEnvReads;
+  const npmNames = [...new Set(npmReads.map((r) => r.name))].sort();
   const npmEnv =
-    start.ok && start.packageScript && sources.npmEnv.length > 0
+    start.ok && start.packageScript && npmNames.length > 0
       ? npmEnvironment(
-          sources.npmEnv,
+          npmNames,
           start.packageScript,
           posix.resolve(stage.workdir ?? '/', start.cwd ?? '.'),
           base.major,
@@ -258,7 +264,13 @@ export function analyzeNode(
     context: fullContext,
     pm,
     installLocks,
-    sources,
+    sources: {
+      ...sources,
+      npmEnv: npmNames,
+      npmEnvWhere: Object.fromEntries(
+        npmNames.map((n) => [n, npmReads.find((r) => r.name === n)!.where]),
+      ),
+    },
     programs,
     runs,
     graph,

@@ -391,7 +391,7 @@ export function hostProvidedFiles(facts: NodeFacts): Note[] {
       if (!gitignored(facts, target)) continue;
       notes.push({
         rule: 'common/host-built-source',
-        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script), and the rewrite copies it with the app`,
+        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script)${onlyCopiesMakeFiles(facts) ? '' : ' or by a RUN step'}, and the rewrite copies it with the app`,
       });
     }
   }
