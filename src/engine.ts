@@ -447,7 +447,7 @@ function builderDefaults(facts: StageFacts): ImageDefaults {
 function nodeUpgrade(
   facts: StageFacts,
   major: number,
-): { facts: StageFacts; note: { image: string; from: string } } | { skip: Skip } {
+): { facts: StageFacts; note: { image: string; from: string | null } } | { skip: Skip } {
   const ref = facts.baseImage!;
   const base = analyzeNodeBase(ref);
   if (base.major !== null && major < base.major) {
@@ -459,12 +459,17 @@ function nodeUpgrade(
       },
     };
   }
-  if (base.major === major) return { facts, note: { image: ref.raw, from: base.tag } };
+  // Pinned by digest alone, the image's own Node is not in the reference.
+  const from = ref.tag === null ? null : base.tag;
+  if (base.major === major) return { facts, note: { image: ref.raw, from } };
   const family = /alpine/.test(base.tag) ? '-alpine' : /slim/.test(base.tag) ? '-slim' : '';
   const tag = `${major}${family}`;
-  const raw = `${ref.registry ? ref.registry + '/' : ''}${ref.raw.replace(/^[^/]*\//, (m) => (ref.registry ? '' : m)).replace(/:[^:@/]+(@.*)?$/, '')}:${tag}`;
+  // The name as written (registry, path), without its tag or digest.
+  const written = ref.raw.replace(/@.*$/, '');
+  const name = ref.tag === null ? written : written.slice(0, written.lastIndexOf(':'));
+  const raw = `${name}:${tag}`;
   return {
     facts: { ...facts, baseImage: { ...ref, tag, digest: null, raw } },
-    note: { image: raw, from: base.tag },
+    note: { image: raw, from },
   };
 }

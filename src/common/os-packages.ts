@@ -47,7 +47,7 @@ function packageNames(words: string[], from: number): string[] {
 }
 
 /** The OS package installs of a RUN, command by command. */
-export function osPackageInstalls(run: RunStep): OsPackageInstall[] {
+export function osPackageInstalls(run: Pick<RunStep, 'commands'>): OsPackageInstall[] {
   const out: OsPackageInstall[] = [];
   run.commands.forEach((command, index) => {
     const words = commandWords(command);

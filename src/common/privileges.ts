@@ -1,4 +1,5 @@
 import { PRIVILEGE_FACTS } from '../templates';
+import { roughWords } from '../dockerfile/shell-words';
 import type { BuildContext, Note, Skip } from '../types';
 
 /** Something the app does, or is run with, that only root can do or use. */
@@ -74,8 +75,13 @@ export function rootNeeds(
   const readme = F.readmeNames.find((n) => context.files[n] !== undefined);
   if (readme) {
     const text = context.files[readme];
+    const built = builtImages(text);
     for (const line of text.split('\n')) {
       if (!/\bdocker\s+(run|create)\b/.test(line)) continue;
+      // The README names the app's image (docker build -t notes .): a line that runs none of the
+      // images it builds runs another one (a toolchain image for the tests, a database).
+      if (built.length > 0 && !roughWords(line).some((w) => built.includes(repositoryOf(w))))
+        continue;
       if (/docker\.sock/.test(line))
         add('docker-socket', `${readme}'s docker run mounts the socket`);
       if (/--privileged\b|--cap-add\b/.test(line))
@@ -91,6 +97,30 @@ export function rootNeeds(
     }
   }
   return needs;
+}
+
+/** The repositories a README's `docker build -t` (or `--tag`) lines name. */
+function builtImages(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!/\bdocker\s+(?:image\s+)?build\b/.test(line)) continue;
+    const words = roughWords(line);
+    for (let i = 0; i < words.length; i++) {
+      const tag =
+        /^(?:-t|--tag)=(.+)$/.exec(words[i])?.[1] ??
+        (/^(-t|--tag)$/.test(words[i]) ? words[i + 1] : undefined);
+      if (tag) names.push(repositoryOf(tag));
+    }
+  }
+  return names;
+}
+
+/** An image reference without its tag or digest: `acme/notes:1.2` -> `acme/notes`. */
+function repositoryOf(ref: string): string {
+  const noDigest = ref.replace(/@.*$/, '');
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
 const WHY: Record<RootNeed['kind'], { reason: string; suggestion: string }> = {

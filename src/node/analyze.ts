@@ -93,7 +93,8 @@ export interface NodeFacts {
   /** The whole build context (its README, compose facts, every source read). */
   context: BuildContext;
   /** --node MAJOR: the builder image the stage moves to, and the tag it had. */
-  upgrade?: { image: string; from: string };
+  /** --node: the builder's new image, and the tag it had (null: pinned by digest alone). */
+  upgrade?: { image: string; from: string | null };
 }
 
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);
@@ -235,10 +236,16 @@ export function analyzeNode(
             : null,
       };
     });
+  // npm_* values count where the running code reads them too: a script a RUN runs under npm
+  // (npm run build-info reading npm_package_version) is not the app.
+  const npmReads = reached
+    ? sources.npmEnvReads.filter((r) => reached.has(r.where.replace(/:\d+$/, '')))
+    : sources.npmEnvReads;
+  const npmNames = [...new Set(npmReads.map((r) => r.name))].sort();
   const npmEnv =
-    start.ok && start.packageScript && sources.npmEnv.length > 0
+    start.ok && start.packageScript && npmNames.length > 0
       ? npmEnvironment(
-          sources.npmEnv,
+          npmNames,
           start.packageScript,
           posix.resolve(stage.workdir ?? '/', start.cwd ?? '.'),
           base.major,
@@ -257,7 +264,13 @@ export function analyzeNode(
     context: fullContext,
     pm,
     installLocks,
-    sources,
+    sources: {
+      ...sources,
+      npmEnv: npmNames,
+      npmEnvWhere: Object.fromEntries(
+        npmNames.map((n) => [n, npmReads.find((r) => r.name === n)!.where]),
+      ),
+    },
     programs,
     runs,
     graph,

@@ -1,3 +1,4 @@
+import { parseDockerIgnore } from '../build-context/dockerignore';
 import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
 import { NODE_FACTS } from '../templates';
@@ -273,10 +274,13 @@ function neverCopied(facts: NodeFacts, image: string): BuildProblem[] {
   ];
 }
 
-/** The entry file's own relative requires and imports, when what they name is not in the context. */
+/**
+ * The entry file's own relative requires and imports, when what they name is not in the context
+ * and no RUN could have made it (a build, or `cp config.example.json config.json`).
+ */
 function missingRequire(facts: NodeFacts): BuildProblem[] {
   const image = startFile(facts);
-  if (image === null || facts.hasBuildStep) return [];
+  if (image === null || !onlyCopiesMakeFiles(facts)) return [];
   const entry = contextPathOf(facts.stage, facts.contextPaths, image);
   const text =
     entry === null ? undefined : facts.appContext.files[entry.slice(facts.appRoot.length)];
@@ -328,6 +332,18 @@ function startSets(facts: NodeFacts, name: string): boolean {
   return name.startsWith('npm_') && facts.start.ok && facts.start.packageScript !== undefined;
 }
 
+/**
+ * A framework's build output (`.next`) that the repository lacks and .gitignore lists, and that
+ * .dockerignore lets into the build context: built on the host before docker build (a CI job
+ * that runs npm run build first), so the COPY brings it in.
+ */
+export function hostBuiltOutput(facts: NodeFacts, output: string): boolean {
+  const path = facts.appRoot + output;
+  if (contextHas(facts.contextPaths, path) !== null || !gitignored(facts, path)) return false;
+  const ignore = facts.dockerignore !== null ? parseDockerIgnore(facts.dockerignore) : null;
+  return !(ignore?.isExcluded(path) || ignore?.isExcluded(path + '/'));
+}
+
 function gitignored(facts: NodeFacts, contextPath: string): boolean {
   if (facts.gitignore === null) return false;
   const g = parseGitIgnore(facts.gitignore);
@@ -343,6 +359,12 @@ function gitignored(facts: NodeFacts, contextPath: string): boolean {
 export function hostProvidedFiles(facts: NodeFacts): Note[] {
   if (facts.gitignore === null) return [];
   const notes: Note[] = [];
+  const output = facts.start.ok ? facts.start.production?.builtOutput : null;
+  if (output && !facts.hasBuildStep && hostBuiltOutput(facts, output))
+    notes.push({
+      rule: 'common/host-built-source',
+      reason: `${facts.start.ok ? facts.start.production!.framework : 'the framework'} starts from ${output}, which the Dockerfile does not build, the repository does not have and .gitignore lists: it is built on the host before docker build, and the rewrite copies it with the app`,
+    });
   const image = startFile(facts);
   const paths = facts.contextPaths;
   if (image !== null && onlyCopiesMakeFiles(facts)) {
@@ -369,7 +391,7 @@ export function hostProvidedFiles(facts: NodeFacts): Note[] {
       if (!gitignored(facts, target)) continue;
       notes.push({
         rule: 'common/host-built-source',
-        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script), and the rewrite copies it with the app`,
+        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script)${onlyCopiesMakeFiles(facts) ? '' : ' or by a RUN step'}, and the rewrite copies it with the app`,
       });
     }
   }

@@ -1,5 +1,7 @@
 import posix from 'path/posix';
 import type { RunStep, StageFacts } from '../dockerfile/stage';
+import { osPackageInstalls } from '../common/os-packages';
+import { splitCommandList } from '../dockerfile/shell-words';
 import { NODE_FACTS } from '../templates';
 import { versionOf } from './frameworks/types';
 import type { PackageJson } from './package-json';
@@ -71,7 +73,7 @@ export function toolInstalls(
           command,
         )?.[1];
       const body = script !== undefined ? packageJson?.scripts?.[script] : undefined;
-      if (body !== undefined && OS_INSTALL.test(body))
+      if (body !== undefined && OS_INSTALL.test(body) && !onlyBuildTools(body))
         out.scripts.push({
           script: script!,
           where: `the RUN on line ${line} (${command.trim()}): scripts.${script} is "${body}"`,
@@ -98,6 +100,19 @@ export function toolInstalls(
       });
   }
   return out;
+}
+
+const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);
+
+/**
+ * Whether every OS package a script installs is a build tool (python3, make, g++ for node-gyp),
+ * which the app does not need at run time: the packages its install commands name, when there
+ * are any and each is known.
+ */
+function onlyBuildTools(body: string): boolean {
+  const installs = osPackageInstalls({ commands: splitCommandList(body) });
+  const names = installs.flatMap((i) => i.packages);
+  return installs.length > 0 && names.length > 0 && names.every((p) => BUILD_ONLY.has(p));
 }
 
 /** The install of only the browsers' system dependencies, for the same browsers. */

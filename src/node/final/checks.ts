@@ -5,6 +5,7 @@ import type { PlanResult } from '../../common/plan';
 import type { Skip } from '../../types';
 import type { NodeFacts } from '../analyze';
 import type { Production } from '../frameworks';
+import { hostBuiltOutput } from '../buildability';
 import { programBlocker } from '../programs';
 import type { NodeRuntimeProfile } from './profile';
 
@@ -94,7 +95,8 @@ export function frameworkBuild(
       },
     };
   }
-  if (missingOutput && !addBuild) {
+  // Built on the host before docker build (.gitignore lists it): the COPY brings it in.
+  if (missingOutput && !addBuild && !hostBuiltOutput(facts, production.builtOutput!)) {
     return {
       skip: {
         rule: 'node/build-output-missing',

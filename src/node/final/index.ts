@@ -2,6 +2,7 @@ import posix from 'path/posix';
 import { startLine } from '../../dockerfile/command';
 import { Change, execArray, insertLines, LINE_ORDER, LineWriter } from '../../dockerfile/edit';
 import { commandCwds } from '../../dockerfile/stage';
+import { execFormOf } from '../../dockerfile/parse';
 import { BUILDERS } from '../../templates';
 import type { Note, TransformOptions } from '../../types';
 import { completePlan, defaultsOf, PlanResult } from '../../common/plan';
@@ -46,6 +47,35 @@ function rootAssemblyCommand(exclude: string[], escape: string, eol: string): st
   lines.push(line);
   lines.push(`      -exec cp -a {} ${ROOT_STAGING}/ \\;`);
   return lines.join(` ${escape}${eol}`);
+}
+
+/**
+ * The original's split between ENTRYPOINT and CMD when its ENTRYPOINT ran node itself
+ * (`ENTRYPOINT ["node", "cli.js"]`, CMD holding default arguments or nothing): `docker run image
+ * --flag` passed --flag to the app, so the final stage keeps node and what followed it in
+ * ENTRYPOINT and only the original CMD's words in CMD. Null when the start was resolved into
+ * other words (npm start, a framework), which then run from CMD as a whole.
+ */
+function nodeEntrypoint(
+  facts: NodeFacts,
+  t: NodeRuntimeProfile['template'],
+  profile: NodeRuntimeProfile,
+  cmd: string[],
+): { entrypoint: string[]; cmd: string[] } | null {
+  const { stage } = facts;
+  if (!facts.start.ok || !stage.entrypoint) return null;
+  const entry = execFormOf(stage.doc, stage.entrypoint);
+  const original = stage.cmd ? execFormOf(stage.doc, stage.cmd) : [];
+  if (entry === null || original === null || entry.length === 0) return null;
+  if (!/^(.*\/)?(node|nodejs)$/.test(entry[0])) return null;
+  const nodeArgs = facts.start.nodeArgs;
+  const words = [...entry.slice(1), ...original];
+  if (words.length !== nodeArgs.length || words.some((x, i) => x !== nodeArgs[i])) return null;
+  const program = profile.target === 'slim' ? entry[0] : (t.nodePath as string);
+  // The words the rewrite runs, as CMD would have run them, split at the same place.
+  const run = profile.target === 'slim' ? cmd.slice(1) : cmd;
+  if (run.length !== nodeArgs.length || run.some((x, i) => x !== nodeArgs[i])) return null;
+  return { entrypoint: [program, ...entry.slice(1)], cmd: original };
 }
 
 export function planNodeRewrite(
@@ -106,7 +136,7 @@ export function planNodeRewrite(
             image: facts.upgrade!.image,
             note: {
               rule: 'node/upgrade-node',
-              reason: `--node ${facts.base.major}: the build stage moves from node:${facts.upgrade!.from} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
+              reason: `--node ${facts.base.major}: the build stage moves from ${stage.stage.from.getArguments()[0].getValue()} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
             },
           }
         : undefined,
@@ -116,7 +146,7 @@ export function planNodeRewrite(
   if (upgrade)
     warnings.push({
       rule: 'node/upgrade-node',
-      reason: `the app moves from Node ${facts.upgrade!.from} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
+      reason: `the app moves from ${facts.upgrade!.from === null ? 'the Node of its digest-pinned image' : `Node ${facts.upgrade!.from}`} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
     });
   if (start.devServer) {
     warnings.push({
@@ -374,8 +404,17 @@ export function planNodeRewrite(
     });
   }
   lines.push(startComments(stage, split));
-  if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
-  lines.push(w.exec('CMD', cmd));
+  const kept =
+    entrypoint || original || finalManager || globalCli
+      ? null
+      : nodeEntrypoint(facts, t, profile, cmd);
+  if (kept) {
+    lines.push(w.exec('ENTRYPOINT', kept.entrypoint));
+    if (kept.cmd.length > 0) lines.push(w.exec('CMD', kept.cmd));
+  } else {
+    if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
+    lines.push(w.exec('CMD', cmd));
+  }
 
   const startNote: Note = original
     ? {
@@ -384,7 +423,9 @@ export function planNodeRewrite(
       }
     : {
         rule: 'node/resolve-start-command',
-        reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
+        reason: kept
+          ? `${start.trail.join(' -> ')}; ENTRYPOINT ${execArray(kept.entrypoint)}${kept.cmd.length > 0 ? ` CMD ${execArray(kept.cmd)}` : ''}, split as the original's ENTRYPOINT and CMD were, so arguments to docker run still reach the app`
+          : `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
       };
   changes.push({ note: startNote, edits: [] });
   return completePlan(

@@ -9,7 +9,7 @@ import type { NodeRuntimeProfile } from './profile';
 
 /**
  * The init process (tini, dumb-init) the original ran node under, in the final image: the one the
- * image ships, or the builder's binary copied over; on slim, the same program.
+ * image ships, or the builder's binary copied over (slim too: node's -slim images have no init).
  */
 export function keptInit(
   facts: NodeFacts,
@@ -18,7 +18,6 @@ export function keptInit(
   split: SplitStage,
 ): { entrypoint: string[]; line?: string; change?: Change; warning?: Note } {
   const t = profile.template;
-  if (profile.target === 'slim') return { entrypoint: [init.program, ...init.args, '--'] };
   if (t.initPath && init.name === 'dumb-init')
     return { entrypoint: [t.initPath, ...init.args, '--', t.nodePath as string] };
   if (t.initPath)
@@ -34,8 +33,14 @@ export function keptInit(
     init.name
   ];
   const path = init.program.startsWith('/') ? init.program : known;
+  // A slim image has no init of its own either: the builder's binary comes along, and the
+  // ENTRYPOINT stays as written (the image has a PATH and runs node itself).
+  const entrypoint =
+    profile.target === 'slim'
+      ? [init.program, ...init.args, '--']
+      : [path, ...init.args, '--', t.nodePath as string];
   return {
-    entrypoint: [path, ...init.args, '--', t.nodePath as string],
+    entrypoint,
     line: split.writer.line('COPY', `--from=${split.builderName} ${path} ${path}`),
     change: {
       note: {
