@@ -111,15 +111,17 @@ const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
 
 /** Why the app installs with Yarn Plug'n'Play, or null (node_modules, or another manager). */
 function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | null {
+  const rc = context.files['.yarnrc.yml'];
+  const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];
+  // Yarn 2+ told to make node_modules removes a .pnp.cjs left from before at its install, and its
+  // yarn run no longer loads one.
+  if (pm.flavor === 'yarn-berry' && (linker === 'node-modules' || linker === 'pnpm')) return null;
   // A .pnp.cjs left in a repository that installs with npm (no .yarn/cache, not Yarn 2+) is stale.
   const yarnInstalls = pm.manager === 'yarn' || pm.flavor === 'yarn-berry';
   for (const f of ['.pnp.cjs', '.pnp.js'])
     if (context.paths.includes(f) && (yarnInstalls || context.paths.includes('.yarn/cache/')))
       return `${f} is in the build context`;
   if (pm.flavor !== 'yarn-berry') return null;
-  const rc = context.files['.yarnrc.yml'];
-  const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];
-  if (linker === 'node-modules' || linker === 'pnpm') return null;
   return linker === 'pnp'
     ? '.yarnrc.yml sets nodeLinker: pnp'
     : "Yarn 2+ installs with Plug'n'Play unless .yarnrc.yml sets nodeLinker: node-modules";
