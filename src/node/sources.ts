@@ -244,7 +244,7 @@ function leadingExpression(text: string): string {
 }
 
 /** Comments out, strings kept (a // inside a URL string is not a comment). */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   let out = '';
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {

@@ -4,6 +4,7 @@ import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
 import { NodeFacts } from '../node/analyze';
+import { stripComments } from '../node/sources';
 import { firstExposedPort } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 
@@ -53,11 +54,12 @@ function findFramework(
   context: BuildContext,
 ): { framework: Framework | null; server: string | null } {
   const deps = allDeps(facts);
-  const configText = (base: string | null) =>
-    base
-      ? (Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1] ??
-        null)
-      : null;
+  const configText = (base: string | null) => {
+    const text = base
+      ? Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1]
+      : undefined;
+    return text === undefined ? null : stripComments(text);
+  };
   if (deps.next) {
     const config = configText('next.config') ?? '';
     if (/output\s*:\s*['"]export['"]/.test(config))
@@ -86,7 +88,8 @@ function outputFolder(f: Framework, context: BuildContext): string | { unknown: 
   const config = f.config
     ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
     : undefined;
-  const text = config?.[1] ?? '';
+  // A commented-out option is not set.
+  const text = stripComments(config?.[1] ?? '');
   switch (f.id) {
     case 'vite':
     case 'astro': {
@@ -361,7 +364,8 @@ function entryPages(f: Framework, context: BuildContext, facts: NodeFacts): Page
   const config = f.config
     ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
     : undefined;
-  const text = config?.[1] ?? '';
+  // A commented-out option is not set.
+  const text = stripComments(config?.[1] ?? '');
   const plain = (key: string) =>
     new RegExp(`\\b${key}\\s*:\\s*(['"\`])([^'"\`$]+)\\1`).exec(text)?.[2] ?? null;
   switch (f.id) {
@@ -467,7 +471,8 @@ function basePath(f: Framework, context: BuildContext): string | null {
     ([p]) => p === f.config || p.startsWith(f.config + '.'),
   );
   if (!config) return null;
-  const [name, text] = config;
+  const name = config[0];
+  const text = stripComments(config[1]);
   const option = new RegExp(`\\b${f.baseOption}\\s*:\\s*(?:(['"\`])([^'"\`$]*)\\1)?`).exec(text);
   if (!option) return null;
   if (option[1] === undefined) return `${name} sets ${f.baseOption} to an expression`;
