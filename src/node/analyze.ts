@@ -127,6 +127,28 @@ function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | n
     : "Yarn 2+ installs with Plug'n'Play unless .yarnrc.yml sets nodeLinker: node-modules";
 }
 
+/**
+ * Whether NODE_ENV is production when the first install runs (npm, yarn and pnpm then leave
+ * devDependencies out): set by an ENV or an ARG default above it. One set after the install, for
+ * the app's run time, leaves the installed devDependencies in place.
+ */
+function productionAtInstall(stage: StageFacts, runs: ClassifiedRun[]): boolean {
+  const install = runs.find((r) => r.classes.some((c) => c.kind === 'install'));
+  if (!install) return false;
+  const line = install.run.ins.getRange().start.line;
+  const before = (ins: { getRange(): { start: { line: number } } }) =>
+    ins.getRange().start.line < line;
+  let value: string | undefined;
+  // An ENV wins over an ARG of the same name, wherever each is.
+  for (const a of stage.args.filter(before)) {
+    const p = a.getProperty();
+    if (p?.getName() === 'NODE_ENV') value = p.getValue() ?? value;
+  }
+  for (const e of stage.envs.filter(before))
+    for (const p of e.getProperties()) if (p.getName() === 'NODE_ENV') value = p.getValue() ?? '';
+  return /^prod/.test(value ?? '');
+}
+
 export function analyzeNode(
   stage: StageFacts,
   fullContext: BuildContext,
@@ -294,8 +316,7 @@ export function analyzeNode(
     globalClis,
     hasBuildStep: classes.some((c) => c.kind === 'build'),
     installOmitsDev:
-      classes.some((c) => c.kind === 'install' && c.omitsDev) ||
-      /^prod/.test(stage.envValues.NODE_ENV ?? ''),
+      classes.some((c) => c.kind === 'install' && c.omitsDev) || productionAtInstall(stage, runs),
     start,
   };
 }
