@@ -232,7 +232,8 @@ function scanPrograms(
 }
 
 /** The expression at the start of `text`, up to a top-level `,`, `;`, `}` or line end. */
-function leadingExpression(text: string): string {
+/** The expression at the start of `text`, up to the `,` `;` or closing bracket that ends it. */
+export function leadingExpression(text: string): string {
   const end = walkCode(
     text,
     0,

@@ -4,7 +4,8 @@ import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
 import { NodeFacts } from '../node/analyze';
-import { stripComments } from '../node/sources';
+import { leadingExpression, stripComments } from '../node/sources';
+import { staticPath } from '../build-context/js-expr';
 import { firstExposedPort } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 
@@ -94,9 +95,15 @@ function outputFolder(f: Framework, context: BuildContext): string | { unknown: 
     case 'vite':
     case 'astro': {
       const m = /outDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
-      if (/outDir\s*:/.test(text) && !m)
-        return { unknown: `${config?.[0]} sets outDir to an expression` };
-      return m ? m[2] : (f.outDir as string);
+      if (m) return m[2];
+      const at = /outDir\s*:\s*/.exec(text);
+      if (!at) return f.outDir as string;
+      // path.resolve(__dirname, 'out'): a folder the config names plainly, beside the config.
+      const p = staticPath(leadingExpression(text.slice(at.index + at[0].length)));
+      const folder = p && !p.dynamicTail ? posix.normalize(p.path).replace(/\/$/, '') : null;
+      if (folder && folder !== '.' && !folder.startsWith('/') && !folder.startsWith('..'))
+        return folder;
+      return { unknown: `${config?.[0]} sets outDir to an expression` };
     }
     case 'vue-cli': {
       const m = /outputDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
