@@ -238,7 +238,13 @@ export function analyzeGo(
     if (mod.module === null)
       throw new DockerizeError('E_CONTEXT', 'go.mod does not parse: it has no module line');
   }
-  const sources = scanGoSources(context.files);
+  // Tags the builds set (-tags netgo,mage, or in GOFLAGS): files that need them are compiled.
+  const tags = new Set(
+    [...stage.runs.map((r) => r.text), stage.envValues.GOFLAGS ?? ''].flatMap((t) =>
+      [...t.matchAll(/-tags[= ]['"]?([\w.,]+)/g)].flatMap((m) => m[1].split(',')),
+    ),
+  );
+  const sources = scanGoSources(context.files, tags);
   const gopath = stage.envValues.GOPATH ?? builder.gopath;
   const builds: GoBuildStep[] = [];
   const commands: Array<{ run: RunStep; cmd: GoCommand }> = [];
