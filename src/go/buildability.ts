@@ -433,7 +433,17 @@ function sourceProblems(
     context.files['.dockerignore'] !== undefined
       ? parseDockerIgnore(context.files['.dockerignore'])
       : null;
-  if (vendored && (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))) {
+  // `go mod vendor` before the build makes vendor/ in the image.
+  const vendorMade =
+    vendored !== undefined &&
+    commands
+      .slice(0, commands.indexOf(vendored))
+      .some(({ cmd }) => cmd.subcommand === 'mod' && cmd.packages[0] === 'vendor');
+  if (
+    vendored &&
+    !vendorMade &&
+    (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))
+  ) {
     return [
       {
         rule: 'go/vendor-missing',
