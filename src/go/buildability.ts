@@ -281,11 +281,17 @@ function getWithoutInstall(
   const words =
     command === null ? [] : Array.isArray(command) ? command : command.shell.trim().split(/\s+/);
   const program = posix.basename(words[0] ?? '');
+  const nameOf = (p: string) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, ''));
+  // go get to pin the version in go.mod, then go install of it: the way Go 1.18 asks for.
+  if (
+    commands.some(
+      ({ cmd }) => cmd.subcommand === 'install' && cmd.packages.some((p) => nameOf(p) === program),
+    )
+  )
+    return [];
   for (const { run, cmd } of commands) {
     if (cmd.subcommand !== 'get') continue;
-    const got = cmd.packages.find(
-      (p) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, '')) === program,
-    );
+    const got = cmd.packages.find((p) => nameOf(p) === program);
     if (!got || program === '') continue;
     return [
       {
