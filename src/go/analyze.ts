@@ -23,7 +23,7 @@ import {
 } from './sources';
 import { VENDOR_MODULES } from '../context';
 import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
-import { contextPathOf } from '../dockerfile/copies';
+import { contextHas, contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
 import { keptOsPackages } from '../common/os-packages';
 import { goBuildProblems } from './buildability';
@@ -276,6 +276,7 @@ export function analyzeGo(
     gopath,
     mainPackageDirs(context.files),
     builder.workdir,
+    context.paths,
   );
   const cgoReasons: string[] = [];
   if (sources.cgoFiles.length > 0)
@@ -336,6 +337,7 @@ function resolveGoStart(
   gopath: string,
   mainDirs: string[],
   defaultWorkdir: string,
+  contextPaths: readonly string[],
 ): GoFacts['start'] {
   const { doc } = stage;
   const command = effectiveCommand(stage);
@@ -425,6 +427,13 @@ function resolveGoStart(
   const fromPattern =
     binary === null ? installedFromPattern(stage, builds, mainDirs, mod, gopath, program) : null;
   binary ??= fromPattern?.binary ?? null;
+  // A path the start names that a step this cannot read makes (make build, a script), and no COPY
+  // brings from the build context: the original runs it from there, so it is there in the builder.
+  if (binary === null && program.includes('/') && !/\.(sh|bash|py|rb|pl)$/.test(program)) {
+    const abs = posix.resolve(workdir, program);
+    const fromContext = contextPathOf(stage, contextPaths, abs);
+    if (fromContext === null || contextHas(contextPaths, fromContext) === null) binary = abs;
+  }
   if (binary === null) {
     const unknown = builds.find((b) => b.binary.startsWith('?'));
     const why = unknown
