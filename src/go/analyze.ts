@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { ImageRef } from '../dockerfile/image-ref';
+import { expandVariables, ImageRef } from '../dockerfile/image-ref';
 import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../dockerfile/parse';
 import { splitShellWords } from '../dockerfile/shell-words';
@@ -259,7 +259,16 @@ export function analyzeGo(
       if (cmd.env.CGO_ENABLED === '0') cgoExplicitlyOff = true;
       if (cmd.env.CGO_ENABLED === '1') cgoExplicitlyOn = true;
       if (cmd.subcommand === 'build' || cmd.subcommand === 'install') {
-        const loc = binaryLocation(cmd, mod?.module ?? null, gopath);
+        // -o ${APP_HOME}/app: the variables the stage has set by then name the path.
+        const output =
+          cmd.output?.includes('$') === true
+            ? (expandVariables(cmd.output, {
+                ...builder.env,
+                ...stage.globalArgs,
+                ...stage.envValues,
+              }) ?? cmd.output)
+            : cmd.output;
+        const loc = binaryLocation({ ...cmd, output }, mod?.module ?? null, gopath);
         builds.push({ run, cmd, binary: loc.unknown ? `?${loc.unknown}` : loc.path });
       } else if (cmd.subcommand === 'get' && getInstalls(base) && cmd.packages.length === 1) {
         // Before Go 1.18, go get also built and installed the package's command into GOPATH/bin.
