@@ -67,6 +67,11 @@ export interface GoFacts {
   builds: GoBuildStep[];
   /** Why cgo is needed (empty: pure Go). */
   cgoReasons: string[];
+  /**
+   * The started binary is linked statically (-ldflags '-extldflags "-static"'): with cgo it
+   * still loads no libc, so it runs on a static image whatever libc built it.
+   */
+  staticLink: boolean;
   cgoExplicitlyOff: boolean;
   runtimeOsPackages: string[];
   /** The build context listing (for files the code reads or writes). */
@@ -315,6 +320,7 @@ export function analyzeGo(
     sources,
     builds,
     cgoReasons,
+    staticLink: staticallyLinked(start, builds),
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
@@ -464,6 +470,13 @@ function resolveGoStart(
     return { entrypoint: absolute(entryExec), cmd: cmdExec, binary, ...producedBy };
   }
   return { entrypoint: null, cmd: absolute(words), binary, ...producedBy };
+}
+
+/** Whether the build of the started binary links it statically (`-extldflags "-static"`). */
+function staticallyLinked(start: GoFacts['start'], builds: GoBuildStep[]): boolean {
+  if ('skip' in start) return false;
+  const build = builds.find((b) => b.binary === start.binary) ?? start.producedBy;
+  return /-extldflags[= ]+['"]?[^'"]*?-static\b/.test(build?.cmd.ldflags ?? '');
 }
 
 /** An instruction's words: exec form as is, shell form only when it is a plain command. */
