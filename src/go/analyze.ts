@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { ImageRef } from '../dockerfile/image-ref';
+import { expandVariables, ImageRef } from '../dockerfile/image-ref';
 import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../dockerfile/parse';
 import { splitShellWords } from '../dockerfile/shell-words';
@@ -23,7 +23,7 @@ import {
 } from './sources';
 import { VENDOR_MODULES } from '../context';
 import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
-import { contextPathOf } from '../dockerfile/copies';
+import { contextHas, contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
 import { keptOsPackages } from '../common/os-packages';
 import { goBuildProblems } from './buildability';
@@ -67,6 +67,11 @@ export interface GoFacts {
   builds: GoBuildStep[];
   /** Why cgo is needed (empty: pure Go). */
   cgoReasons: string[];
+  /**
+   * The started binary is linked statically (-ldflags '-extldflags "-static"'): with cgo it
+   * still loads no libc, so it runs on a static image whatever libc built it.
+   */
+  staticLink: boolean;
   cgoExplicitlyOff: boolean;
   runtimeOsPackages: string[];
   /** The build context listing (for files the code reads or writes). */
@@ -238,7 +243,13 @@ export function analyzeGo(
     if (mod.module === null)
       throw new DockerizeError('E_CONTEXT', 'go.mod does not parse: it has no module line');
   }
-  const sources = scanGoSources(context.files);
+  // Tags the builds set (-tags netgo,mage, or in GOFLAGS): files that need them are compiled.
+  const tags = new Set(
+    [...stage.runs.map((r) => r.text), stage.envValues.GOFLAGS ?? ''].flatMap((t) =>
+      [...t.matchAll(/-tags[= ]['"]?([\w.,]+)/g)].flatMap((m) => m[1].split(',')),
+    ),
+  );
+  const sources = scanGoSources(context.files, tags);
   const gopath = stage.envValues.GOPATH ?? builder.gopath;
   const builds: GoBuildStep[] = [];
   const commands: Array<{ run: RunStep; cmd: GoCommand }> = [];
@@ -253,7 +264,16 @@ export function analyzeGo(
       if (cmd.env.CGO_ENABLED === '0') cgoExplicitlyOff = true;
       if (cmd.env.CGO_ENABLED === '1') cgoExplicitlyOn = true;
       if (cmd.subcommand === 'build' || cmd.subcommand === 'install') {
-        const loc = binaryLocation(cmd, mod?.module ?? null, gopath);
+        // -o ${APP_HOME}/app: the variables the stage has set by then name the path.
+        const output =
+          cmd.output?.includes('$') === true
+            ? (expandVariables(cmd.output, {
+                ...builder.env,
+                ...stage.globalArgs,
+                ...stage.envValues,
+              }) ?? cmd.output)
+            : cmd.output;
+        const loc = binaryLocation({ ...cmd, output }, mod?.module ?? null, gopath);
         builds.push({ run, cmd, binary: loc.unknown ? `?${loc.unknown}` : loc.path });
       } else if (cmd.subcommand === 'get' && getInstalls(base) && cmd.packages.length === 1) {
         // Before Go 1.18, go get also built and installed the package's command into GOPATH/bin.
@@ -270,6 +290,7 @@ export function analyzeGo(
     gopath,
     mainPackageDirs(context.files),
     builder.workdir,
+    context.paths,
   );
   const cgoReasons: string[] = [];
   if (sources.cgoFiles.length > 0)
@@ -299,6 +320,7 @@ export function analyzeGo(
     sources,
     builds,
     cgoReasons,
+    staticLink: staticallyLinked(start, builds),
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
@@ -330,6 +352,7 @@ function resolveGoStart(
   gopath: string,
   mainDirs: string[],
   defaultWorkdir: string,
+  contextPaths: readonly string[],
 ): GoFacts['start'] {
   const { doc } = stage;
   const command = effectiveCommand(stage);
@@ -419,6 +442,13 @@ function resolveGoStart(
   const fromPattern =
     binary === null ? installedFromPattern(stage, builds, mainDirs, mod, gopath, program) : null;
   binary ??= fromPattern?.binary ?? null;
+  // A path the start names that a step this cannot read makes (make build, a script), and no COPY
+  // brings from the build context: the original runs it from there, so it is there in the builder.
+  if (binary === null && program.includes('/') && !/\.(sh|bash|py|rb|pl)$/.test(program)) {
+    const abs = posix.resolve(workdir, program);
+    const fromContext = contextPathOf(stage, contextPaths, abs);
+    if (fromContext === null || contextHas(contextPaths, fromContext) === null) binary = abs;
+  }
   if (binary === null) {
     const unknown = builds.find((b) => b.binary.startsWith('?'));
     const why = unknown
@@ -440,6 +470,13 @@ function resolveGoStart(
     return { entrypoint: absolute(entryExec), cmd: cmdExec, binary, ...producedBy };
   }
   return { entrypoint: null, cmd: absolute(words), binary, ...producedBy };
+}
+
+/** Whether the build of the started binary links it statically (`-extldflags "-static"`). */
+function staticallyLinked(start: GoFacts['start'], builds: GoBuildStep[]): boolean {
+  if ('skip' in start) return false;
+  const build = builds.find((b) => b.binary === start.binary) ?? start.producedBy;
+  return /-extldflags[= ]+['"]?[^'"]*?-static\b/.test(build?.cmd.ldflags ?? '');
 }
 
 /** An instruction's words: exec form as is, shell form only when it is a plain command. */

@@ -281,11 +281,17 @@ function getWithoutInstall(
   const words =
     command === null ? [] : Array.isArray(command) ? command : command.shell.trim().split(/\s+/);
   const program = posix.basename(words[0] ?? '');
+  const nameOf = (p: string) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, ''));
+  // go get to pin the version in go.mod, then go install of it: the way Go 1.18 asks for.
+  if (
+    commands.some(
+      ({ cmd }) => cmd.subcommand === 'install' && cmd.packages.some((p) => nameOf(p) === program),
+    )
+  )
+    return [];
   for (const { run, cmd } of commands) {
     if (cmd.subcommand !== 'get') continue;
-    const got = cmd.packages.find(
-      (p) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, '')) === program,
-    );
+    const got = cmd.packages.find((p) => nameOf(p) === program);
     if (!got || program === '') continue;
     return [
       {
@@ -433,7 +439,17 @@ function sourceProblems(
     context.files['.dockerignore'] !== undefined
       ? parseDockerIgnore(context.files['.dockerignore'])
       : null;
-  if (vendored && (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))) {
+  // `go mod vendor` before the build makes vendor/ in the image.
+  const vendorMade =
+    vendored !== undefined &&
+    commands
+      .slice(0, commands.indexOf(vendored))
+      .some(({ cmd }) => cmd.subcommand === 'mod' && cmd.packages[0] === 'vendor');
+  if (
+    vendored &&
+    !vendorMade &&
+    (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))
+  ) {
     return [
       {
         rule: 'go/vendor-missing',

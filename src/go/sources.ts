@@ -104,8 +104,91 @@ function namesPath(name: string): boolean {
   return words.length > 0 && PATH_WORDS.has(words[words.length - 1]);
 }
 
-/** Static reading only: regular expressions over the text, never a build or an execution. */
-export function scanGoSources(files: Record<string, string>): GoSourceFacts {
+const GOARCH = new Set(
+  '386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a build for Linux compiles a file, by its build constraint: false when no such build
+ * meets it (`//go:build ignore`, `mage`, `tools`, `windows`: a tag nobody sets unless -tags
+ * names it), null when it depends on what is not known here (the architecture, cgo), true
+ * otherwise. `tags` are the tags the Dockerfile's builds pass with -tags.
+ */
+export function isCompiled(text: string, tags: ReadonlySet<string>): boolean | null {
+  const header = text.slice(0, Math.max(0, text.search(/^\s*package\s/m)));
+  const atom = (word: string): boolean | null => {
+    if (word === 'linux' || word === 'unix' || word === 'gc' || /^go1\.\d+$/.test(word))
+      return true;
+    if (tags.has(word)) return true;
+    if (GOARCH.has(word) || word === 'cgo') return null;
+    return false;
+  };
+  const not = (v: boolean | null) => (v === null ? null : !v);
+  const and = (a: boolean | null, b: boolean | null) =>
+    a === false || b === false ? false : a === null || b === null ? null : true;
+  const or = (a: boolean | null, b: boolean | null) =>
+    a === true || b === true ? true : a === null || b === null ? null : false;
+  const goBuild = /^\/\/go:build\s+(.+)$/m.exec(header)?.[1];
+  if (goBuild !== undefined) {
+    const tokens = goBuild.match(/\|\||&&|!|\(|\)|[\w.]+/g) ?? [];
+    let i = 0;
+    const primary = (): boolean | null => {
+      const t = tokens[i++];
+      if (t === '!') return not(primary());
+      if (t === '(') {
+        const v = expr();
+        i++;
+        return v;
+      }
+      return t === undefined ? null : atom(t);
+    };
+    const conj = (): boolean | null => {
+      let v = primary();
+      while (tokens[i] === '&&') {
+        i++;
+        v = and(v, primary());
+      }
+      return v;
+    };
+    const expr = (): boolean | null => {
+      let v = conj();
+      while (tokens[i] === '||') {
+        i++;
+        v = or(v, conj());
+      }
+      return v;
+    };
+    return expr();
+  }
+  // The older form: lines are ANDed, spaces OR, commas AND.
+  let result: boolean | null = true;
+  for (const m of header.matchAll(/^\/\/\s*\+build\s+(.+)$/gm)) {
+    let line: boolean | null = false;
+    for (const option of m[1].trim().split(/\s+/)) {
+      let term: boolean | null = true;
+      for (const part of option.split(','))
+        term = and(term, part.startsWith('!') ? not(atom(part.slice(1))) : atom(part));
+      line = or(line, term);
+    }
+    result = and(result, line);
+  }
+  return result;
+}
+
+/** Folders the go tool never builds from a pattern: names beginning with _ or ., and testdata. */
+const IGNORED_DIR = /(^|\/)([_.][^/]*|testdata)\//;
+
+/**
+ * Static reading only: regular expressions over the text, never a build or an execution. Files a
+ * Linux build never compiles (tests, ignored folders, build constraints it does not meet: a
+ * magefile, a tools.go, Windows code) say nothing about the binary and are left out.
+ */
+export function scanGoSources(
+  files: Record<string, string>,
+  tags: ReadonlySet<string> = new Set(),
+): GoSourceFacts {
   const facts: GoSourceFacts = {
     fileCount: 0,
     cgoFiles: [],
@@ -127,6 +210,7 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
   const byDir = new Map<string, GoPackage>();
   for (const [path, text] of Object.entries(files).sort()) {
     if (!path.endsWith('.go') || path.endsWith('_test.go')) continue;
+    if (IGNORED_DIR.test(path) || isCompiled(text, tags) === false) continue;
     if (facts.fileCount >= MAX_FILES || total + text.length > MAX_TOTAL) {
       facts.truncated = true;
       break;

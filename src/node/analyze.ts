@@ -111,18 +111,42 @@ const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
 
 /** Why the app installs with Yarn Plug'n'Play, or null (node_modules, or another manager). */
 function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | null {
+  const rc = context.files['.yarnrc.yml'];
+  const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];
+  // Yarn 2+ told to make node_modules removes a .pnp.cjs left from before at its install, and its
+  // yarn run no longer loads one.
+  if (pm.flavor === 'yarn-berry' && (linker === 'node-modules' || linker === 'pnpm')) return null;
   // A .pnp.cjs left in a repository that installs with npm (no .yarn/cache, not Yarn 2+) is stale.
   const yarnInstalls = pm.manager === 'yarn' || pm.flavor === 'yarn-berry';
   for (const f of ['.pnp.cjs', '.pnp.js'])
     if (context.paths.includes(f) && (yarnInstalls || context.paths.includes('.yarn/cache/')))
       return `${f} is in the build context`;
   if (pm.flavor !== 'yarn-berry') return null;
-  const rc = context.files['.yarnrc.yml'];
-  const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];
-  if (linker === 'node-modules' || linker === 'pnpm') return null;
   return linker === 'pnp'
     ? '.yarnrc.yml sets nodeLinker: pnp'
     : "Yarn 2+ installs with Plug'n'Play unless .yarnrc.yml sets nodeLinker: node-modules";
+}
+
+/**
+ * Whether NODE_ENV is production when the first install runs (npm, yarn and pnpm then leave
+ * devDependencies out): set by an ENV or an ARG default above it. One set after the install, for
+ * the app's run time, leaves the installed devDependencies in place.
+ */
+function productionAtInstall(stage: StageFacts, runs: ClassifiedRun[]): boolean {
+  const install = runs.find((r) => r.classes.some((c) => c.kind === 'install'));
+  if (!install) return false;
+  const line = install.run.ins.getRange().start.line;
+  const before = (ins: { getRange(): { start: { line: number } } }) =>
+    ins.getRange().start.line < line;
+  let value: string | undefined;
+  // An ENV wins over an ARG of the same name, wherever each is.
+  for (const a of stage.args.filter(before)) {
+    const p = a.getProperty();
+    if (p?.getName() === 'NODE_ENV') value = p.getValue() ?? value;
+  }
+  for (const e of stage.envs.filter(before))
+    for (const p of e.getProperties()) if (p.getName() === 'NODE_ENV') value = p.getValue() ?? '';
+  return /^prod/.test(value ?? '');
 }
 
 export function analyzeNode(
@@ -292,8 +316,7 @@ export function analyzeNode(
     globalClis,
     hasBuildStep: classes.some((c) => c.kind === 'build'),
     installOmitsDev:
-      classes.some((c) => c.kind === 'install' && c.omitsDev) ||
-      /^prod/.test(stage.envValues.NODE_ENV ?? ''),
+      classes.some((c) => c.kind === 'install' && c.omitsDev) || productionAtInstall(stage, runs),
     start,
   };
 }

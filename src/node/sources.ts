@@ -232,7 +232,8 @@ function scanPrograms(
 }
 
 /** The expression at the start of `text`, up to a top-level `,`, `;`, `}` or line end. */
-function leadingExpression(text: string): string {
+/** The expression at the start of `text`, up to the `,` `;` or closing bracket that ends it. */
+export function leadingExpression(text: string): string {
   const end = walkCode(
     text,
     0,
@@ -244,7 +245,7 @@ function leadingExpression(text: string): string {
 }
 
 /** Comments out, strings kept (a // inside a URL string is not a comment). */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   let out = '';
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {

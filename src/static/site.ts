@@ -4,6 +4,8 @@ import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
 import { NodeFacts } from '../node/analyze';
+import { leadingExpression, stripComments } from '../node/sources';
+import { staticPath } from '../build-context/js-expr';
 import { firstExposedPort } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 
@@ -53,11 +55,12 @@ function findFramework(
   context: BuildContext,
 ): { framework: Framework | null; server: string | null } {
   const deps = allDeps(facts);
-  const configText = (base: string | null) =>
-    base
-      ? (Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1] ??
-        null)
-      : null;
+  const configText = (base: string | null) => {
+    const text = base
+      ? Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1]
+      : undefined;
+    return text === undefined ? null : stripComments(text);
+  };
   if (deps.next) {
     const config = configText('next.config') ?? '';
     if (/output\s*:\s*['"]export['"]/.test(config))
@@ -86,14 +89,21 @@ function outputFolder(f: Framework, context: BuildContext): string | { unknown: 
   const config = f.config
     ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
     : undefined;
-  const text = config?.[1] ?? '';
+  // A commented-out option is not set.
+  const text = stripComments(config?.[1] ?? '');
   switch (f.id) {
     case 'vite':
     case 'astro': {
       const m = /outDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
-      if (/outDir\s*:/.test(text) && !m)
-        return { unknown: `${config?.[0]} sets outDir to an expression` };
-      return m ? m[2] : (f.outDir as string);
+      if (m) return m[2];
+      const at = /outDir\s*:\s*/.exec(text);
+      if (!at) return f.outDir as string;
+      // path.resolve(__dirname, 'out'): a folder the config names plainly, beside the config.
+      const p = staticPath(leadingExpression(text.slice(at.index + at[0].length)));
+      const folder = p && !p.dynamicTail ? posix.normalize(p.path).replace(/\/$/, '') : null;
+      if (folder && folder !== '.' && !folder.startsWith('/') && !folder.startsWith('..'))
+        return folder;
+      return { unknown: `${config?.[0]} sets outDir to an expression` };
     }
     case 'vue-cli': {
       const m = /outputDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
@@ -361,7 +371,8 @@ function entryPages(f: Framework, context: BuildContext, facts: NodeFacts): Page
   const config = f.config
     ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
     : undefined;
-  const text = config?.[1] ?? '';
+  // A commented-out option is not set.
+  const text = stripComments(config?.[1] ?? '');
   const plain = (key: string) =>
     new RegExp(`\\b${key}\\s*:\\s*(['"\`])([^'"\`$]+)\\1`).exec(text)?.[2] ?? null;
   switch (f.id) {
@@ -467,7 +478,8 @@ function basePath(f: Framework, context: BuildContext): string | null {
     ([p]) => p === f.config || p.startsWith(f.config + '.'),
   );
   if (!config) return null;
-  const [name, text] = config;
+  const name = config[0];
+  const text = stripComments(config[1]);
   const option = new RegExp(`\\b${f.baseOption}\\s*:\\s*(?:(['"\`])([^'"\`$]*)\\1)?`).exec(text);
   if (!option) return null;
   if (option[1] === undefined) return `${name} sets ${f.baseOption} to an expression`;

@@ -33,7 +33,7 @@ export const remix: FrameworkAdapter = {
       production: {
         framework: program,
         rule: 'node/remix-serve',
-        reason: `${program} runs as node ${bin.path} over the pruned node_modules (no npm or npx needed)`,
+        reason: `${program} runs as node ${bin.path} over the app's node_modules (no npm or npx needed)`,
         nodeArgs: [bin.path, ...words.slice(1)],
         copy: null,
         writable: [],

@@ -1,5 +1,6 @@
 import type { RuleId } from '../../types';
 import type { PackageJson } from '../package-json';
+import { stripComments } from '../sources';
 
 /** What an adapter reads to recognise its framework: manifests and config files, as text. */
 export interface AppFacts {
@@ -77,7 +78,8 @@ export function codeUnder(app: AppFacts, folders: string[], rootStems: string[])
 export function configText(app: AppFacts, base: string): string | null {
   for (const ext of ['js', 'mjs', 'cjs', 'ts', 'mts']) {
     const t = app.files[`${base}.${ext}`];
-    if (t !== undefined) return t;
+    // A commented-out option (`// output: 'standalone'`) is not set.
+    if (t !== undefined) return stripComments(t);
   }
   return null;
 }
