@@ -7,11 +7,17 @@ import { dockerCli, pickDockerBinary } from '../verify/docker';
 import { ImageReport, ImageSurface, mb, VerifyReport, verifyRewrite } from '../verify/verify';
 import type { CliOptions } from './args';
 import { pickColors } from './colors';
+import { ComposeContexts } from './compose';
+import { ConfigFinder, loadExplicitConfig, RepoConfig } from './config';
+import { DirIndex } from './dir-index';
 import { discover } from './discover';
 import type { Io } from './io';
+import { effectiveOptions, JobSettings } from './job';
 import { processFile } from './process-file';
 import { formatNotes } from './render';
 import { writeAtomic, createAtomic } from './write';
+import type { ComposeFacts } from './compose';
+import type { TransformOptions } from '../types';
 
 /**
  * `dockerize-slim verify`: the end-to-end checks as a user command. Writes only with --write when
@@ -38,6 +44,35 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
   }
   const bridge =
     (await docker.run(['network', 'inspect', 'bridge'], { timeoutMs: 20_000 })).code === 0;
+  let explicit: RepoConfig | null = null;
+  try {
+    if (options.config) explicit = loadExplicitConfig(options.config, io);
+  } catch (e) {
+    io.stderr.write(`dockerize-slim verify: ${(e as Error).message}\n`);
+    return 2;
+  }
+  // The rewrite verified is the one the rewrite command writes: the same flags, repo config
+  // (.dockerize-slim.json) and compose build context.
+  const settings: JobSettings = {
+    target: options.target,
+    user: options.user,
+    nginx: options.nginx,
+    harden: false,
+    devToProduction: options.devToProduction,
+    minimal: options.minimal,
+    node: options.node,
+    context: options.context,
+    explicitConfig: explicit,
+    lean: false,
+    roots: [],
+    walkRoots: [],
+  };
+  const dirs = new DirIndex(
+    io,
+    options.paths.map((p) => path.resolve(io.cwd, p)),
+  );
+  const configs = new ConfigFinder(dirs);
+  const composeFiles = new ComposeContexts(dirs);
   const found = discover(options.paths, io);
   const entries: VerifyEntry[] = [];
   const text = (line: string) => {
@@ -48,19 +83,18 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
     entries.push(entryOf(e.path, 'error', e.error.message));
   }
   for (const file of found.files) {
-    const outcome = processFile(
-      file,
-      {
-        target: options.target,
-        user: options.user,
-        nginx: options.nginx,
-        devToProduction: options.devToProduction,
-        minimal: options.minimal,
-        node: options.node,
-      },
-      options.context,
-      io,
-    );
+    let transformOptions: TransformOptions;
+    let compose: ComposeFacts;
+    try {
+      transformOptions = effectiveOptions(settings, explicit ?? configs.find(path.dirname(file)));
+      compose = composeFiles.forDockerfile(file);
+    } catch (e) {
+      io.stderr.write(`${file}: error ${(e as Error).message}\n`);
+      entries.push(entryOf(file, 'error', (e as Error).message));
+      continue;
+    }
+    const contextDir = options.context ?? compose.context ?? undefined;
+    const outcome = processFile(file, transformOptions, contextDir, io, dirs, compose);
     if (outcome.status === 'error') {
       io.stderr.write(`${outcome.display}: error ${outcome.error!.message}\n`);
       entries.push(entryOf(outcome.display, 'error', outcome.error!.message));
