@@ -138,6 +138,83 @@ export interface ObserveInput {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** strace attached to containerd, writing its trace to a file, until stop(). */
+export interface Tracer {
+  /** Why it is not tracing (the attach failed); the run goes on untraced. */
+  error?: string;
+  /** Detaches (SIGINT) and waits for strace to finish writing. */
+  stop(): Promise<void>;
+  /** Detaches if still attached, and reads what the container `id` did. */
+  trace(id: string, cwd: string): Promise<{ trace: Trace } | { error: string }>;
+}
+
+/**
+ * Attaches strace to containerd, before the container is started. `limitS` bounds the trace:
+ * `timeout` sends SIGINT (strace then detaches cleanly) even if this process is killed, so
+ * containerd is never left traced.
+ */
+export async function startTracer(
+  support: Extract<ObserveSupport, { ok: true }>,
+  workDir: string,
+  limitS: number,
+): Promise<Tracer> {
+  const traceFile = path.join(workDir, 'trace.raw');
+  const errFile = path.join(workDir, 'strace.err');
+  const err = fs.openSync(errFile, 'w');
+  const tracer = spawn(
+    'timeout',
+    [
+      '--signal=INT',
+      '--kill-after=10',
+      String(Math.ceil(limitS)),
+      support.strace,
+      ...support.flags,
+      '-o',
+      traceFile,
+      '-p',
+      String(support.containerd),
+    ],
+    { stdio: ['ignore', 'ignore', err] },
+  );
+  fs.closeSync(err);
+  let exited = false;
+  tracer.on('exit', () => (exited = true));
+  tracer.on('error', () => (exited = true));
+  const errText = () => {
+    try {
+      return fs.readFileSync(errFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  while (!/attached/.test(errText()) && !exited && Date.now() < deadline) await sleep(20);
+  const stop = async () => {
+    if (exited) return;
+    tracer.kill('SIGINT');
+    const until = Date.now() + 10_000;
+    while (!exited && Date.now() < until) await sleep(20);
+    if (!exited) tracer.kill('SIGKILL');
+  };
+  if (!/attached/.test(errText())) {
+    await stop();
+    const error = `strace could not attach to containerd (pid ${support.containerd}): ${errText().trim().split('\n').pop() || 'no answer within 15 s'}`;
+    return { error, stop, trace: async () => ({ error }) };
+  }
+  return {
+    stop,
+    trace: async (id, cwd) => {
+      await stop();
+      const text = fs.existsSync(traceFile) ? fs.readFileSync(traceFile, 'utf8') : '';
+      fs.rmSync(traceFile, { force: true });
+      const trace = parseTrace(text, { container: id, cwd });
+      return trace.root === null
+        ? { error: "the entrypoint's start is not in the trace (did the container start?)" }
+        : { trace };
+    },
+  };
+}
+
 /**
  * Creates the container, attaches the tracer to containerd, starts the container, probes it as
  * verify does (or lets a program that exits run until it exits), stops it, detaches and parses
@@ -176,54 +253,12 @@ export async function runObserved(
     (
       await docker.run(['image', 'inspect', '-f', '{{.Config.WorkingDir}}', input.image])
     ).stdout.trim() || '/';
-  const traceFile = path.join(input.workDir, 'trace.raw');
-  const errFile = path.join(input.workDir, 'strace.err');
-  // A hard limit on the trace, so that containerd is never left traced: `timeout` sends SIGINT
-  // (strace then detaches cleanly) even if this process is killed.
-  const limitS = input.startTimeoutS + 30 + input.paths.length * 5 + 30;
-  const err = fs.openSync(errFile, 'w');
-  const tracer = spawn(
-    'timeout',
-    [
-      '--signal=INT',
-      '--kill-after=10',
-      String(limitS),
-      support.strace,
-      ...support.flags,
-      '-o',
-      traceFile,
-      '-p',
-      String(support.containerd),
-    ],
-    { stdio: ['ignore', 'ignore', err] },
+  const tracer = await startTracer(
+    support,
+    input.workDir,
+    input.startTimeoutS + 60 + input.paths.length * 5,
   );
-  fs.closeSync(err);
-  let tracerExited = false;
-  tracer.on('exit', () => (tracerExited = true));
-  tracer.on('error', () => (tracerExited = true));
-  const errText = () => {
-    try {
-      return fs.readFileSync(errFile, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const attachDeadline = Date.now() + 15_000;
-  while (!/attached/.test(errText()) && !tracerExited && Date.now() < attachDeadline)
-    await sleep(20);
-  let traceError: string | undefined;
-  if (!/attached/.test(errText())) {
-    traceError = `strace could not attach to containerd (pid ${support.containerd}): ${errText().trim().split('\n').pop() || 'no answer within 15 s'}`;
-    tracer.kill('SIGINT');
-    log(`observe: ${traceError}; running without observation`);
-  }
-  const detach = async () => {
-    if (tracerExited) return;
-    tracer.kill('SIGINT');
-    const deadline = Date.now() + 10_000;
-    while (!tracerExited && Date.now() < deadline) await sleep(20);
-    if (!tracerExited) tracer.kill('SIGKILL');
-  };
+  if (tracer.error) log(`observe: ${tracer.error}; running without observation`);
   const run: ObservedRun = { trace: null, responses: [], uids: [] };
   try {
     const started = await docker.run(['start', input.container]);
@@ -271,18 +306,12 @@ export async function runObserved(
     return run;
   } finally {
     await docker.run(['stop', '-t', '3', input.container]);
-    await detach();
+    const traced = await tracer.trace(id, workdir);
     await docker.run(['rm', '-f', input.container]);
-    if (!traceError) {
-      const text = fs.existsSync(traceFile) ? fs.readFileSync(traceFile, 'utf8') : '';
-      const trace = parseTrace(text, { container: id, cwd: workdir });
-      if (trace.root === null)
-        traceError = run.error?.startsWith('docker start failed')
-          ? 'the container did not start, so nothing ran'
-          : "the entrypoint's start is not in the trace";
-      else run.trace = trace;
-    }
-    if (traceError) run.traceError = traceError;
-    fs.rmSync(traceFile, { force: true });
+    if ('trace' in traced) run.trace = traced.trace;
+    else
+      run.traceError = run.error?.startsWith('docker start failed')
+        ? 'the container did not start, so nothing ran'
+        : traced.error;
   }
 }
