@@ -37,6 +37,8 @@ export interface ObserveContext {
   network: 'host' | 'netns';
   runImage(tag: string, name: string, network: 'host' | 'netns'): Promise<RunOutcome>;
   log(text: string): void;
+  /** false: the original itself fails, so nothing is fed back and compared. */
+  feedback?: boolean;
 }
 
 async function indexImage(
@@ -154,7 +156,8 @@ export async function observeCase(
     byKind: c1.byKind,
     unfixable: c1.unfixable,
   };
-  if (c1.mismatches === 0 || !hasNeeds(c1.needs) || c1.unfixable.length > 0) return result;
+  if (x.feedback === false || c1.mismatches === 0 || !hasNeeds(c1.needs) || c1.unfixable.length > 0)
+    return result;
 
   // Feedback: the rewrite with what observation found, built in a copy of the rewritten tree.
   const fixed = processFile(file, { ...options, observed: c1.needs }, context, io);

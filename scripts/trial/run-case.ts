@@ -254,6 +254,20 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
       }
       row.outcome = 'original-does-not-start';
       row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}${alike ? '; the rewrite exits the same way' : ''}`;
+      // What it did until it stopped, against the rewrite; nothing to feed back and compare.
+      if (s.observe !== undefined)
+        row.observation = await observeCase(c, row, traced, {
+          docker,
+          settings: s,
+          dirs: { original: orig, rewrite: after, context: contextRel },
+          tags,
+          id,
+          original: or,
+          network: 'host',
+          runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+          log,
+          feedback: false,
+        });
       return row;
     }
     // Where the two are compared is decided from the original alone: a rewrite denied its low
