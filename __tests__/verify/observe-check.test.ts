@@ -307,6 +307,32 @@ describe('checkObservation: programs, sockets, ports and user changes', () => {
     expect(c.unfixable).toEqual([expect.stringMatching(/^setid setuid\(33\)/)]);
   });
 
+  it('a unix socket in the image is checked for the final user; one made at run time is named', () => {
+    const sockets = handObservation([
+      { kind: 'unix-connect', subject: '/run/app/open.sock', ...app },
+      { kind: 'unix-connect', subject: '/run/app/closed.sock', ...app },
+      { kind: 'unix-connect', subject: '/var/run/docker.sock', ...app },
+    ]);
+    const c = checkObservation(
+      sockets,
+      facts({
+        rewrite: indexOf([
+          ...DISTROLESS_BASE,
+          { name: 'run/app/open.sock', mode: 0o666 },
+          { name: 'run/app/closed.sock', mode: 0o660 },
+        ]),
+        original,
+        start: ['/usr/local/bin/app'],
+      }),
+    );
+    expect(c.rows.map((r) => [r.subject, r.verdict, r.rewrite.slice(0, 30)])).toEqual([
+      ['/run/app/closed.sock', 'warning', '65532 cannot open it: /run/app'],
+      ['/var/run/docker.sock', 'warning', 'not in the image (made or moun'],
+      ['/run/app/open.sock', 'ok', 'in the image, writable by 6553'],
+    ]);
+    expect(c.mismatches).toBe(0);
+  });
+
   it('a program the builder made and no package owns is kept', () => {
     const c = checkObservation(
       handObservation([{ kind: 'exec', subject: '/usr/local/bin/report', ...app }]),

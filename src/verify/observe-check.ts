@@ -365,12 +365,22 @@ export function checkObservation(obs: Observation, f: RewriteFacts): Observation
         const boundHere = obs.needs.some(
           (o) => o.kind === 'write' && o.subject === n.subject && o.ops?.includes('bind'),
         );
-        if (boundHere) finding({ verdict: 'ok', rewrite: 'the app makes it itself' });
-        else
+        if (boundHere) {
+          finding({ verdict: 'ok', rewrite: 'the app makes it itself' });
+          break;
+        }
+        // A socket is opened for writing by connect(2); one the image does not hold comes from a
+        // mount or another process at run time, whose owner only the deployment knows.
+        if (!inRewrite(n.subject)) {
           finding({
             verdict: 'warning',
-            rewrite: `the original connected as root; ${who} can only if the socket's owner, group or mode allows it (a mounted docker.sock needs --group-add with its group)`,
+            rewrite: `not in the image (made or mounted at run time): the original connected as root; ${who} can only if the socket's owner, group or mode allows it (a mounted docker.sock needs --group-add with its group)`,
           });
+          break;
+        }
+        const a = checkAccess(f.rewrite, n.subject, f.user, 'w');
+        if (a.ok) finding({ verdict: 'ok', rewrite: `in the image, writable by ${who}` });
+        else finding({ verdict: 'warning', rewrite: `${who} cannot open it: ${a.why}` });
         break;
       }
       case 'bind': {
