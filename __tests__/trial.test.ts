@@ -8,7 +8,7 @@ import {
   programOutput,
 } from '../scripts/trial/classify';
 import { defaultOut } from '../scripts/trial/main';
-import { totalsOf } from '../scripts/trial/report';
+import { batchMarkdown, totalsOf } from '../scripts/trial/report';
 import {
   BODY_DIFFERS_BETWEEN_BUILDS,
   bodiesVaryingBetweenBuilds,
@@ -319,6 +319,89 @@ describe('trial lists and totals', () => {
       row('original-does-not-build', false),
     ]);
     expect([t.working, t.same, t.broke.length, t.originalDoesNotBuild]).toEqual([2, 1, 1, 1]);
+  });
+
+  describe('with --observe', () => {
+    const row = (repo: string, observation: TrialRow['observation']): TrialRow => ({
+      repo,
+      commit: '0123abc',
+      dockerfile: 'Dockerfile',
+      tool: { status: 'changed', edits: [], warnings: [] },
+      original: { build: { ok: true }, run: { state: 'answers', port: 1 } },
+      outcome: (observation?.mismatches ?? 0) > 0 ? 'broke-start' : 'same',
+      detail: '',
+      ...(observation ? { observation } : {}),
+    });
+    const mismatch = (kind: 'read' | 'mkdir', subject: string, rule: string) => ({
+      kind,
+      subject,
+      count: 1,
+      by: 'node server.js',
+      original: 'read',
+      rewrite: 'missing',
+      verdict: 'mismatch' as const,
+      rule,
+      fix: `keep ${subject}`,
+    });
+    const rows = [
+      row('a/fixed', {
+        mismatches: 2,
+        byKind: { read: 1, mkdir: 1 },
+        rows: [
+          mismatch('read', '/app/pages', 'go/runtime-files'),
+          mismatch('mkdir', '/app/var', 'node/writable-paths'),
+        ],
+        unfixable: [],
+        feedback: { edits: ['from observation: ...'], remaining: 0, outcome: 'same', detail: '' },
+      }),
+      row('a/unfixable', {
+        mismatches: 1,
+        byKind: { read: 1 },
+        rows: [mismatch('read', '/usr/lib/libnss3.so', 'node/distroless-final-stage')],
+        unfixable: ['read /usr/lib/libnss3.so: it comes from the OS package libnss3'],
+      }),
+      row('a/fine', { mismatches: 0, byKind: {}, rows: [], unfixable: [] }),
+      row('a/untraced', { skipped: 'strace is not installed' }),
+      row('a/not-asked', undefined),
+    ];
+
+    it('counts the originals observed, the rewrites lacking a need by kind, and the fixed', () => {
+      const t = totalsOf(rows);
+      expect([t.observed, t.observedMismatched, t.fixedByFeedback]).toEqual([3, 2, 1]);
+      expect(t.mismatchesByKind).toEqual({ read: 2, mkdir: 1 });
+    });
+
+    it('the report lists each lacking rewrite and counts by kind', () => {
+      const md = batchMarkdown({
+        name: 'x',
+        queries: 0,
+        candidates: 0,
+        kept: rows.length,
+        runs: [{ label: 'first run', meta: null, rows }],
+        reviews: [],
+      }).join('\n');
+      expect(md).toContain('| originals observed (--observe) | 3 |');
+      expect(md).toContain(
+        '| ... rewrites lacking an observed need (mismatches by kind) | 2 (mkdir 1, read 2) |',
+      );
+      expect(md).toContain('| ... fixed by feeding the observation back | 1 |');
+      expect(md).toContain(
+        '- a/fixed `Dockerfile`: read `/app/pages` (go/runtime-files: keep /app/pages); mkdir `/app/var` (node/writable-paths: keep /app/var); fed back: same, 0 left',
+      );
+      expect(md).toContain('- a/unfixable `Dockerfile`: read `/usr/lib/libnss3.so`');
+    });
+
+    it('a run without --observe has no observation lines', () => {
+      const md = batchMarkdown({
+        name: 'x',
+        queries: 0,
+        candidates: 0,
+        kept: 1,
+        runs: [{ label: 'first run', meta: null, rows: [row('a/not-asked', undefined)] }],
+        reviews: [],
+      }).join('\n');
+      expect(md).not.toContain('observ');
+    });
   });
 });
 

@@ -28,6 +28,7 @@ import { builderOf, BuilderProfile } from './common/builder-image';
 import { detectStaticSite } from './static/site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
+import observedNeeds, { hasObservedNeeds } from '../transforms/common/observed-needs';
 import { BuildProblem, checkBuildability, firstProblem } from './common/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './dockerfile/command';
@@ -97,7 +98,7 @@ function transformText(
   if (facts.stageCount > 1 && options.harden) {
     const hardened = hardenFinalStage(doc, options);
     if ('unchanged' in hardened) return unchanged(source, { ...hardened.unchanged });
-    return finish(facts, hardened, context);
+    return finish(facts, hardened, context, null, options);
   }
   if (facts.stageCount > 1) {
     return unchanged(source, {
@@ -227,6 +228,8 @@ function rewriteNode(
       facts,
       staticNginx(node, site.site, options, variant, node.appContext),
       context,
+      null,
+      options,
     );
     if (result.changed && isDevServer) {
       result.warnings.push({
@@ -277,7 +280,7 @@ function rewriteNode(
         suggestion: '--target distroless, cgr or slim',
       });
   }
-  return finish(facts, result, context, resolvedNodeArgv(node));
+  return finish(facts, result, context, resolvedNodeArgv(node), options);
 }
 
 /**
@@ -320,11 +323,11 @@ function rewriteGo(
   switch (options.target ?? 'auto') {
     case 'auto':
     case 'distroless':
-      return finish(facts, goDistroless(go, options), context, goArgv);
+      return finish(facts, goDistroless(go, options), context, goArgv, options);
     case 'scratch':
-      return finish(facts, goScratch(go, options), context, goArgv);
+      return finish(facts, goScratch(go, options), context, goArgv, options);
     case 'cgr':
-      return finish(facts, goCgr(go, options), context, goArgv);
+      return finish(facts, goCgr(go, options), context, goArgv, options);
     default:
       return unchanged(facts.doc.source, {
         rule: 'common/target',
@@ -345,18 +348,31 @@ function finish(
   result: PlanResult,
   context: BuildContext,
   resolvedArgv: string[] | null = null,
+  options: TransformOptions = {},
 ): TransformResult {
   const source = facts.doc.source;
   if (!result.ok) return unchanged(source, result.skip);
   const { plan } = result;
-  const output = applyChanges(source, plan.changes);
+  let output = applyChanges(source, plan.changes);
+  const observedNotes: Note[] = [];
+  // verify --observe --write: what the original was seen to need, a step of its own on the
+  // rewritten text (transforms/common/observed-needs.ts), before the checks below.
+  if (hasObservedNeeds(options.observed)) {
+    const observed = observedNeeds(parseDockerfile(output), options.observed, {
+      finalHasShell: plan.finalHasShell,
+      finalImage: plan.finalImage,
+    });
+    if (!observed.ok) return unchanged(source, observed.skip);
+    output = applyChanges(output, observed.changes);
+    observedNotes.push(...observed.changes.map((c) => c.note), ...observed.warnings);
+  }
   const outDoc = parseDockerfile(output);
   const problems = validateParsed(outDoc, { shellLess: !plan.finalHasShell });
   const outStages = stagesOf(outDoc);
   const builder = builderDefaults(facts);
   const before = contractOf(facts.doc, facts.stage, plan.finalDefaults ? builder : NEUTRAL);
   const after = contractOf(outDoc, outStages[outStages.length - 1], plan.finalDefaults ?? NEUTRAL);
-  const notes = [...plan.changes.map((c) => c.note), ...plan.warnings];
+  const notes = [...plan.changes.map((c) => c.note), ...plan.warnings, ...observedNotes];
   for (const d of checkContract(before, after, resolvedArgv, notes))
     problems.push(
       `the final stage changes ${d.field} from ${d.before} to ${d.after} and no rule explains it`,
@@ -370,7 +386,7 @@ function finish(
   }
   // --harden keeps the file's own final image, so whatever a compose file runs in it still runs.
   const newFiles = [...(plan.newFiles ?? [])];
-  const edits = plan.changes.map((c) => c.note);
+  const edits = [...plan.changes.map((c) => c.note), ...observedNotes];
   if (plan.finalDefaults && context.runs?.length) {
     const finalStage = outStages[outStages.length - 1];
     const runs = imageRunPlan(

@@ -146,6 +146,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'unsafe',
     refuses: 'a new file in a build context outside the paths given',
   },
+  'common/observed-needs': {
+    class: 'unsafe',
+    refuses:
+      'with `verify --observe --write`, needs the original was seen to have that no edit of the final stage can add (OS packages on an image without a package manager)',
+  },
   'go/exec-programs': {
     class: 'unsafe',
     refuses: 'Go apps that `exec.Command` other programs, named or computed',

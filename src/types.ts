@@ -48,6 +48,30 @@ export interface TransformOptions {
    * final user as the original's root could write anywhere in it (the default: safe first).
    */
   minimal?: boolean;
+  /**
+   * What the original was seen to need at run time that the rewrite lacked (verify --observe
+   * --write): the final stage gets it (transforms/common/observed-needs.ts). Absent: nothing
+   * observed, nothing changes.
+   */
+  observed?: ObservedNeeds;
+}
+
+/** Run-time needs of the original that its rewrite lacked, each a path in the image. */
+export interface ObservedNeeds {
+  /** Files or folders the app read: copied from the builder to the same path. */
+  keepPaths: string[];
+  /** Files or folders the app wrote that exist in the builder: copied owned by the final user. */
+  ownPaths: string[];
+  /** Folders the app made where the final user cannot: made in the builder, copied owned. */
+  makePaths?: string[];
+  /** OS packages whose files the app read or ran: installed in a final with a package manager. */
+  osPackages: string[];
+  /** Programs the app ran that the builder has and no OS package provides: copied. */
+  programs: string[];
+  /** devDependencies the app loaded that the prune removed: the prune is dropped. */
+  devDependencies?: string[];
+  /** What was seen, per path or name above, for the rule line (`read /app/pages/home.md`). */
+  evidence?: Record<string, string>;
 }
 
 /** A folder of the final image filled from the builder's, and what the build context puts there. */

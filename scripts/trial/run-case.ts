@@ -5,6 +5,9 @@ import { execFile, execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import type { Docker } from '../../src/verify/docker';
+import { ObserveSupport, startTracer, Tracer } from '../../src/verify/observe';
+import type { Trace } from '../../src/verify/trace';
+import { observeCase } from './observe-case';
 import { fileSizeInImage, imageSize, lowPortBindFailure } from '../../src/verify/verify';
 import {
   BuildOutcome,
@@ -51,6 +54,8 @@ export interface TrialSettings {
   startTimeoutS: number;
   buildTimeoutMs: number;
   keepImages: boolean;
+  /** --observe: the original's first run is traced (verify --observe's way), or why it cannot be. */
+  observe?: ObserveSupport | null;
   log(line: string): void;
 }
 
@@ -150,6 +155,7 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
     original: `${id}:original`,
     rewrite: `${id}:rewrite`,
     originalAgain: `${id}:original-again`,
+    fixed: `${id}:observed`,
   };
   // A tag the image never had fails at the pull on any machine: no build is tried, so that no
   // stand-in can make it pass.
@@ -177,7 +183,9 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         row.detail = `${tool.skip.rule}; the original does not build here (${row.detail})`;
       return row;
     }
-    let or = await runImage(docker, tags.original, `${id}-original`, 'host', s, log);
+    // --observe: the original's first run is traced from its first instruction.
+    const traced: { trace?: Trace; error?: string } = {};
+    let or = await runImage(docker, tags.original, `${id}-original`, 'host', s, log, traced);
     if (or.state === 'low-port-denied')
       or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
     row.original.run = or;
@@ -230,10 +238,36 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         row.detail = alike
           ? 'both run to completion with exit code 0 and the same output'
           : `the original exits 0; the rewrite ${rr.state === 'exits' ? `exits ${rr.exitCode}${rr.exitCode === 0 ? ' with other output' : `: ${rr.log ?? ''}`}` : 'does not exit'}`;
+        if (s.observe !== undefined)
+          row.observation = await observeCase(c, row, traced, {
+            docker,
+            settings: s,
+            dirs: { original: orig, rewrite: after, context: contextRel },
+            tags,
+            id,
+            original: or,
+            network: 'host',
+            runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+            log,
+          });
         return row;
       }
       row.outcome = 'original-does-not-start';
       row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}${alike ? '; the rewrite exits the same way' : ''}`;
+      // What it did until it stopped, against the rewrite; nothing to feed back and compare.
+      if (s.observe !== undefined)
+        row.observation = await observeCase(c, row, traced, {
+          docker,
+          settings: s,
+          dirs: { original: orig, rewrite: after, context: contextRel },
+          tags,
+          id,
+          original: or,
+          network: 'host',
+          runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+          log,
+          feedback: false,
+        });
       return row;
     }
     // Where the two are compared is decided from the original alone: a rewrite denied its low
@@ -290,10 +324,22 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         : 'same'
       : verdict.outcome;
     row.detail = verdict.detail;
+    if (s.observe !== undefined)
+      row.observation = await observeCase(c, row, traced, {
+        docker,
+        settings: s,
+        dirs: { original: orig, rewrite: after, context: contextRel },
+        tags,
+        id,
+        original: or,
+        network,
+        runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+        log,
+      });
     return row;
   } finally {
     if (!s.keepImages)
-      await docker.run(['rmi', '-f', tags.original, tags.rewrite, tags.originalAgain]);
+      await docker.run(['rmi', '-f', tags.original, tags.rewrite, tags.originalAgain, tags.fixed]);
     // The rewrite's builder reuses the original's cached steps; after the case the cache goes.
     await docker.run(['builder', 'prune', '-af']);
   }
@@ -507,13 +553,26 @@ async function runImage(
   mode: 'host' | 'netns',
   s: TrialSettings,
   log: (t: string) => void,
+  traced?: { trace?: Trace; error?: string },
 ): Promise<RunOutcome> {
   await docker.run(['rm', '-f', name]);
   const net =
     mode === 'host'
       ? ['--network', 'host']
       : ['--network', 'none', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=0'];
-  const started = await docker.run(['run', '-d', '--name', name, ...net, tag]);
+  // Traced: created, strace attached to containerd, then started (src/verify/observe.ts).
+  let tracer: Tracer | null = null;
+  let traceDir: string | null = null;
+  let started: Awaited<ReturnType<Docker['run']>>;
+  if (traced && s.observe?.ok) {
+    const created = await docker.run(['create', '--name', name, ...net, tag]);
+    if (created.code === 0) {
+      traceDir = fs.mkdtempSync(path.join(s.work, 'trace-'));
+      tracer = await startTracer(s.observe, traceDir, s.startTimeoutS + 120);
+      started = await docker.run(['start', name]);
+      if (started.code === 0) started = { ...started, stdout: created.stdout };
+    } else started = created;
+  } else started = await docker.run(['run', '-d', '--name', name, ...net, tag]);
   const result = (o: RunOutcome): RunOutcome => (mode === 'netns' ? { ...o, netns: true } : o);
   try {
     if (started.code !== 0)
@@ -596,6 +655,18 @@ async function runImage(
     );
     return result({ state: 'answers', port, answers, uids });
   } finally {
+    if (tracer && traced) {
+      await docker.run(['stop', '-t', '3', name]);
+      const workdir =
+        (
+          await docker.run(['image', 'inspect', '-f', '{{.Config.WorkingDir}}', tag])
+        ).stdout.trim() || '/';
+      const id = (await docker.run(['inspect', '-f', '{{.Id}}', name])).stdout.trim();
+      const got = tracer.error ? { error: tracer.error } : await tracer.trace(id, workdir);
+      if ('trace' in got) traced.trace = got.trace;
+      else traced.error = got.error;
+    } else if (traced && s.observe && !s.observe.ok) traced.error = s.observe.why;
+    if (traceDir) fs.rmSync(traceDir, { recursive: true, force: true });
     await docker.run(['rm', '-f', name]);
   }
 }
