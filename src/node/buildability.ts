@@ -198,11 +198,22 @@ export function packageManagerVersion(pkg: PackageJson, tool: string): string | 
   return m && m[1] === tool ? m[2] : null;
 }
 
+// Commands that write no file unless redirected: `RUN cd /app && npm install` makes no app file.
+const WRITES_NOTHING = new Set(['cd', 'pwd', 'ls', 'true', ':', 'echo', 'printenv', 'which', 'id']);
+
+function writesNothing(command: string): boolean {
+  return WRITES_NOTHING.has(command.trim().split(/\s+/)[0]) && !command.includes('>');
+}
+
 /** Only installs and OS packages run: nothing but the COPYs can have made the app's files. */
 function onlyCopiesMakeFiles(facts: NodeFacts): boolean {
-  return facts.runs.every(({ classes }) =>
+  return facts.runs.every(({ run, classes }) =>
     classes.every(
-      (c) => c.kind === 'install' || c.kind === 'os-packages' || c.kind === 'global-install',
+      (c, i) =>
+        c.kind === 'install' ||
+        c.kind === 'os-packages' ||
+        c.kind === 'global-install' ||
+        (c.kind === 'other' && writesNothing(run.commands[i])),
     ),
   );
 }
