@@ -379,7 +379,7 @@ export function planNodeRewrite(
   lines.push(w.line('USER', `${user.uid}:${user.gid}`));
   lines.push(carried.tail);
   if (stage.healthcheck) {
-    const hc = nodeHealthcheck(facts, t, split);
+    const hc = nodeHealthcheck(facts, t, split, profile.finalImage);
     if (hc.line) lines.push(hc.line);
     if (hc.change) changes.push(hc.change);
     if (hc.warning) warnings.push(hc.warning);

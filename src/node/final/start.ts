@@ -1,10 +1,13 @@
 import type { InitWrapper } from '../../dockerfile/command';
 import type { Change } from '../../dockerfile/edit';
-import { planHealthcheck } from '../../common/healthcheck';
+import { healthcheckPrograms, planHealthcheck } from '../../common/healthcheck';
+import { parseImageRef } from '../../dockerfile/image-ref';
 import type { SplitStage } from '../../common/split-stage';
 import { BaseImageContract, NODE_FACTS } from '../../templates';
 import type { Note } from '../../types';
 import type { NodeFacts } from '../analyze';
+import { analyzeNodeBase } from '../image';
+import { nodeImageHas } from '../programs';
 import type { NodeRuntimeProfile } from './profile';
 
 /**
@@ -52,15 +55,28 @@ export function keptInit(
   };
 }
 
-/** The original HEALTHCHECK, kept, run with node instead of curl or wget, or dropped with why. */
+/**
+ * The original HEALTHCHECK: kept as written where the final image can run it, run with node instead
+ * of curl or wget, or dropped with why.
+ */
 export function nodeHealthcheck(
   facts: NodeFacts,
   t: BaseImageContract,
   split: SplitStage,
+  finalImage: string,
 ): { line?: string; change?: Change; warning?: Note } {
   const { stage } = facts;
   const w = split.writer;
   const ins = stage.healthcheck!;
+  // A final with a shell and every program the check runs runs it as the original did.
+  const programs = t.hasShell ? healthcheckPrograms(stage.doc, ins) : null;
+  const finalRef = parseImageRef(finalImage);
+  if (
+    programs !== null &&
+    finalRef !== null &&
+    programs.every((p) => nodeImageHas(p, analyzeNodeBase(finalRef), facts.runtimeOsPackages))
+  )
+    return { line: split.moved.get(ins) + w.eol };
   const hc = planHealthcheck(stage.doc, ins, t.nodePath as string, w.kw('HEALTHCHECK'));
   if (hc.kind === 'keep') return { line: split.moved.get(ins) + w.eol };
   if (hc.kind === 'convert')
