@@ -108,6 +108,11 @@ export function findAppPaths(
       }
     }
   }
+  // An install in a parent of the app folder (RUN npm install yaml before WORKDIR /app) puts
+  // node_modules where node's lookup from the app reaches it: it travels with the app.
+  for (const cwd of root?.installCwds ?? [])
+    if (!inApp(cwd) && (cwd === '/' || appDir.startsWith(cwd.replace(/\/$/, '') + '/')))
+      extra.add(posix.join(cwd, 'node_modules'));
   const sorted = [...extra].filter((p) => p !== '/').sort();
   const minimal = sorted.filter((p) => !sorted.some((q) => q !== p && p.startsWith(q + '/')));
   return { appDir, workdir, extra: minimal };

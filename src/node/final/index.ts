@@ -102,9 +102,12 @@ export function planNodeRewrite(
     dockerignore: facts.dockerignore,
     hasBuildStep: facts.hasBuildStep,
     // npm install express (a package, without package.json) also makes node_modules there.
-    installCwds: facts.runs.flatMap(({ run }) =>
+    installCwds: facts.runs.flatMap(({ run, classes }) =>
       run.commands.flatMap((cmd, i) =>
-        /^\s*(npm|yarn|pnpm)\s+(install|i|ci|add)\b/.test(cmd) ? [commandCwds(run)[i]] : [],
+        /^\s*(npm|yarn|pnpm)\s+(install|i|ci|add)\b/.test(cmd) &&
+        classes[i].kind !== 'global-install'
+          ? [commandCwds(run)[i]]
+          : [],
       ),
     ),
   });
