@@ -3,6 +3,16 @@ import { nodemonScript } from './parse';
 import { fail, StartCommand, StartInput } from './types';
 
 const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
+// Site generators whose one program builds or serves for development by its subcommand or flag.
+const DEV_INVOCATIONS = NODE_FACTS.devServerInvocations as Record<string, string[]>;
+
+/** The dev server a program's words start (`docusaurus start`, `eleventy --serve`), or null. */
+export function devServerOf(name: string, args: readonly string[]): string | null {
+  const words = DEV_INVOCATIONS[name.replace(/^.*\//, '')];
+  if (!words) return DEV_TOOLS.has(name) ? name : null;
+  const hit = args.find((a) => words.includes(a.replace(/=.*$/, '')));
+  return hit === undefined ? null : `${name} ${hit}`;
+}
 
 /** Why a program that is neither node nor a wrapper around it cannot start the final image. */
 export function refuseProgram(
@@ -40,11 +50,12 @@ export function refuseProgram(
       'run migrations in a separate job, and start the app with node',
     );
   }
-  if (DEV_TOOLS.has(name)) {
+  const dev = devServerOf(name, args);
+  if (dev !== null) {
     const convertible = name === 'nodemon' && nodemonScript(args) !== null;
     return fail(
       'node/dev-server-start',
-      `a development container: ${shown} runs a development server (${name}), not a production start`,
+      `a development container: ${shown} runs a development server (${dev}), not a production start`,
       convertible
         ? '--dev-to-production starts the same script with node instead'
         : 'build in a RUN step and start the built output with node',

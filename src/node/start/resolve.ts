@@ -1,13 +1,17 @@
-import { CommandPrefix, parseCommandPrefix, splitShellWords } from '../../dockerfile/shell-words';
+import {
+  CommandPrefix,
+  parseCommandPrefix,
+  roughWords,
+  splitShellWords,
+} from '../../dockerfile/shell-words';
 import { basename, splitInit } from '../../dockerfile/command';
 import { NODE_FACTS } from '../../templates';
 import { askFrameworks, withFramework } from './frameworks';
 import { isBuildAtStart, nodeInvocation, nodemonScript, withPrefix } from './parse';
 import { fail, StartCommand, StartInput } from './types';
-import { refuseProgram } from './refusals';
+import { devServerOf, refuseProgram } from './refusals';
 import { workspacePackage, workspaceTarget } from './workspace';
 
-const DEV_TOOLS = new Set(NODE_FACTS.devServerCommands);
 const GLOBAL_CLIS = NODE_FACTS.globalCliBins as Record<string, string>;
 const SCRIPT_BINS = NODE_FACTS.scriptBinPackages as Record<string, string[]>;
 const DEV_SCRIPTS = new Set(NODE_FACTS.devScriptNames);
@@ -33,6 +37,16 @@ export function resolveStartCommand(input: StartInput): StartCommand {
           'run the build in a RUN step and make CMD start node',
         );
       }
+      // A dev server is the truer reason: a shell would not make it a production start.
+      const rough = roughWords(prefix?.rest ?? input.command.shell);
+      const at = rough[0] === 'npx' ? 1 : 0;
+      const dev = rough[at] === undefined ? null : devServerOf(rough[at], rough.slice(at + 1));
+      if (dev !== null)
+        return fail(
+          'node/dev-server-start',
+          `a development container: ${input.command.shell} runs a development server (${dev}), not a production start`,
+          'build in a RUN step and start the built output with node',
+        );
       return fail(
         'node/resolve-start-command',
         `the start command ${split.reason}, which needs a shell`,
@@ -141,7 +155,7 @@ function throughWrapper(
     const tool = at >= 0 ? rest[at] : undefined;
     if (
       tool &&
-      (DEV_TOOLS.has(tool) ||
+      (devServerOf(tool, rest.slice(at + 1)) !== null ||
         tool === 'ts-node' ||
         tool === 'tsx' ||
         askFrameworks(rest.slice(at), input, trail))
@@ -149,7 +163,9 @@ function throughWrapper(
       return inner(rest.slice(at), 0);
     return fail(
       'node/resolve-start-command',
-      `${shown} needs npx, which the slim runtime does not have`,
+      tool
+        ? `${shown} runs ${tool} through ${name}, which this tool cannot resolve to a node command`
+        : `${shown} names no program for ${name} to run`,
       'start the program with node directly',
     );
   }
