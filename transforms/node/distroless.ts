@@ -44,7 +44,7 @@ export function distrolessBlocker(facts: NodeFacts): string | null {
     return `the image installs OS packages the app may need at runtime (${facts.runtimeOsPackages.join(', ')}), and distroless has no package manager`;
   }
   if (facts.start.ok && facts.start.keptScript)
-    return `the start runs ${facts.start.keptScript.tool} (from ${facts.start.keptScript.package}) through a package script, which needs npm to start it`;
+    return `the start runs ${facts.start.keptScript.tool}, a bin of ${facts.start.keptScript.package}, kept as the start command: distroless has no npm or /usr/bin/env to run it`;
   if (facts.start.ok && facts.start.globalCli)
     return `the app starts through ${facts.start.globalCli.command[0]}, from ${facts.start.globalCli.package} installed globally with npm, and distroless has no npm to install it`;
   const programs = programBlocker(facts.programs, 'none', facts.base);

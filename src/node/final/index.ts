@@ -396,7 +396,7 @@ export function planNodeRewrite(
       note: {
         rule,
         reason: start.keptScript
-          ? `the start runs ${start.keptScript.tool} (from ${start.keptScript.package}) through a package script: the slim image keeps ${original.join(' ')} as the start command, and ${start.keptScript.package} stays installed`
+          ? `the start runs ${start.keptScript.tool}, a bin of ${start.keptScript.package}: the slim image keeps ${original.join(' ')} as the start command, and ${start.keptScript.package} stays installed`
           : `the app reads ${npmEnv!.unknown.join(', ')}, which only ${start.packageScript!.manager} sets: the slim image keeps ${original.join(' ')} as the start command`,
       },
       edits: [],

@@ -207,7 +207,7 @@ function runsAsInstalled(
   trail: string[],
 ): StartCommand | null {
   const shown = words.join(' ');
-  const owner = scriptBinOwner(name, trail, input);
+  const owner = scriptBinOwner(words[0], trail, input);
   if (owner) {
     return {
       ok: true,
@@ -378,13 +378,15 @@ function packageScript(
 
 /**
  * The dependency whose bin a package script runs (npm puts node_modules/.bin on the PATH of
- * scripts only), or undefined: outside a script, or for a tool no dependency provides.
+ * scripts only) or a start names by its path (./node_modules/.bin/probot), or undefined:
+ * outside a script, or for a tool no dependency provides.
  */
 function scriptBinOwner(name: string, trail: string[], input: StartInput): string | undefined {
-  if (!trail.some((t) => t.startsWith('scripts.'))) return undefined;
+  const byPath = /(?:^|\/)node_modules\/\.bin\/([^/]+)$/.exec(name);
+  if (!byPath && !trail.some((t) => t.startsWith('scripts.'))) return undefined;
   const deps = {
     ...(input.packageJson?.dependencies ?? {}),
     ...(input.packageJson?.devDependencies ?? {}),
   };
-  return (SCRIPT_BINS[name] ?? []).find((p) => deps[p] !== undefined);
+  return (SCRIPT_BINS[byPath ? byPath[1] : name] ?? []).find((p) => deps[p] !== undefined);
 }
