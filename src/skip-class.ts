@@ -43,6 +43,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: '`npm ci` or a frozen install whose lockfile disagrees with package.json',
   },
+  'node/git-protocol-gone': {
+    class: 'cannot-build',
+    refuses:
+      'a dependency fetched with `git://` from GitHub, which turned that protocol off in 2022',
+  },
   'node/unpinned-package-manager': {
     class: 'cannot-build',
     refuses:

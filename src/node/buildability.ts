@@ -36,6 +36,67 @@ export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
     ...undeclaredPackage(facts),
     ...installScriptInput(facts),
     ...webpack4OnOpenSsl3(facts),
+    ...gitProtocolGone(facts),
+  ];
+}
+
+const GIT_GONE = NODE_FACTS.gitProtocolGone;
+const GIT_URL = new RegExp(
+  `^git://(${GIT_GONE.hosts.map((h) => h.replace(/\./g, '\\.')).join('|')})/`,
+);
+
+/**
+ * A dependency fetched with the unauthenticated git:// protocol from a host that turned it off
+ * (GitHub, 2022-03-15): the install cannot clone it, from package.json or from the lockfile,
+ * unless the Dockerfile points git at https first (git config url.<https>.insteadOf git://).
+ */
+function gitProtocolGone(facts: NodeFacts): BuildProblem[] {
+  const install = facts.runs.find((r) => r.classes.some((c) => c.kind === 'install'));
+  if (!install) return [];
+  // npm 7 and later fetch a GitHub repository over https whatever its URL says; npm 6 (the
+  // npm of Node 14 and older) and yarn 1 clone the URL as written.
+  const cloner =
+    facts.pm.flavor === 'yarn-classic'
+      ? 'yarn 1'
+      : facts.pm.manager === 'npm' &&
+          facts.base.major !== null &&
+          facts.base.major <= 14 &&
+          !facts.stage.runs.some((r) =>
+            /\bnpm\s+(?:i|install)\b[^&|;]*\s(?:-g|--global)\b[^&|;]*\snpm(?:@\S*)?(?:\s|$)/.test(
+              r.text,
+            ),
+          )
+        ? `npm 6 (Node ${facts.base.major}'s)`
+        : null;
+  if (cloner === null) return [];
+  if (facts.stage.runs.some((r) => /insteadOf/i.test(r.text))) return [];
+  const pkg = facts.packageJson;
+  const specs: Array<[string, string]> = Object.entries({
+    ...(facts.installOmitsDev ? {} : (pkg?.devDependencies ?? {})),
+    ...(pkg?.dependencies ?? {}),
+  });
+  // A lockfile's git:// entries are judged only when devDependencies install too: which of them
+  // are dev ones is not read here.
+  const locks = facts.installOmitsDev
+    ? ''
+    : `${facts.appContext.files['package-lock.json'] ?? ''}\n${facts.appContext.files['yarn.lock'] ?? ''}`;
+  const inLock = [...locks.matchAll(/"?(?:version|resolved)"?\s*:?\s*"(git:\/\/[^"]+)"/g)].map(
+    (m) => m[1],
+  );
+  const gone = [
+    ...specs.filter(([, v]) => GIT_URL.test(v)).map(([k, v]) => `${k} (${v})`),
+    ...inLock.filter((u) => GIT_URL.test(u) && !specs.some(([, v]) => u.startsWith(v))),
+  ];
+  if (gone.length === 0) return [];
+  const line = lineOf(install.run.ins);
+  return [
+    {
+      rule: 'node/git-protocol-gone',
+      reason: `the install on line ${line} fetches ${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ` and ${gone.length - 3} more` : ''} with git://, which ${cloner} clones as written and ${GIT_GONE.hosts.join(', ')} turned off on ${GIT_GONE.since}, so it fails`,
+      line,
+      suggestion:
+        'use https:// (or a published version) in package.json and the lockfile, or RUN git config --global url."https://github.com/".insteadOf git://github.com/ before the install',
+    },
   ];
 }
 
