@@ -57,8 +57,11 @@ const MKDIR_CALLS = /\b(mkdir|mkdirSync|ensureDir|ensureDirSync|mkdirp|mkdirpSyn
 const DATABASE_CALLS =
   /new\s+(?:sqlite3\.)?(?:verbose\(\)\.)?Database\s*\(|\b(?:JSONFile|FileSync|JSONFileSync|Datastore)\s*\(/g;
 // Option keys that name a file or folder the app writes: multer's dest/destination, winston and
-// nedb's filename, sequelize's storage, knex's sqlite filename.
-const WRITE_KEYS = /\b(dest|destination|filename|storage|uploadDir|logDir)\s*:\s*/g;
+// nedb's filename, sequelize's storage, knex's sqlite filename; and any key naming a folder
+// (uploadDir, cacheDirectory, tokenFileDirectory), quoted or not: a library given a folder may
+// write there, and a folder made writable costs nothing when it only reads.
+const WRITE_KEYS =
+  /["']?\b(dest|destination|filename|storage|\w*(?:Dir|Directory|Folder))["']?\s*:\s*/g;
 const SPAWN_CALLS = /\b(spawn|spawnSync|execFile|execFileSync|execa|execaSync|crossSpawn)\s*\(/g;
 const SHELL_CALLS = /\b(exec|execSync|execaCommand|execaCommandSync)\s*\(/g;
 
@@ -177,12 +180,19 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
     for (const m of code.matchAll(DATABASE_CALLS))
       record(staticPath(firstArgument(m.index!, m[0].length)), 'file', m.index!);
     for (const m of code.matchAll(WRITE_KEYS)) {
-      const value = leadingExpression(code.slice(m.index! + m[0].length));
+      // process.env.DATA_DIR || '/data': the app writes the default wherever the variable is
+      // not set, and a folder made writable costs nothing where it is.
+      const value = leadingExpression(code.slice(m.index! + m[0].length)).replace(
+        /^\s*process\.env\.[A-Za-z_]\w*\s*(?:\|\||\?\?)\s*/,
+        '',
+      );
       const p = staticPath(value);
       if (p && (p.path.includes('/') || /\.[a-z0-9]+$/i.test(p.path) || p.base === 'dirname'))
         record(
           p,
-          m[1] === 'dest' || m[1] === 'destination' || /Dir$/.test(m[1]) ? 'dir' : 'file',
+          m[1] === 'dest' || m[1] === 'destination' || /(Dir|Directory|Folder)$/.test(m[1])
+            ? 'dir'
+            : 'file',
           m.index!,
         );
     }
