@@ -79,7 +79,7 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'go/package-path-not-relative': {
     class: 'cannot-build',
     refuses:
-      '`go build cmd/main` in module mode (without `./` go reads it as a standard-library path)',
+      '`go build cmd/main`, `go run app/cmd/server` in module mode (without `./` go reads it as a standard-library path)',
   },
   'go/no-go-mod': {
     class: 'cannot-build',

@@ -5,10 +5,13 @@ import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from '../common/buildability';
 import { GoCommand } from './commands';
 import { GoMod, GoSourceFacts } from './sources';
+import { GO_FACTS } from '../templates';
 import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import { effectiveCommand } from '../dockerfile/command';
 import { parseDockerIgnore } from '../build-context/dockerignore';
 import { RunStep, StageFacts } from '../dockerfile/stage';
+
+const STANDARD_ROOTS = new Set(GO_FACTS.standardLibraryRoots);
 
 export interface GoVersion {
   minor: number;
@@ -88,7 +91,7 @@ export function goBuildProblems(
     }
   }
   const moduleMode = hasGoMod && isCopied(stage, 'go.mod') && moduleModeByDefault;
-  const unrooted = moduleMode ? unrootedPackage(stage, commands, context, mod) : null;
+  const unrooted = moduleMode ? unrootedPackage(stage, commands, startRun, context, mod) : null;
   if (unrooted) return [unrooted];
   const wanted = parseGoVersion(mod?.go ?? null);
   const toolchain = stage.envValues.GOTOOLCHAIN ?? 'local';
@@ -123,33 +126,52 @@ export function goBuildProblems(
 }
 
 /**
- * `go build cmd/main` in module mode: a package path without `./` is an import path, and one
- * whose first element has no dot names the standard library, so go stops with "package cmd/main
- * is not in std". Judged only when the context has that folder (the `./` was plainly meant).
+ * `go build cmd/main` (or go install, go run, in a RUN or as the start) in module mode: a package
+ * path without `./` is an import path, and one whose first element has no dot names the standard
+ * library, so go stops with "package cmd/main is not in std". A path whose first element is no
+ * standard-library root (`file-server/cmd/server`) is in no Go's standard library, so it fails
+ * unless go.mod's module, a require or a replace (or a go.work module) provides it; one that
+ * could be a standard package (`cmd/main`) is judged only when the context has that folder, so
+ * the `./` was plainly meant.
  */
 function unrootedPackage(
   stage: StageFacts,
   commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  startRun: { cmd: GoCommand; line: number } | null,
   context: BuildContext,
   mod: GoMod | null,
 ): BuildProblem | null {
   const setting = stage.envValues.GO111MODULE ?? '';
   if (setting === 'off' || setting === 'auto') return null;
-  for (const { run, cmd } of commands) {
+  const workspace = context.paths.some((p) => p === 'go.work' || p.endsWith('/go.work'));
+  const provided = [mod?.module ?? '', ...(mod?.requires ?? []), ...(mod?.replaces ?? [])].filter(
+    Boolean,
+  );
+  const steps = [
+    ...commands.map(({ run, cmd }) => ({ cmd, line: lineOf(run.ins), atStart: false })),
+    ...(startRun ? [{ ...startRun, atStart: true }] : []),
+  ];
+  for (const { cmd, line, atStart } of steps) {
     if (!['build', 'install', 'run'].includes(cmd.subcommand)) continue;
     if ((cmd.env.GO111MODULE ?? 'on') !== 'on') continue;
     for (const p of cmd.packages) {
-      if (/^(\.|\/)|\.go$|@|^(all|std|cmd)$|\.\.\./.test(p)) continue;
-      if (mod?.module && (p === mod.module || p.startsWith(mod.module + '/'))) continue;
-      if (p.split('/')[0].includes('.')) continue;
+      if (/^(\.|\/)|\.go$|@|^(all|std|cmd)$|\.\.\.|\$/.test(p)) continue;
+      if (provided.some((m) => p === m || p.startsWith(m + '/'))) continue;
+      const root = p.split('/')[0];
+      if (root.includes('.')) continue;
       const folder = posix.relative('/', posix.resolve(cmd.cwd, p));
       const ctx = contextPathOf(stage, context.paths, '/' + folder);
-      if (ctx === null || contextHas(context.paths, ctx) !== 'dir') continue;
+      const isFolder = ctx !== null && contextHas(context.paths, ctx) === 'dir';
+      if (STANDARD_ROOTS.has(root) ? !isFolder : workspace) continue;
+      const what = `go ${cmd.subcommand} ${p}: without ./ go reads ${p} as an import path, which names the standard library${STANDARD_ROOTS.has(root) ? '' : ` (its first element has no dot), and neither the module (${mod?.module ?? 'none'}) nor go.mod's requires provide it`}, so it stops with "package ${p} is not in std"`;
       return {
+        ...(atStart ? { atStart: true } : {}),
         rule: 'go/package-path-not-relative',
-        reason: `go ${cmd.subcommand} ${p}: without ./ go reads ${p} as an import path, which names the standard library, so it stops with "package ${p} is not in std"`,
-        line: lineOf(run.ins),
-        suggestion: `build ./${p}`,
+        reason: atStart ? `the start runs ${what}, and the container exits at once` : what,
+        line,
+        suggestion: isFolder
+          ? `${cmd.subcommand} ./${p}`
+          : `${cmd.subcommand} the folder of the main package with ./ (or its full import path ${mod?.module ?? '<module>'}/...)`,
       };
     }
   }
