@@ -87,7 +87,8 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   },
   'go/get-outside-module': {
     class: 'cannot-build',
-    refuses: '`go get` outside a module on Go 1.18+',
+    refuses:
+      '`go get` outside a module on Go 1.18+ (a floating tag has the Go it points to today: `golang:1-stretch` is 1.18)',
   },
   'go/get-no-install': {
     class: 'cannot-build',
