@@ -109,6 +109,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     refuses: 'a build whose module packages the COPYs never bring',
   },
   'go/vendor-missing': { class: 'cannot-build', refuses: '`-mod=vendor` without vendor/' },
+  'go/import-not-required': {
+    class: 'cannot-build',
+    refuses:
+      'an import of a module go.mod does not require, with no vendor/, go.work, go get or go mod tidy (Go 1.16+)',
+  },
   'go/imports-unavailable': {
     class: 'cannot-build',
     refuses: 'Go imports nothing provides (no go.mod, vendor/ or go get)',

@@ -27,7 +27,7 @@ import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
 import { contextHas, contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
 import { keptOsPackages } from '../common/os-packages';
-import { goBuildProblems } from './buildability';
+import { goBuildProblems, unrequiredImports } from './buildability';
 import type { BuilderProfile } from '../common/builder-image';
 import type { Note } from '../types';
 import { BUILDERS } from '../templates';
@@ -329,6 +329,10 @@ export function analyzeGo(
   const cgoFlags = builds.flatMap((b) => b.cmd.cgoFlags);
   if (cgoFlags.length > 0) cgoReasons.push(`the build uses ${[...new Set(cgoFlags)].join(', ')}`);
   const buildWarnings: Note[] = [];
+  const startRun =
+    'fromGoRun' in start && start.fromGoRun
+      ? { cmd: { ...start.fromGoRun, subcommand: 'run' as const }, line: startLine(stage) ?? 1 }
+      : null;
   const buildProblems = goBuildProblems(
     stage,
     base,
@@ -336,10 +340,11 @@ export function analyzeGo(
     commands,
     context,
     sources,
-    'fromGoRun' in start && start.fromGoRun
-      ? { cmd: { ...start.fromGoRun, subcommand: 'run' }, line: startLine(stage) ?? 1 }
-      : null,
+    startRun,
     buildWarnings,
+  );
+  buildProblems.push(
+    ...unrequiredImports(stage, base, mod, modDir, commands, startRun, context, sources),
   );
   return {
     stage,

@@ -539,3 +539,115 @@ function sourceProblems(
   }
   return [];
 }
+
+/**
+ * A build whose packages import a module go.mod does not require, on Go 1.16 or later, where
+ * builds no longer add requirements (-mod=readonly): go stops with "no required module provides
+ * package" (or, with a go 1.17+ go.mod, "imported from implicitly required module"). Judged for
+ * the packages the build compiles: the main one and the module's own packages it imports. Not
+ * judged with a go.work, a vendor folder, -mod=mod, a go get or go mod tidy anywhere in the
+ * stage, or a go.mod of Go before 1.17 that requires anything (a module it requires may bring
+ * the import).
+ */
+export function unrequiredImports(
+  stage: StageFacts,
+  image: GoImage,
+  mod: GoMod | null,
+  modDir: string,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  startRun: { cmd: GoCommand; line: number } | null,
+  context: BuildContext,
+  sources: GoSourceFacts,
+): BuildProblem[] {
+  if (mod?.module == null || image.minor === null || image.minor < 16) return [];
+  if (context.truncated || context.paths.length === 0 || sources.truncated) return [];
+  const module = mod.module;
+  const wanted = parseGoVersion(mod.go);
+  if (mod.requires.length > 0 && (wanted === null || wanted.minor < 17)) return [];
+  if (context.paths.some((p) => /(^|\/)go\.work$/.test(p) || /(^|\/)vendor\/$/.test(p))) return [];
+  const setting = stage.envValues.GO111MODULE ?? '';
+  if (setting === 'off' || setting === 'auto') return [];
+  const flagsOf = (cmd: GoCommand) =>
+    `${cmd.otherFlags.join(' ')} ${cmd.env.GOFLAGS ?? stage.envValues.GOFLAGS ?? ''}`;
+  if (
+    commands.some(
+      ({ cmd }) =>
+        cmd.subcommand === 'get' ||
+        (cmd.subcommand === 'mod' &&
+          cmd.packages[0] !== 'download' &&
+          cmd.packages[0] !== 'verify') ||
+        /-mod[= ](mod|vendor)\b/.test(flagsOf(cmd)),
+    )
+  )
+    return [];
+  const provided = [module, ...mod.requires, ...mod.replaces];
+  const isProvided = (imp: string) => provided.some((m) => imp === m || imp.startsWith(m + '/'));
+  const byDir = new Map(sources.packages.map((p) => [p.dir, p]));
+  const inModule = (rel: string) => (rel === '' ? modDir : posix.join(modDir, rel));
+  const steps = [
+    ...commands
+      .filter(({ cmd }) => ['build', 'install', 'run'].includes(cmd.subcommand))
+      .map(({ run, cmd }) => ({ cmd, line: lineOf(run.ins), atStart: false })),
+    ...(startRun ? [{ ...startRun, atStart: true }] : []),
+  ];
+  for (const { cmd, line, atStart } of steps) {
+    if ((cmd.env.GO111MODULE ?? 'on') !== 'on') continue;
+    const roots: string[] = [];
+    for (const p of cmd.packages.length > 0 ? cmd.packages : ['.']) {
+      let dir: string | null = null;
+      if (p === module || p.startsWith(module + '/'))
+        dir = inModule(p === module ? '' : p.slice(module.length + 1));
+      else if (p.startsWith('.') || p.startsWith('/') || p.endsWith('.go')) {
+        if (p.includes('...')) continue;
+        const imageDir = posix.resolve(cmd.cwd, p.endsWith('.go') ? posix.dirname(p) : p);
+        const ctx = contextPathOf(stage, context.paths, imageDir);
+        dir = ctx === null ? null : ctx === '' ? '.' : ctx;
+      }
+      if (dir !== null) roots.push(dir);
+    }
+    const seen = new Set<string>();
+    const queue = roots.filter((d) => byDir.has(d));
+    for (const dir of queue) {
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      const pkg = byDir.get(dir)!;
+      // Only a package inside the module folder builds with this go.mod.
+      if (modDir !== '.' && dir !== modDir && !dir.startsWith(modDir + '/')) continue;
+      for (const imp of pkg.imports) {
+        if (imp === module || imp.startsWith(module + '/')) {
+          const next = inModule(imp === module ? '' : imp.slice(module.length + 1));
+          if (byDir.has(next)) queue.push(next);
+          continue;
+        }
+        if (!imp.split('/')[0].includes('.') || isProvided(imp)) continue;
+        const where = importSite(context.files, dir, imp);
+        const what = `${where ?? (dir === '.' ? 'the main package' : `${dir}/`)} imports ${imp}, and ${modDir === '.' ? 'go.mod' : posix.join(modDir, 'go.mod')} has no require for its module${mod.requires.length === 0 ? ' (it requires nothing)' : ''}, with no vendor folder and no go get or go mod tidy in the Dockerfile; ${goOf(stage, image)} does not add requirements while building, so go ${cmd.subcommand} stops with "no required module provides package ${imp}"`;
+        return [
+          {
+            ...(atStart ? { atStart: true } : {}),
+            rule: 'go/import-not-required',
+            reason: atStart
+              ? `the start runs go run: ${what}, and the container exits at once`
+              : what,
+            line,
+            suggestion: 'run go mod tidy and commit go.mod and go.sum',
+          },
+        ];
+      }
+    }
+  }
+  return [];
+}
+
+/** The file (and line) of a package folder that imports `imp`: `courier/courier.go:6`. */
+function importSite(files: Record<string, string>, dir: string, imp: string): string | null {
+  const prefix = dir === '.' ? '' : dir + '/';
+  for (const [path, text] of Object.entries(files)) {
+    if (!path.startsWith(prefix) || path.slice(prefix.length).includes('/')) continue;
+    if (!path.endsWith('.go') || path.endsWith('_test.go')) continue;
+    const at = text.indexOf(`"${imp}"`);
+    if (at < 0) continue;
+    return `${path}:${text.slice(0, at).split('\n').length}`;
+  }
+  return null;
+}
