@@ -84,7 +84,7 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'go/package-path-not-relative': {
     class: 'cannot-build',
     refuses:
-      '`go build cmd/main` in module mode (without `./` go reads it as a standard-library path)',
+      '`go build cmd/main`, `go run app/cmd/server` in module mode (without `./` go reads it as a standard-library path)',
   },
   'go/no-go-mod': {
     class: 'cannot-build',
@@ -92,7 +92,8 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   },
   'go/get-outside-module': {
     class: 'cannot-build',
-    refuses: '`go get` outside a module on Go 1.18+',
+    refuses:
+      '`go get` outside a module on Go 1.18+ (a floating tag has the Go it points to today: `golang:1-stretch` is 1.18)',
   },
   'go/get-no-install': {
     class: 'cannot-build',
@@ -113,6 +114,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     refuses: 'a build whose module packages the COPYs never bring',
   },
   'go/vendor-missing': { class: 'cannot-build', refuses: '`-mod=vendor` without vendor/' },
+  'go/import-not-required': {
+    class: 'cannot-build',
+    refuses:
+      'an import of a module go.mod does not require, with no vendor/, go.work, go get or go mod tidy (Go 1.16+)',
+  },
   'go/imports-unavailable': {
     class: 'cannot-build',
     refuses: 'Go imports nothing provides (no go.mod, vendor/ or go get)',

@@ -1,4 +1,4 @@
-import { missingTag, releasesOf } from '../../src/common/base-image';
+import { goMinorOfTag, missingTag, releasesOf } from '../../src/common/base-image';
 import { parseImageRef } from '../../src/dockerfile/image-ref';
 
 const ref = (raw: string) => parseImageRef(raw)!;
@@ -72,5 +72,29 @@ describe('the release a tag is built on', () => {
     ['ubuntu:22.04', null],
   ])('%s', (raw, want) => {
     expect(releasesOf(ref(raw))).toEqual(want);
+  });
+});
+
+// A floating tag has the Go it points to today; one on a retired base stopped at the last Go
+// built on it (images.json: golang variants and alpineMinors).
+describe('the Go minor a golang tag has today', () => {
+  it.each<[string, number | null]>([
+    ['latest', 27],
+    ['1', 27],
+    ['alpine', 27],
+    ['1-bookworm', 27],
+    ['1-stretch', 18],
+    ['stretch', 18],
+    ['1-buster', 20],
+    ['bullseye', 24],
+    ['alpine3.11', 14],
+    ['1-alpine3.15', 19],
+    ['1.19-alpine', 19],
+    ['1.21.3', 21],
+    ['1.12-alpine3.10', 12],
+    ['rc', null],
+    ['1.99', null],
+  ])('golang:%s', (tag, minor) => {
+    expect(goMinorOfTag(tag)).toBe(minor);
   });
 });

@@ -141,9 +141,9 @@ describe('scanGoSources', () => {
 });
 
 describe('go.mod', () => {
-  it('reads module, go, toolchain and requirements', () => {
+  it('reads module, go, toolchain, requirements and replaces', () => {
     const mod = parseGoMod(
-      'module example.com/x // comment\n\ngo 1.26.1\ntoolchain go1.27.0\n\nrequire (\n\tgithub.com/mattn/go-sqlite3 v1.14.24\n\tmodernc.org/sqlite v1.34.1 // indirect\n)\nrequire github.com/confluentinc/confluent-kafka-go/v2 v2.6.0\n',
+      'module example.com/x // comment\n\ngo 1.26.1\ntoolchain go1.27.0\n\nrequire (\n\tgithub.com/mattn/go-sqlite3 v1.14.24\n\tmodernc.org/sqlite v1.34.1 // indirect\n)\nrequire github.com/confluentinc/confluent-kafka-go/v2 v2.6.0\nreplace example.com/lib => ./lib\nreplace (\n\texample.com/old v1.0.0 => example.com/new v1.1.0\n)\n',
     );
     expect(mod).toEqual({
       module: 'example.com/x',
@@ -154,6 +154,7 @@ describe('go.mod', () => {
         'modernc.org/sqlite',
         'github.com/confluentinc/confluent-kafka-go/v2',
       ],
+      replaces: ['example.com/old', 'example.com/lib'],
     });
     expect(cgoRequirements(mod)).toEqual([
       'github.com/mattn/go-sqlite3',

@@ -147,7 +147,31 @@ function goTagParts(tag: string): TagParts | string {
   const fits = versions.filter((v) => v >= span[0] && v <= span[1] + preview);
   if (fits.length === 0)
     return `golang:${tag} has never existed: ${base} was built for Go 1.${span[0]} to 1.${span[1]}`;
-  return { image: 'golang', versions: fits, pinned, variant, today };
+  // A floating tag on a retired base (1-stretch, alpine3.11) stopped at the last Go built on it.
+  const alpine = /^alpine(3\.\d+)$/.exec(variant);
+  const last = alpine
+    ? (GO.alpineMinors[alpine[1] as keyof GoTags['alpineMinors']] as number[] | undefined)?.[1]
+    : span[1];
+  return {
+    image: 'golang',
+    versions: fits,
+    pinned,
+    variant,
+    today: today === undefined || last === undefined ? undefined : Math.min(today, last),
+  };
+}
+
+/**
+ * The Go minor an official golang tag stands for today: its own (`1.21-alpine`: 21), or for a
+ * floating tag the newest Go it was built for (`latest`, `1`, `alpine`: the newest Go;
+ * `1-stretch`, `buster`, `alpine3.11`: the last Go built on that base). Null when the tag does
+ * not tell (a tag never listed, `rc`, a variable).
+ */
+export function goMinorOfTag(tag: string): number | null {
+  const parts = goTagParts(tag);
+  if (typeof parts === 'string') return null;
+  if (parts.today !== undefined) return parts.today;
+  return parts.versions.length === 1 ? parts.versions[0] : null;
 }
 
 function range(from: number, to: number): number[] {

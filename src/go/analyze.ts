@@ -1,6 +1,7 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { expandVariables, ImageRef } from '../dockerfile/image-ref';
+import { expandVariables, ImageRef, officialOrMirrored } from '../dockerfile/image-ref';
+import { goMinorOfTag } from '../common/base-image';
 import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../dockerfile/parse';
 import { splitShellWords } from '../dockerfile/shell-words';
@@ -26,8 +27,9 @@ import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
 import { contextHas, contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
 import { keptOsPackages } from '../common/os-packages';
-import { goBuildProblems } from './buildability';
+import { goBuildProblems, unrequiredImports } from './buildability';
 import type { BuilderProfile } from '../common/builder-image';
+import type { Note } from '../types';
 import { BUILDERS } from '../templates';
 
 const DISTRO_GO = BUILDERS.distroGo;
@@ -40,6 +42,8 @@ export interface GolangBase {
   /** cgo is on by default when the image has a C compiler (Debian variants). */
   cgoDefault: boolean;
   isOnbuild: boolean;
+  /** The Go minor the image has today (1-stretch: 18, latest: the newest); null when not known. */
+  minor: number | null;
 }
 
 export interface GoBuildStep {
@@ -84,6 +88,8 @@ export interface GoFacts {
   unpinnedGets: string[];
   /** Why the original's Go build fails for certain with its own toolchain. */
   buildProblems: BuildProblem[];
+  /** Where the build hangs on a Go version the image's tag does not tell. */
+  buildWarnings: Note[];
   /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
   defaultWorkdir: string;
   /** Go came from the distribution's packages (ubuntu's golang-go). */
@@ -185,8 +191,7 @@ function isBuildOnlyOsPackage(name: string): boolean {
 
 /** Whether `go get` still installs commands (Go 1.17 and older); unknown versions are not assumed to. */
 function getInstalls(base: GolangBase): boolean {
-  const m = base.version ? /^1\.(\d+)/.exec(base.version) : null;
-  return m !== null && Number(m[1]) < 18;
+  return base.minor !== null && base.minor < 18;
 }
 
 /**
@@ -222,6 +227,8 @@ export function analyzeGolangBase(ref: ImageRef): GolangBase {
     libc,
     cgoDefault: libc === 'glibc',
     isOnbuild: /onbuild/.test(tag),
+    // google/golang and other retired names: their tags say nothing about today's Go.
+    minor: officialOrMirrored(ref) === 'golang' ? goMinorOfTag(tag) : null,
   };
 }
 
@@ -232,7 +239,15 @@ export function analyzeGo(
 ): GoFacts {
   // Go from the distribution: its version is the distribution's, and gcc comes with it.
   const base: GolangBase = builder.fromDistro
-    ? { tag: '', version: null, variant: null, libc: 'glibc', cgoDefault: true, isOnbuild: false }
+    ? {
+        tag: '',
+        version: null,
+        variant: null,
+        libc: 'glibc',
+        cgoDefault: true,
+        isOnbuild: false,
+        minor: null,
+      }
     : analyzeGolangBase(stage.baseImage as ImageRef);
   let mod: GoMod | null = null;
   const located = locateGoMod(stage, context);
@@ -313,6 +328,24 @@ export function analyzeGo(
   if (cgoExplicitlyOn) cgoReasons.push('the build sets CGO_ENABLED=1');
   const cgoFlags = builds.flatMap((b) => b.cmd.cgoFlags);
   if (cgoFlags.length > 0) cgoReasons.push(`the build uses ${[...new Set(cgoFlags)].join(', ')}`);
+  const buildWarnings: Note[] = [];
+  const startRun =
+    'fromGoRun' in start && start.fromGoRun
+      ? { cmd: { ...start.fromGoRun, subcommand: 'run' as const }, line: startLine(stage) ?? 1 }
+      : null;
+  const buildProblems = goBuildProblems(
+    stage,
+    base,
+    mod,
+    commands,
+    context,
+    sources,
+    startRun,
+    buildWarnings,
+  );
+  buildProblems.push(
+    ...unrequiredImports(stage, base, mod, modDir, commands, startRun, context, sources),
+  );
   return {
     stage,
     base,
@@ -326,18 +359,8 @@ export function analyzeGo(
     contextPaths: context.paths,
     context,
     modDir,
-    buildProblems: goBuildProblems(
-      stage,
-      base.version,
-      base.tag,
-      mod,
-      commands,
-      context,
-      sources,
-      'fromGoRun' in start && start.fromGoRun
-        ? { cmd: { ...start.fromGoRun, subcommand: 'run' }, line: startLine(stage) ?? 1 }
-        : null,
-    ),
+    buildProblems,
+    buildWarnings,
     unpinnedGets: mod === null ? unpinnedGets(commands, sources) : [],
     defaultWorkdir: builder.workdir,
     fromDistro: builder.fromDistro,

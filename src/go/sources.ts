@@ -376,10 +376,12 @@ export interface GoMod {
   go: string | null;
   toolchain: string | null;
   requires: string[];
+  /** Module paths a replace directive names on its left (`replace example.com/lib => ./lib`). */
+  replaces: string[];
 }
 
 export function parseGoMod(text: string): GoMod {
-  const mod: GoMod = { module: null, go: null, toolchain: null, requires: [] };
+  const mod: GoMod = { module: null, go: null, toolchain: null, requires: [], replaces: [] };
   const stripped = text.replace(/\/\/.*$/gm, '');
   mod.module = /^\s*module\s+"?([^\s"]+)"?/m.exec(stripped)?.[1] ?? null;
   mod.go = /^\s*go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(stripped)?.[1] ?? null;
@@ -391,6 +393,14 @@ export function parseGoMod(text: string): GoMod {
     }
   }
   for (const m of stripped.matchAll(/^\s*require\s+([^\s(]+)\s+v\S+/gm)) mod.requires.push(m[1]);
+  for (const block of stripped.matchAll(/^\s*replace\s*\(([\s\S]*?)\)/gm)) {
+    for (const line of block[1].split('\n')) {
+      const m = /^\s*(\S+)(?:\s+v\S+)?\s*=>/.exec(line);
+      if (m) mod.replaces.push(m[1]);
+    }
+  }
+  for (const m of stripped.matchAll(/^\s*replace\s+([^\s(]+)(?:\s+v\S+)?\s*=>/gm))
+    mod.replaces.push(m[1]);
   return mod;
 }
 

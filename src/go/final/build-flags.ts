@@ -8,7 +8,6 @@ import {
 import { rangeOffsets } from '../../dockerfile/parse';
 import type { SplitStage } from '../../common/split-stage';
 import type { GoBuildStep, GoFacts, GoStart } from '../analyze';
-import { FLOATING_GO_TAG, parseGoVersion } from '../buildability';
 import type { GoRuntimeProfile } from './profile';
 
 /** CGO_ENABLED=0, -trimpath, -ldflags "-s -w" and -tags timetzdata on the build of the binary CMD runs. */
@@ -105,15 +104,14 @@ export function buildFlagEdits(
 }
 
 /**
- * -trimpath came with Go 1.13; older toolchains stop at it. Floating tags (latest) are new enough;
- * a distribution's Go or an unknown version is not assumed to be.
+ * -trimpath came with Go 1.13; older toolchains stop at it. A floating tag has the Go it points
+ * to today (latest: the newest, 1-stretch: 1.18); a distribution's Go or an unknown version is not
+ * assumed to be new enough.
  */
 export function hasTrimpath(facts: GoFacts): boolean {
   // packr finds its files through the source paths compiled in, which -trimpath removes.
   if (facts.sources.sourcePathLibraries.length > 0) return false;
-  const v = parseGoVersion(facts.base.version);
-  if (v) return v.minor >= 13;
-  return facts.base.tag !== '' && FLOATING_GO_TAG.test(facts.base.tag);
+  return facts.base.minor !== null && facts.base.minor >= 13;
 }
 
 /** `go run` at start becomes a build of the binary in the builder, with the flags a build gets. */

@@ -97,7 +97,7 @@ export function planGoRewrite(
       modDir: facts.modDir,
     },
   );
-  warnings.push(...runtime.warnings);
+  warnings.push(...runtime.warnings, ...facts.buildWarnings);
   if (facts.unpinnedGets.length > 0)
     warnings.push({
       rule: 'go/unpinned-get',
