@@ -22,6 +22,11 @@ export interface GoRuntimePaths {
   writableDirs: string[];
   /** Where each writable folder comes from, for the reason. */
   writeWhy: Record<string, string>;
+  /**
+   * Writes into / itself (a relative file with no WORKDIR), which only root may make: why, known
+   * ones first; `computed` when only a path computed at run time may land there.
+   */
+  rootWrites: Array<{ why: string; computed: boolean }>;
   warnings: Note[];
 }
 
@@ -134,7 +139,7 @@ export function goRuntimePaths(
         (o) => o !== r && o.kind === 'dir' && r.imagePath.startsWith(o.imagePath + '/'),
       ),
   );
-  const { writableDirs, writeWhy } = writable(stage, packages, workdir);
+  const { writableDirs, writeWhy, rootWrites } = writable(stage, packages, workdir);
   const warnings: Note[] = [];
   for (const pkg of packages) {
     for (const flag of pkg.pathFlags)
@@ -150,7 +155,7 @@ export function goRuntimePaths(
       });
     }
   }
-  return { reads: minimal, writableDirs, writeWhy, warnings };
+  return { reads: minimal, writableDirs, writeWhy, rootWrites, warnings };
 }
 
 /** A literal as a path to look up: patterns and format verbs cut back to their folder. */
@@ -241,9 +246,17 @@ function writable(
   stage: StageFacts,
   packages: GoPackage[],
   workdir: string,
-): { writableDirs: string[]; writeWhy: Record<string, string> } {
+): {
+  writableDirs: string[];
+  writeWhy: Record<string, string>;
+  rootWrites: GoRuntimePaths['rootWrites'];
+} {
   const dirs = new Map<string, string>();
-  const add = (dir: string, why: string) => {
+  // A file made in / needs / writable, which no folder copied owned can give a non-root user
+  // without giving it the whole file system.
+  const rootWrites: GoRuntimePaths['rootWrites'] = [];
+  const add = (dir: string, why: string, computed = false) => {
+    if (dir === '/') rootWrites.push({ why, computed });
     if (dir === '/' || /^\/(tmp|proc|sys|dev)(\/|$)/.test(dir)) return;
     if (!dirs.has(dir)) dirs.set(dir, why);
   };
@@ -254,6 +267,7 @@ function writable(
     add(
       workdir,
       `${pkgLabel(computed)} writes to a path it computes at run time (${computed.computedWrites[0]}), so the folder it runs in stays writable`,
+      true,
     );
   for (const pkg of packages) {
     const written = [
@@ -295,5 +309,6 @@ function writable(
     }
   }
   const writableDirs = [...dirs.keys()].sort();
-  return { writableDirs, writeWhy: Object.fromEntries(dirs) };
+  rootWrites.sort((a, b) => Number(a.computed) - Number(b.computed));
+  return { writableDirs, writeWhy: Object.fromEntries(dirs), rootWrites };
 }

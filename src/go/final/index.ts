@@ -114,6 +114,19 @@ export function planGoRewrite(
   );
   const root = rootNeedSkip(rootNeeds(facts.context, {}, ports), user.uid);
   if (root) return { ok: false, skip: root };
+  if (runtime.rootWrites.length > 0 && user.uid !== 0)
+    return {
+      ok: false,
+      skip: {
+        rule: 'common/needs-root',
+        class: 'unsafe',
+        reason: runtime.rootWrites[0].computed
+          ? `${runtime.rootWrites[0].why.replace(/, so the folder .*$/, '')}, which may be in its working folder /, where only root may make files: as uid ${user.uid} that would fail`
+          : `the app makes files in its working folder /, where only root may (${runtime.rootWrites[0].why}): as uid ${user.uid} that fails`,
+        suggestion:
+          'give the app a WORKDIR of its own in the original (or write under a folder it owns), then rewrite it',
+      },
+    };
   const low = lowPortWarning(ports, user.uid);
   if (low) warnings.push(low);
   const chownCall = chownWarning(facts.context, user.uid);
