@@ -142,7 +142,7 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'common/needs-root': {
     class: 'unsafe',
     refuses:
-      'an app that needs root: the Docker socket, raw sockets, setuid or chroot, privileged mode or capabilities, a port below 1024 on the host network',
+      'an app that needs root: the Docker socket, raw sockets, setuid or chroot, privileged mode or capabilities, a port below 1024 on the host network, files made in / (a Go app whose working folder it is)',
   },
   'common/compose-run': {
     class: 'unsafe',
