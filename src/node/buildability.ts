@@ -66,7 +66,7 @@ function gitProtocolGone(facts: NodeFacts): BuildProblem[] {
               r.text,
             ),
           )
-        ? `npm 6 (Node ${facts.base.major}'s)`
+        ? `the npm of Node ${facts.base.major} (before npm 7)`
         : null;
   if (cloner === null) return [];
   if (facts.stage.runs.some((r) => /insteadOf/i.test(r.text))) return [];

@@ -114,19 +114,26 @@ export function planGoRewrite(
   );
   const root = rootNeedSkip(rootNeeds(facts.context, {}, ports), user.uid);
   if (root) return { ok: false, skip: root };
-  if (runtime.rootWrites.length > 0 && user.uid !== 0)
-    return {
-      ok: false,
-      skip: {
+  const rootWrite = runtime.rootWrites[0];
+  if (rootWrite && user.uid !== 0) {
+    // A computed path may land anywhere: said, not refused, as for any other computed write.
+    if (rootWrite.computed)
+      warnings.push({
         rule: 'common/needs-root',
-        class: 'unsafe',
-        reason: runtime.rootWrites[0].computed
-          ? `${runtime.rootWrites[0].why.replace(/, so the folder .*$/, '')}, which may be in its working folder /, where only root may make files: as uid ${user.uid} that would fail`
-          : `the app makes files in its working folder /, where only root may (${runtime.rootWrites[0].why}): as uid ${user.uid} that fails`,
-        suggestion:
-          'give the app a WORKDIR of its own in the original (or write under a folder it owns), then rewrite it',
-      },
-    };
+        reason: `${rootWrite.why.replace(/, so the folder .*$/, '')}: if that lands in its working folder /, uid ${user.uid} cannot make files there, where the original's root could`,
+      });
+    else
+      return {
+        ok: false,
+        skip: {
+          rule: 'common/needs-root',
+          class: 'unsafe',
+          reason: `the app makes files in its working folder /, where only root may (${rootWrite.why}): as uid ${user.uid} that fails`,
+          suggestion:
+            'give the app a WORKDIR of its own in the original (or write under a folder it owns), then rewrite it',
+        },
+      };
+  }
   const low = lowPortWarning(ports, user.uid);
   if (low) warnings.push(low);
   const chownCall = chownWarning(facts.context, user.uid);
@@ -151,9 +158,12 @@ export function planGoRewrite(
         });
   const inFolder = (p: string) => folders?.folders.some((f) => isWithin(p, f.path)) ?? false;
   // What detection found outside the folders (a file the context put among the OS's) is copied too.
-  const separate = folders
-    ? runtime.reads.filter((r) => !inFolder(r.imagePath) && !folders.files.includes(r.imagePath))
-    : runtime.reads;
+  // The started binary is copied on its own line below, even when the context brought it.
+  const separate = (
+    folders
+      ? runtime.reads.filter((r) => !inFolder(r.imagePath) && !folders.files.includes(r.imagePath))
+      : runtime.reads
+  ).filter((r) => r.imagePath !== start.binary);
   // The folders carry what detection found; writes inside them are owned there, the rest as before.
   const owned = planWritable(
     folders
