@@ -95,6 +95,14 @@ describe('scanNodeSources', () => {
     expect(s.listenPorts.map(([p]) => p)).toEqual([80]);
     expect(s.fallbackPorts.map(([p]) => p)).toEqual([443]);
   });
+
+  it('reads a PORT fallback through parseInt or Number', () => {
+    const s = scanNodeSources({
+      'config.js': 'module.exports = { port: parseInt(process.env.PORT, 10) || 80 };',
+      'b.js': 'const p = Number(process.env.PORT) ?? 81;',
+    });
+    expect(s.fallbackPorts.map(([p]) => p)).toEqual([81, 80]);
+  });
 });
 
 describe('npmEnvironment', () => {

@@ -135,7 +135,8 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
       }
     }
     for (const m of code.matchAll(
-      /\.listen\(\s*(\d{1,5})\b|\bPORT\s*(?:\|\||\?\?)\s*(\d{1,5})\b/g,
+      // parseInt(process.env.PORT, 10) || 80 and Number(process.env.PORT) ?? 80 fall back too.
+      /\.listen\(\s*(\d{1,5})\b|\bPORT\b(?:\s*,\s*10)?\s*\)?\s*(?:\|\||\?\?)\s*(\d{1,5})\b/g,
     )) {
       if (m[1] !== undefined)
         facts.listenPorts.push([Number(m[1]), `listen(${m[1]}) in ${at(m.index!)}`]);
