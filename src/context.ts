@@ -30,7 +30,13 @@ const ROOT_ONLY = new Set([
   'README',
   'readme.md',
   'Readme.md',
+  // What the repository runs before docker build: files it makes on the host.
+  'Makefile',
+  'makefile',
+  'GNUmakefile',
 ]);
+/** Shell scripts at the root or in scripts/, read for the files they make before docker build. */
+const BUILD_SCRIPT = /^(scripts\/)?[^/]+\.sh$/;
 const MAX_MANIFEST_DEPTH = 4;
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,
@@ -100,7 +106,7 @@ export function selectContextFiles(paths: readonly string[]): string[] {
     const atRoot = !p.includes('/');
     // Manifests and configs of apps in subfolders too (monorepos), a few levels down.
     const nearRoot = p.split('/').length <= MAX_MANIFEST_DEPTH;
-    if (atRoot && ROOT_ONLY.has(name)) picked.push(p);
+    if ((atRoot && ROOT_ONLY.has(name)) || BUILD_SCRIPT.test(p)) picked.push(p);
     else if (nearRoot && p.endsWith(VENDOR_MODULES)) picked.push(p);
     else if (nearRoot && EXACT.has(name) && manifests++ < CONTEXT_LIMITS.maxManifests)
       picked.push(p);

@@ -76,6 +76,26 @@ export function checkBuildability(facts: StageFacts, context: BuildContext): Bui
   return { problems, hostBuilt };
 }
 
+// A command that makes files on the host, and the build of the image after it.
+const MAKES_FILES =
+  /^\s*(?:@|-)?\s*((?:go|npm|yarn|pnpm|npx)\s+(?:build|install|ci|i|run|exec)\b[^\n]*|tsc\b[^\n]*|make\s+\S+[^\n]*|cp\s[^\n]*|mv\s[^\n]*)/m;
+const DOCKER_BUILD = /^\s*(?:@|-)?\s*docker(?:-compose|\s+compose|\s+buildx)?\s+build\b/m;
+
+/**
+ * A Makefile or shell script of the repository that makes files and then runs docker build (go
+ * build main.go, then docker build -t ...): a COPY source it may make is made on the host first.
+ */
+function buildScriptBefore(context: BuildContext): { file: string; makes: string } | null {
+  for (const [file, text] of Object.entries(context.files)) {
+    if (!/(^|\/)(GNUmakefile|[Mm]akefile|[^/]+\.sh)$/.test(file)) continue;
+    const build = DOCKER_BUILD.exec(text);
+    if (!build) continue;
+    const makes = MAKES_FILES.exec(text.slice(0, build.index));
+    if (makes) return { file, makes: `\`${makes[1].trim()}\`` };
+  }
+  return null;
+}
+
 function checkCopySources(
   facts: StageFacts,
   context: BuildContext,
@@ -117,6 +137,14 @@ function checkCopySources(
           hostBuilt.push({
             rule: 'common/host-built-source',
             reason: `${raw} is not in the repository (.gitignore lists it): it is made on the host before docker build (built, or created from an example), and the rewrite copies it the same way`,
+          });
+          continue;
+        }
+        const script = buildScriptBefore(context);
+        if (script) {
+          hostBuilt.push({
+            rule: 'common/host-built-source',
+            reason: `${raw} is not in the repository: ${script.file} runs ${script.makes} and then docker build, so it is made on the host first, and the rewrite copies it the same way`,
           });
           continue;
         }

@@ -108,17 +108,13 @@ export function mayBeCopied(
       if (/\$/.test(s) || /^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return true;
       if (copy.keyword === 'ADD' && /\.(tar|tgz|gz|bz2|xz|zip)$/.test(s)) return true;
       if (!/[*?[]/.test(s)) {
-        // A source the listing lacks (built on the host) may be a folder copied to its target.
+        // A source the listing lacks (built on the host) may be a folder, whose content COPY
+        // spreads into the destination (COPY dist .): anything under it may come from there.
         const clean = posix
           .normalize('/' + s)
           .slice(1)
           .replace(/\/$/, '');
-        if (contextHas(paths, clean) !== null) return false;
-        const target =
-          copy.dest.endsWith('/') || copy.sources.length > 1
-            ? posix.join(dest, posix.basename(clean))
-            : dest;
-        return imagePath === target || imagePath.startsWith(target + '/');
+        return contextHas(paths, clean) === null;
       }
       // A wildcard copies each context path it matches into the destination folder by its name.
       const re = patternToRegExp(posix.normalize('/' + s).slice(1), { escapes: true });
