@@ -8,7 +8,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { fileURLToPath } from 'url';
-import { fixtureCases, generateTree } from './bench-tree.mjs';
+import { generateTree } from './bench-tree.mjs';
 import { packAndInstall } from './pack-check.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,14 +50,12 @@ function measure(label, runs, fn) {
   return { label, medianMs: Math.round(m * 10) / 10, runs: ms.map((x) => Math.round(x)), last };
 }
 
-const FIXTURES = path.join(ROOT, '__tests__', 'fixtures');
 const BIG = Number(process.env.BENCH_BIG_FILES ?? 100000);
 const RSS_PRELOAD = path.join(ROOT, 'scripts', 'bench-rss.cjs');
 
-const files = generateTree(TREE, FILES, FIXTURES);
-const { cases, excluded } = fixtureCases(FIXTURES);
+const files = generateTree(TREE, FILES);
 console.log(
-  `tree: ${files.length} Dockerfiles with their build contexts in ${TREE} (3 in 5 generated, 2 in 5 copies of ${cases.length} fixtures; left out because dockerfilelint crashes on them: ${excluded.join(', ')}); ${os.cpus().length} cores; node ${process.version}\n`,
+  `tree: ${files.length} services with their Dockerfiles in ${TREE}; ${os.cpus().length} cores; node ${process.version}\n`,
 );
 const parseScript = `const fs=require('fs');const {DockerfileParser}=require(${JSON.stringify(path.join(ROOT, 'node_modules', 'dockerfile-ast'))});for(const f of fs.readFileSync(0,'utf8').split('\\n'))if(f)DockerfileParser.parse(fs.readFileSync(f,'utf8'));`;
 const fileList = files.join('\n');
@@ -112,7 +110,7 @@ let big = null;
 if (BIG > 0) {
   const bigTree = path.join(os.tmpdir(), `dockerize-slim-bench-${BIG}`);
   const t0 = Date.now();
-  const bigFiles = generateTree(bigTree, BIG, FIXTURES);
+  const bigFiles = generateTree(bigTree, BIG);
   console.log(
     `\ntree: ${bigFiles.length} Dockerfiles in ${bigTree} (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
   );
