@@ -37,9 +37,17 @@ function loadWithCodeCache(bundle, Module) {
   }
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = { exports: {} };
+  // The bundle requires its lazily loaded parts (dist/yargs.js, dist/verify.js, ...) beside it.
   script
     .runInThisContext()
-    .call(mod.exports, mod.exports, require, mod, bundle, path.dirname(bundle));
+    .call(
+      mod.exports,
+      mod.exports,
+      Module.createRequire(bundle),
+      mod,
+      bundle,
+      path.dirname(bundle),
+    );
   if (cachedData === undefined || script.cachedDataRejected) {
     // Written after the run, so the cache also holds the functions this run compiled lazily.
     process.once('exit', () => {

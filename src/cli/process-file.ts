@@ -5,6 +5,7 @@ import { DockerizeError } from '../errors';
 import type { TransformOptions, TransformResult } from '../types';
 import type { ComposeFacts } from './compose';
 import { describeFsError } from './discover';
+import { displayPath } from './display-path';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
 import { NO_COLORS } from './colors';
@@ -33,10 +34,7 @@ export interface FileOutcome {
 
 export const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
 
-export function displayPath(file: string, io: Io): string {
-  const rel = path.relative(io.cwd, file);
-  return rel === '' || rel.startsWith('..') ? file : rel.split(path.sep).join('/');
-}
+export { displayPath };
 
 export function processFile(
   file: string,

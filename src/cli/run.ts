@@ -8,15 +8,12 @@ import { DirIndex } from './dir-index';
 import { discover, inputRoots } from './discover';
 import { globBase, isGlob } from './glob';
 import type { Io } from './io';
-import { toJsonReport } from './json-report';
 import { Pool } from './pool';
 import { comparePaths } from './path-order';
 import { displayPath, FileOutcome } from './process-file';
 import { colorizeDiff, formatNotes, formatSkip } from './render';
-import { toSarif } from './sarif-report';
 import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
 import type { Note, SkipClass } from '../types';
-import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
 export const EXIT = { ok: 0, changesFound: 1, error: 2 } as const;
@@ -41,7 +38,8 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
     return EXIT.error;
   }
   if (options.command === 'verify') {
-    const { runVerify } = await import('./verify');
+    // Required, not imported: verify is a bundle of its own, which a rewrite never loads.
+    const { runVerify } = require('./verify') as typeof import('./verify');
     return runVerify(options, io);
   }
   return rewrite(options, io, version);
@@ -160,12 +158,17 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     await reviewInteractively(kept, io, out);
     for (const o of kept) printOutcome(o, options, io, out, err);
   }
+  // The documents are required where they are written: a dry run loads none of them (each is a
+  // bundle of its own in dist/, see scripts/build.mjs).
   if (options.format === 'json') {
+    const { toJsonReport } = require('./json-report') as typeof import('./json-report');
     io.stdout.write(JSON.stringify(toJsonReport(kept, io.now() - started, io), null, 2) + '\n');
   } else if (options.format === 'sarif') {
+    const { toSarif } = require('./sarif-report') as typeof import('./sarif-report');
     io.stdout.write(JSON.stringify(toSarif(kept, version, io), null, 2) + '\n');
   }
   if (options.report) {
+    const { markdownReport } = require('./report') as typeof import('./report');
     try {
       io.fs.writeFileSync(path.resolve(io.cwd, options.report), markdownReport(kept, io));
     } catch (e) {
