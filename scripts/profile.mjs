@@ -191,7 +191,6 @@ const common = {
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  keepNames: true,
   conditions: [],
   nodePaths: [path.join(HERE, 'node_modules')],
 };
