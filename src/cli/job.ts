@@ -22,6 +22,11 @@ export interface JobSettings {
   /** Dry runs need only the diff, not both texts, back from the worker. */
   lean: boolean;
   /**
+   * What the main thread keeps of each outcome after printing it (run.ts): with `none`, a dry
+   * run's outcome comes back without what only the JSON document and --write read.
+   */
+  keep?: 'all' | 'facts' | 'none';
+  /**
    * Real paths of the folders named on the command line (a named file's folder): new files are
    * created only inside them.
    */
@@ -44,6 +49,13 @@ export function effectiveOptions(
     minimal: settings.minimal ?? config?.minimal ?? false,
     node: settings.node,
   };
+}
+
+/** A Dockerfile to run, with the config that applies to it when the walk already found it. */
+export interface Job {
+  file: string;
+  /** undefined: not known yet, looked for from the file's folder up. */
+  config?: RepoConfig | null;
 }
 
 /** Runs one file end to end where it is called (main thread or worker): options, context, rewrite. */
@@ -71,12 +83,14 @@ export class JobRunner {
     return isUnder(real, (this.rootSet ??= new Set(this.settings.roots)));
   }
 
-  run(file: string): FileOutcome {
+  run({ file, config: known }: Job): FileOutcome {
     let options: TransformOptions;
     let context: string | undefined;
     let compose: ComposeFacts;
     try {
-      const config = this.settings.explicitConfig ?? this.configs.find(path.dirname(file));
+      const config =
+        this.settings.explicitConfig ??
+        (known !== undefined ? known : this.configs.find(path.dirname(file)));
       options = effectiveOptions(this.settings, config);
       compose = this.compose.forDockerfile(file);
       context = this.settings.context ?? compose.context ?? undefined;
@@ -111,6 +125,14 @@ export class JobRunner {
     if (this.settings.lean && outcome.result) {
       outcome.before = undefined;
       outcome.result.output = '';
+      // Printed, counted and forgotten: the contract, the runtime folders and the new files'
+      // contents (their diffs are made) are read by nothing else.
+      if (this.settings.keep === 'none') {
+        outcome.result.contract = undefined;
+        outcome.result.runtimeFolders = undefined;
+        if (outcome.result.newFiles)
+          outcome.result.newFiles = outcome.result.newFiles.map((f) => ({ ...f, content: '' }));
+      }
     }
     return outcome;
   }

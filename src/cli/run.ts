@@ -5,7 +5,7 @@ import { Colors, NO_COLORS, pickColors } from './colors';
 import { ConfigFinder, RepoConfig, validateConfig } from './config';
 import { JobSettings } from './job';
 import { DirIndex } from './dir-index';
-import { discover, inputRoots } from './discover';
+import { Discovered, discoverSteps, inputRoots } from './discover';
 import { globBase, isGlob } from './glob';
 import type { Io } from './io';
 import { Pool } from './pool';
@@ -78,20 +78,6 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     ...inputs.map((p) => path.resolve(io.cwd, isGlob(p) ? globBase(p) : p)),
   ];
   const dirs = new DirIndex(io, walkRoots);
-  const settings: JobSettings = {
-    target: options.target,
-    user: options.user,
-    nginx: options.nginx,
-    harden: options.harden,
-    devToProduction: options.devToProduction,
-    minimal: options.minimal,
-    node: options.node,
-    context: options.context,
-    explicitConfig: explicit,
-    lean: !options.write && !options.interactive,
-    roots,
-    walkRoots,
-  };
   const holdsOutput =
     options.format === 'json' || options.format === 'sarif' || options.interactive;
   // A progress line only while nothing else reaches the terminal: streamed output shows progress.
@@ -104,6 +90,21 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
       : options.format === 'sarif' || options.report
         ? 'facts'
         : 'none';
+  const settings: JobSettings = {
+    target: options.target,
+    user: options.user,
+    nginx: options.nginx,
+    harden: options.harden,
+    devToProduction: options.devToProduction,
+    minimal: options.minimal,
+    node: options.node,
+    context: options.context,
+    explicitConfig: explicit,
+    lean: !options.write && !options.interactive,
+    keep,
+    roots,
+    walkRoots,
+  };
   const kept: FileOutcome[] = [];
   const counts = new SummaryCounts();
   const accept = (o: FileOutcome) => {
@@ -115,11 +116,22 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     else if (keep === 'facts') kept.push(factsOf(o));
   };
   const pool = new Pool(options.jobs ?? io.cpus(), settings, io, dirs, accept);
-  const found = discover(options.paths, io, {
+  const configs = explicit ? undefined : new ConfigFinder(dirs);
+  /** The config of a file's folder, which the walk has read on its way there. */
+  const configOf = (file: string): RepoConfig | null | undefined => {
+    if (!configs) return undefined;
+    try {
+      return configs.find(path.dirname(file));
+    } catch {
+      // The file's run reports the broken config as its error.
+      return undefined;
+    }
+  };
+  const steps = discoverSteps(options.paths, io, {
     excludes: [...options.exclude, ...(explicit?.exclude ?? [])],
-    configs: explicit ? undefined : new ConfigFinder(dirs),
+    configs,
     dirs,
-    onFile: (file) => pool.add(file),
+    onFile: (file) => pool.add(file, configOf(file)),
     onError: (e) =>
       pool.addResolved({
         file: e.path,
@@ -146,6 +158,16 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
         },
       }),
   });
+  let found: Discovered;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      found = step.value;
+      break;
+    }
+    const turn = pool.between(step.value);
+    if (turn) await turn;
+  }
   await pool.finish();
   if (progress) io.stderr.write('\r\u001b[K');
   if (found.files.length === 0 && found.errors.length === 0) {
