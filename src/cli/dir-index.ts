@@ -1,6 +1,6 @@
 import path from 'path';
 import type { Io } from './io';
-import { readRegularFile } from './safe-read';
+import { MAX_SIDE_FILE_BYTES, readRegularFile } from './safe-read';
 
 export type EntryKind = 'dir' | 'file' | 'other';
 
@@ -108,9 +108,32 @@ export class DirIndex {
   /** A regular file of the folder, read with the bounds of readRegularFile. */
   read(dir: string, name: string): string | undefined {
     if (this.kind(dir, name) !== 'file') return undefined;
-    return readRegularFile(this.io, path.join(dir, name));
+    const file = path.join(dir, name);
+    const stat: { size?: number } = {};
+    const text = readRegularFile(this.io, file, MAX_SIDE_FILE_BYTES, stat);
+    if (text !== undefined) {
+      this.texts.delete(file);
+      this.texts.set(file, { text, size: stat.size! });
+      if (this.texts.size > KEPT_TEXTS) this.texts.delete(this.texts.keys().next().value as string);
+    }
+    return text;
   }
+
+  /**
+   * A file `read` gave lately (a package.json the config lookup read, which the build context
+   * then reads too), with its size, if it is within `maxBytes`.
+   */
+  recent(file: string, maxBytes: number): { text: string; size: number } | undefined {
+    const r = this.texts.get(file);
+    return r && r.size <= maxBytes ? r : undefined;
+  }
+
+  /** Files read through `read`, least recently first. */
+  private readonly texts = new Map<string, { text: string; size: number }>();
 }
+
+/** Texts `read` keeps for a build context read right after: the few folders being worked on. */
+const KEPT_TEXTS = 64;
 
 /**
  * Whether `dir` is one of `roots` or inside one: a walk up its parents, so that xargs handing

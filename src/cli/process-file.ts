@@ -49,10 +49,13 @@ export function processFile(
     const bytes = readDockerfile(file, io);
     const before = decodeUtf8(bytes);
     const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
-    const context = readBuildContext(root, io, dirs);
     const inContext = path.relative(root, file);
-    if (!inContext.startsWith('..') && !path.isAbsolute(inContext))
-      context.dockerfile = inContext.split(path.sep).join('/');
+    const isInContext = !inContext.startsWith('..') && !path.isAbsolute(inContext);
+    const rel = inContext.split(path.sep).join('/');
+    // The Dockerfile was just read: its size is known, if the context lists it as a file.
+    const known = isInContext ? { [rel]: bytes.length } : undefined;
+    const context = readBuildContext(root, io, dirs, known);
+    if (isInContext) context.dockerfile = rel;
     if (compose.runs.length > 0) context.runs = compose.runs;
     if (compose.mounts.length > 0) context.mounts = compose.mounts;
     const result = transform(before, options, context);
