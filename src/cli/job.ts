@@ -3,6 +3,7 @@ import { DockerizeError } from '../errors';
 import type { NginxVariant, Target, TransformOptions } from '../types';
 import { ComposeContexts, ComposeFacts } from './compose';
 import { ConfigFinder, RepoConfig } from './config';
+import { ContextCache } from './context-cache';
 import { DirIndex, isUnder } from './dir-index';
 import type { Io } from './io';
 import { displayPath, FileOutcome, processFile } from './process-file';
@@ -63,6 +64,7 @@ export class JobRunner {
   private rootSet: ReadonlySet<string> | undefined;
   private readonly configs: ConfigFinder;
   private readonly compose: ComposeContexts;
+  private readonly contexts: ContextCache | undefined;
 
   constructor(
     private readonly settings: JobSettings,
@@ -71,6 +73,7 @@ export class JobRunner {
   ) {
     this.configs = new ConfigFinder(dirs);
     this.compose = new ComposeContexts(dirs);
+    this.contexts = settings.lean ? new ContextCache(io, dirs) : undefined;
   }
 
   private insideRoots(dir: string): boolean {
@@ -103,7 +106,7 @@ export class JobRunner {
         error: { code: de.code ?? 'E_USAGE', message: de.message },
       };
     }
-    const outcome = processFile(file, options, context, this.io, this.dirs, compose);
+    const outcome = processFile(file, options, context, this.io, this.dirs, compose, this.contexts);
     const newFiles = outcome.result?.newFiles ?? [];
     if (newFiles.length > 0 && outcome.contextRoot && !this.insideRoots(outcome.contextRoot)) {
       outcome.status = 'skipped';

@@ -9,6 +9,7 @@ import { displayPath } from './display-path';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
 import { NO_COLORS } from './colors';
+import type { ContextCache } from './context-cache';
 import { readBuildContext } from './read-context';
 import { readOpened } from './safe-read';
 import { unifiedDiff } from './render';
@@ -43,6 +44,7 @@ export function processFile(
   io: Io,
   dirs?: DirIndex,
   compose: Pick<ComposeFacts, 'runs' | 'mounts'> = { runs: [], mounts: [] },
+  contexts?: ContextCache,
 ): FileOutcome {
   const display = displayPath(file, io);
   try {
@@ -54,7 +56,11 @@ export function processFile(
     const rel = inContext.split(path.sep).join('/');
     // The Dockerfile was just read: its size is known, if the context lists it as a file.
     const known = isInContext ? { [rel]: bytes.length } : undefined;
-    const context = readBuildContext(root, io, dirs, known);
+    // A shared context is the same object for every Dockerfile of it: this one's facts go on a
+    // copy.
+    const context = contexts
+      ? { ...contexts.read(root, known) }
+      : readBuildContext(root, io, dirs, known);
     if (isInContext) context.dockerfile = rel;
     if (compose.runs.length > 0) context.runs = compose.runs;
     if (compose.mounts.length > 0) context.mounts = compose.mounts;
