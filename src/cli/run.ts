@@ -60,7 +60,52 @@ function loadExplicitConfig(file: string, io: Io): RepoConfig {
   }
 }
 
-async function rewrite(options: CliOptions, io: Io, version: string): Promise<number> {
+async function rewrite(options: CliOptions, given: Io, version: string): Promise<number> {
+  const batched = batchedOutput(given);
+  try {
+    return await rewriteFiles(options, batched.io, version);
+  } finally {
+    batched.flush();
+  }
+}
+
+/** Text gathered for a pipe or a file until it is this long, then written at once. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Output to a pipe or a file, gathered into writes of up to BATCH_CHARS: writing each file's
+ * diff as it comes is a few system calls per file. One stream's text is written out before the
+ * other's is taken, so the two keep their order where they meet (2>&1). A terminal gets each
+ * line as it comes.
+ */
+function batchedOutput(io: Io): { io: Io; flush(): void } {
+  if (io.stdout.isTTY || io.stderr.isTTY) return { io, flush() {} };
+  let target: 'stdout' | 'stderr' = 'stdout';
+  let parts: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    const text = parts.join('');
+    parts = [];
+    chars = 0;
+    io[target].write(text);
+  };
+  const stream = (name: 'stdout' | 'stderr') => ({
+    isTTY: false,
+    write(text: string) {
+      if (name !== target) {
+        flush();
+        target = name;
+      }
+      parts.push(text);
+      chars += text.length;
+      if (chars >= BATCH_CHARS) flush();
+    },
+  });
+  return { io: { ...io, stdout: stream('stdout'), stderr: stream('stderr') }, flush };
+}
+
+async function rewriteFiles(options: CliOptions, io: Io, version: string): Promise<number> {
   const started = io.now();
   const out = pickColors(options.color, io, 'stdout');
   const err = pickColors(options.color, io, 'stderr');
