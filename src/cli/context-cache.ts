@@ -2,6 +2,7 @@ import type { BuildContext } from '../types';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
 import { readBuildContext } from './read-context';
+import { Recent } from './recent';
 
 /**
  * Build contexts read in this thread, by folder: the Dockerfiles of one context (Dockerfile,
@@ -12,22 +13,19 @@ import { readBuildContext } from './read-context';
  * for dry runs: a run that writes may change a context between two of its Dockerfiles.
  */
 export class ContextCache {
-  /** Least recently used first (a Map keeps insertion order). */
-  private readonly byRoot = new Map<string, BuildContext>();
+  private readonly byRoot = new Recent<string, BuildContext>(4);
 
   constructor(
     private readonly io: Io,
     private readonly dirs: DirIndex | undefined,
-    private readonly capacity = 4,
   ) {}
 
   read(root: string, knownSizes?: Record<string, number>): BuildContext {
     let context = this.byRoot.get(root);
-    if (context) this.byRoot.delete(root);
-    else context = readBuildContext(root, this.io, this.dirs, knownSizes);
-    this.byRoot.set(root, context);
-    if (this.byRoot.size > this.capacity)
-      this.byRoot.delete(this.byRoot.keys().next().value as string);
+    if (context === undefined) {
+      context = readBuildContext(root, this.io, this.dirs, knownSizes);
+      this.byRoot.set(root, context);
+    }
     return context;
   }
 }

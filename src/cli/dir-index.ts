@@ -1,5 +1,6 @@
 import path from 'path';
 import type { Io } from './io';
+import { Recent } from './recent';
 import { MAX_SIDE_FILE_BYTES, readRegularFile } from './safe-read';
 
 export type EntryKind = 'dir' | 'file' | 'other';
@@ -34,8 +35,7 @@ const KEPT_LISTINGS = 4096;
  * compose.yaml) costs a map lookup instead of a failed read, and no folder is listed twice.
  */
 export class DirIndex {
-  /** Least recently used first (a Map keeps insertion order). */
-  private readonly listings = new Map<string, Listing>();
+  private readonly listings: Recent<string, Listing>;
   private readonly probes = new Map<string, EntryKind | null>();
   /**
    * `roots`: the folders the run walks (as given and as real paths). A folder inside them is
@@ -47,9 +47,10 @@ export class DirIndex {
   constructor(
     private readonly io: Io,
     roots: readonly string[] = [],
-    private readonly capacity = KEPT_LISTINGS,
+    capacity = KEPT_LISTINGS,
   ) {
     this.roots = new Set(roots);
+    this.listings = new Recent(capacity);
   }
 
   private inside(dir: string): boolean {
@@ -57,10 +58,7 @@ export class DirIndex {
   }
 
   remember(dir: string, listing: Listing): void {
-    this.listings.delete(dir);
     this.listings.set(dir, listing);
-    if (this.listings.size > this.capacity)
-      this.listings.delete(this.listings.keys().next().value as string);
   }
 
   list(dir: string): Listing {
@@ -71,8 +69,8 @@ export class DirIndex {
       } catch {
         listing = EMPTY;
       }
+      this.remember(dir, listing);
     }
-    this.remember(dir, listing);
     return listing;
   }
 
@@ -111,11 +109,7 @@ export class DirIndex {
     const file = path.join(dir, name);
     const stat: { size?: number } = {};
     const text = readRegularFile(this.io, file, MAX_SIDE_FILE_BYTES, stat);
-    if (text !== undefined) {
-      this.texts.delete(file);
-      this.texts.set(file, { text, size: stat.size! });
-      if (this.texts.size > KEPT_TEXTS) this.texts.delete(this.texts.keys().next().value as string);
-    }
+    if (text !== undefined) this.texts.set(file, { text, size: stat.size! });
     return text;
   }
 
@@ -128,12 +122,9 @@ export class DirIndex {
     return r && r.size <= maxBytes ? r : undefined;
   }
 
-  /** Files read through `read`, least recently first. */
-  private readonly texts = new Map<string, { text: string; size: number }>();
+  /** Files read through `read`, for a build context read right after: the folders at hand. */
+  private readonly texts = new Recent<string, { text: string; size: number }>(64);
 }
-
-/** Texts `read` keeps for a build context read right after: the few folders being worked on. */
-const KEPT_TEXTS = 64;
 
 /**
  * Whether `dir` is one of `roots` or inside one: a walk up its parents, so that xargs handing
