@@ -78,6 +78,73 @@ describe('the skip rule table', () => {
     expect(Object.keys(SKIP_RULES)).toContain(id);
   });
 
+  // Every refusal has a fixture that holds its trigger where the right outcome is not that
+  // refusal (issue 25, F39): `negative-of` in the fixture's folder names the rule(s).
+  const negatives = new Map<string, string[]>();
+  for (const file of filesUnder(path.join(__dirname, 'fixtures'), ''))
+    if (path.basename(file) === 'negative-of') {
+      const dir = path.dirname(file);
+      const skip = path.join(dir, 'expected.skip');
+      const refused = fs.existsSync(skip) ? fs.readFileSync(skip, 'utf8').trim() : null;
+      for (const rule of fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())) {
+        const list = negatives.get(rule.trim()) ?? [];
+        list.push(
+          `${path.relative(path.join(__dirname, 'fixtures'), dir)}${refused ? ` (${refused})` : ''}`,
+        );
+        negatives.set(rule.trim(), list);
+      }
+    }
+  // Rules no fixture can reach, each covered by a test that shows it not firing instead.
+  const NEGATIVE_EXCEPTIONS: Record<string, { why: string; file: string; test: string }> = {
+    'common/validate-output': {
+      why: 'fires only on a bug in a planner; the contract check passes every explained change',
+      file: 'contract.test.ts',
+      test: 'accepts a final stage that keeps everything, with the user change explained',
+    },
+    'common/symlink-outside': {
+      why: 'a CLI condition (a folder search finds a link to a file outside the paths given)',
+      file: 'cli/hostile.test.ts',
+      test: 'follows a symlink named on the command line, as asked',
+    },
+    'common/context-outside': {
+      why: 'a CLI condition (a compose build context outside the paths given)',
+      file: 'cli/hostile.test.ts',
+      test: 'writes nginx.conf into a compose build context inside the paths given',
+    },
+  };
+  it.each(Object.keys(SKIP_RULES).sort())(
+    '%s has a negative fixture, where its trigger is and it does not refuse',
+    (id) => {
+      const exception = NEGATIVE_EXCEPTIONS[id];
+      if (exception) {
+        const text = fs.readFileSync(path.join(__dirname, exception.file), 'utf8');
+        expect(text).toContain(`it('${exception.test}'`);
+        return;
+      }
+      const fixtures = negatives.get(id) ?? [];
+      expect(fixtures).not.toEqual([]);
+      // A different, true refusal is allowed (the fixture says why); the same one is not.
+      expect(fixtures.filter((f) => !f.endsWith(` (${id})`))).not.toEqual([]);
+    },
+  );
+  it('names each negative fixture not-<rule>-<shape>, in the scope folder of its first rule', () => {
+    for (const file of filesUnder(path.join(__dirname, 'fixtures'), ''))
+      if (path.basename(file) === 'negative-of') {
+        const [scope, name] = path
+          .relative(path.join(__dirname, 'fixtures'), path.dirname(file))
+          .split(path.sep);
+        const first = fs.readFileSync(file, 'utf8').split('\n')[0].trim();
+        expect(`${scope}/${name}`).toMatch(new RegExp(`^${first.replace('/', '/not-')}-`));
+      }
+  });
+  it.each([...negatives.keys()].sort())('%s, named in a negative-of, is in SKIP_RULES', (id) => {
+    expect(Object.keys(SKIP_RULES)).toContain(id);
+    expect(NEGATIVE_EXCEPTIONS[id]).toBeUndefined();
+  });
+
   it("README's list of refusals is the one the table makes", () => {
     const readme = path.join(ROOT, 'README.md');
     const text = fs.readFileSync(readme, 'utf8');

@@ -1,6 +1,7 @@
 // The end-to-end suite (npm run e2e): every example with an e2e.json is rewritten, both images
 // are built and run with the local Docker engine, and the rewrite is checked (see verifyRewrite).
 // The base images the rewrites use are inspected against their contracts in templates/ first.
+import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -8,6 +9,7 @@ import { processIo } from '../src/cli/io';
 import { processFile } from '../src/cli/process-file';
 import { allTemplateIds, getTemplate, imageReference } from '../src/templates';
 import { Docker, dockerCli, hasShell, pickDockerBinary } from '../src/verify/docker';
+import { get, waitForHttp } from '../src/verify/probe';
 import {
   Check,
   copyContext,
@@ -40,6 +42,163 @@ interface AppConfig {
   hostFiles?: Record<string, string>;
   /** "breaks": the same app rewritten with --minimal must not answer like the original. */
   minimal?: 'breaks';
+  /**
+   * The rule the tool must refuse this app with: a working app (the original builds and answers
+   * every path below 500) that no final image of the tool's can run.
+   */
+  refused?: string;
+  /**
+   * An app whose static rewrite loses a need: README's verified recipe (verify --observe
+   * --write) is run as written in a git repository made from the example, and must name each
+   * of these (kind, path or program, the rule that dropped it) and commit a Dockerfile that
+   * then passes the suite's checks on `paths`.
+   */
+  observe?: { lost: Array<{ kind: string; subject: string; rule: string }> };
+}
+
+/** The original alone: it builds, starts and answers each path with a status below 500. */
+async function originalWorks(
+  docker: Docker,
+  app: string,
+  dir: string,
+  config: AppConfig,
+): Promise<Check> {
+  const tag = `dockerize-slim-e2e-${app}:before`;
+  const name = `dockerize-slim-e2e-${app}-before`;
+  const built = await docker.run(['build', '--network', 'host', '-q', '-t', tag, dir]);
+  if (built.code !== 0)
+    return {
+      name: 'the original works',
+      pass: false,
+      detail: built.stderr.trim().split('\n').pop() ?? '',
+    };
+  try {
+    await docker.run(['rm', '-f', name]);
+    const run = await docker.run(['run', '-d', '--name', name, '--network', 'host', tag]);
+    if (run.code !== 0)
+      return { name: 'the original works', pass: false, detail: run.stderr.trim() };
+    const alive = async () =>
+      (await docker.run(['inspect', '-f', '{{.State.Running}}', name])).stdout.trim() === 'true';
+    if (!(await waitForHttp(config.port, (config.startTimeoutS ?? 30) * 1000, alive)))
+      return { name: 'the original works', pass: false, detail: 'it never answered' };
+    const answers: string[] = [];
+    for (const p of config.paths) {
+      const r = await get(config.port, p);
+      answers.push(`${p} ${r.status}`);
+      if (r.status >= 500)
+        return {
+          name: 'the original works',
+          pass: false,
+          detail: `${p} answered ${r.status}: ${r.body.trim()}`,
+        };
+    }
+    return { name: 'the original works', pass: true, detail: answers.join(', ') };
+  } finally {
+    await docker.run(['rm', '-f', name]);
+    await docker.run(['rmi', '-f', tag]);
+  }
+}
+
+/** README's per-repository command of the verified recipe, between its markers. */
+function recipeCommand(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const m =
+    /<!-- verified-recipe:start -->\s*```sh\n([^\n]+)\n```\s*<!-- verified-recipe:end -->/.exec(
+      readme,
+    );
+  if (!m) throw new Error('README.md has no verified recipe between its markers');
+  const command = m[1].trim();
+  // The drivers' examples must run the same command.
+  if (!readme.includes(`multi-gitter run "${command}"`) || !readme.includes(`sh -c '${command} &&`))
+    throw new Error(`README.md's multi-gitter and turbolift examples do not run "${command}"`);
+  return command;
+}
+
+/**
+ * Runs the verified recipe as a bulk driver would: a git repository made from the example, the
+ * README's command in it (this checkout's CLI for the published package), and a commit when it
+ * exits 0. Returns the checks and the committed Dockerfile.
+ */
+function runRecipe(
+  app: string,
+  dir: string,
+  config: AppConfig,
+): { checks: Check[]; committed: string | null } {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), `dockerize-slim-recipe-${app}-`));
+  const checks: Check[] = [];
+  try {
+    copyContext(dir, repo);
+    fs.rmSync(path.join(repo, 'e2e.json'));
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      GIT_AUTHOR_NAME: 'e2e',
+      GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
+      GIT_COMMITTER_NAME: 'e2e',
+      GIT_COMMITTER_EMAIL: 'e2e@example.invalid',
+    };
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-C', repo, ...args], { env, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'the app as it is');
+    const command = recipeCommand().replace(
+      /^npx --yes dockerize-slim@\S+/,
+      `node ${JSON.stringify(path.join(ROOT, 'bin', 'dockerize-slim.js'))}`,
+    );
+    console.log(`  ${app}: $ ${command}   (in a git repository made from examples/${app})`);
+    const run = spawnSync('sh', ['-c', command], {
+      cwd: repo,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const out = run.stdout ?? '';
+    if (run.status === 0) {
+      git('add', '-A');
+      git('commit', '-q', '-m', 'Multi-stage, non-root Dockerfiles, verified (dockerize-slim)');
+    }
+    const committed = git('rev-list', '--count', 'HEAD').stdout.trim() === '2';
+    const changed = git('diff', '--name-only', 'HEAD~1', 'HEAD').stdout.trim();
+    checks.push({
+      name: 'the verified recipe exits 0 and the driver commits the Dockerfile',
+      pass: run.status === 0 && committed && changed === 'Dockerfile',
+      detail:
+        run.status === 0
+          ? `exit 0; committed: ${changed || 'nothing'}`
+          : `exit ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`,
+    });
+    for (const lost of config.observe!.lost) {
+      const row = new RegExp(
+        `^ {4}${lost.kind} +${lost.subject.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} .*MISMATCH$`,
+        'm',
+      ).test(out);
+      const rule =
+        out.includes(`      ${lost.subject}: `) && out.includes(`dropped by ${lost.rule}`);
+      checks.push({
+        name: `observe names the lost need: ${lost.kind} ${lost.subject} (${lost.rule})`,
+        pass: row && rule,
+        detail: row && rule ? 'named, with the rule that dropped it' : 'not in the output',
+      });
+    }
+    const fed =
+      /observation fed back into the rewrite:\n {2}\* common\/observed-needs: from observation/.test(
+        out,
+      );
+    checks.push({
+      name: 'what was missing is fed back and the rewrite with it passes every check',
+      pass: fed && /pass observed needs: every need of the original's run is met/.test(out),
+      detail: fed ? 'fed back; every observed need met' : 'nothing was fed back',
+    });
+    for (const line of out.split('\n').filter((l) => /MISMATCH|common\/observed-needs/.test(l)))
+      console.log(`  ${app}:   ${line.trim()}`);
+    return {
+      checks,
+      committed: committed ? fs.readFileSync(path.join(repo, 'Dockerfile'), 'utf8') : null,
+    };
+  } finally {
+    fs.rmSync(repo, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -292,6 +451,21 @@ async function main(): Promise<number> {
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'e2e.json'), 'utf8')) as AppConfig;
     const started = Date.now();
     const outcome = processFile(path.join(dir, 'Dockerfile'), config.options ?? {}, undefined, io);
+    if (config.refused) {
+      const rule = outcome.result?.skipped?.rule;
+      const checks: Check[] = [
+        {
+          name: `refused with ${config.refused}`,
+          pass: outcome.status === 'skipped' && rule === config.refused,
+          detail: `${outcome.status}${rule ? ` [${rule}] ${outcome.result!.skipped!.reason}` : ''}`,
+        },
+        await originalWorks(docker, app, dir, config),
+      ];
+      for (const c of checks)
+        console.log(`  ${c.pass ? 'pass' : 'FAIL'} ${app}: ${c.name}: ${c.detail}`);
+      if (checks.some((c) => !c.pass)) failed = true;
+      continue;
+    }
     if (outcome.status !== 'changed') {
       console.log(
         `FAIL ${app}: not rewritten (${outcome.result?.skipped?.reason ?? outcome.error?.message ?? outcome.status})`,
@@ -299,8 +473,15 @@ async function main(): Promise<number> {
       failed = true;
       continue;
     }
-    const r = outcome.result!;
+    let r = outcome.result!;
     const standIns = await tagStandIns(docker, app, config.standIns ?? {});
+    const recipeChecks: Check[] = [];
+    if (config.observe) {
+      // The rewrite checked below is the one the verified recipe committed.
+      const recipe = runRecipe(app, dir, config);
+      recipeChecks.push(...recipe.checks);
+      if (recipe.committed !== null) r = { ...r, output: recipe.committed };
+    }
     // A Go app's images are kept until its program is measured (binary + base, below).
     const isGo = r.edits.some((e) => /^go\/[a-z]+-final-stage$/.test(e.rule));
     const verify = (rewrite: typeof r, name: string, keep = false) =>
@@ -343,6 +524,7 @@ async function main(): Promise<number> {
           `dockerize-slim-e2e-${app}:after`,
         ]);
     }
+    report.checks.unshift(...recipeChecks);
     if (config.hostFiles)
       report.checks.push(await buildsAlone(docker, dir, r.output, r.newFiles ?? []));
     if (config.minimal === 'breaks') {

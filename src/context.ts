@@ -13,11 +13,24 @@ const EXACT = new Set([
   'nest-cli.json',
   'angular.json',
   'go.mod',
+  'go.sum',
   'nginx.conf',
   '.yarnrc.yml',
+  '.npmrc',
+  'pnpm-workspace.yaml',
 ]);
 /** Read at the context root only: they apply to the whole context. */
-const ROOT_ONLY = new Set(['.dockerignore', '.gitignore', 'action.yml', 'action.yaml']);
+const ROOT_ONLY = new Set([
+  '.dockerignore',
+  '.gitignore',
+  'action.yml',
+  'action.yaml',
+  // How the README says to run the image: a mounted Docker socket, the host's network.
+  'README.md',
+  'README',
+  'readme.md',
+  'Readme.md',
+]);
 const MAX_MANIFEST_DEPTH = 4;
 const PATTERNS = [
   /^(vite|next|astro|svelte|nuxt|gatsby-config|vue)\.config\.(js|cjs|mjs|ts|mts)$/,
@@ -34,6 +47,9 @@ const LOCKFILES = new Set([
   'yarn.lock',
   'pnpm-lock.yaml',
 ]);
+
+/** The packages a Go build compiles from vendor/, which the listing does not walk. */
+export const VENDOR_MODULES = 'vendor/modules.txt';
 
 export const CONTEXT_LIMITS = {
   /** Files listed from the context at most (names only). */
@@ -85,6 +101,7 @@ export function selectContextFiles(paths: readonly string[]): string[] {
     // Manifests and configs of apps in subfolders too (monorepos), a few levels down.
     const nearRoot = p.split('/').length <= MAX_MANIFEST_DEPTH;
     if (atRoot && ROOT_ONLY.has(name)) picked.push(p);
+    else if (nearRoot && p.endsWith(VENDOR_MODULES)) picked.push(p);
     else if (nearRoot && EXACT.has(name) && manifests++ < CONTEXT_LIMITS.maxManifests)
       picked.push(p);
     else if (nearRoot && PATTERNS[0].test(name) && manifests++ < CONTEXT_LIMITS.maxManifests)

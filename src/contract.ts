@@ -1,5 +1,5 @@
 import posix from 'path/posix';
-import { Env, Label } from 'dockerfile-ast';
+import { Arg, Env, Label } from 'dockerfile-ast';
 import {
   execFormOf,
   keywordOf,
@@ -31,6 +31,8 @@ export function contractOf(
     healthcheck: null,
     user,
   };
+  // ARG values the stage sets, which ENV and WORKDIR expand (an ENV of the same name wins).
+  const argValues: Record<string, string> = {};
   const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
   for (const ins of stage.instructions) {
     const args = logicalArguments(doc, ins).trim();
@@ -46,16 +48,35 @@ export function contractOf(
       case 'WORKDIR':
         workdir = posix.resolve(
           workdir,
-          args.replace(/\$\{?(\w+)\}?/g, (m, n: string) => contract.env[n] ?? image.env?.[n] ?? m),
+          args.replace(
+            /\$\{?(\w+)\}?/g,
+            (m, n: string) => contract.env[n] ?? image.env?.[n] ?? argValues[n] ?? m,
+          ),
         );
         break;
       case 'USER':
         user = args;
         break;
-      case 'ENV':
-        for (const p of (ins as Env).getProperties())
-          contract.env[p.getName()] = p.getValue() ?? '';
+      case 'ARG': {
+        const p = (ins as Arg).getProperty();
+        const value = p?.getValue();
+        if (p && value !== null && value !== undefined) argValues[p.getName()] = value;
         break;
+      }
+      case 'ENV': {
+        // Docker expands an ENV value when it is set, with the values set before this line.
+        const known: Record<string, string> = {
+          ...argValues,
+          ...(image.env ?? {}),
+          ...contract.env,
+        };
+        for (const p of (ins as Env).getProperties())
+          contract.env[p.getName()] = (p.getValue() ?? '').replace(
+            /\$\{?(\w+)\}?/g,
+            (m, n: string) => known[n] ?? m,
+          );
+        break;
+      }
       case 'LABEL':
         for (const p of (ins as Label).getProperties())
           contract.labels[p.getName()] = p.getValue() ?? '';
@@ -122,6 +143,7 @@ const EXPLAINS: Array<{ rule: RuleId; fields: RegExp }> = [
   { rule: 'node/start-env', fields: /^env:.*$/ },
   { rule: 'node/start-cwd', fields: /^workdir$/ },
   { rule: 'node/nuxt-output', fields: /^env:(HOST|PORT)$/ },
+  { rule: 'node/tool-os-packages', fields: /^env:(PLAYWRIGHT_BROWSERS_PATH|PUPPETEER_CACHE_DIR)$/ },
 ];
 
 export interface ContractDifference {

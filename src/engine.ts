@@ -4,7 +4,8 @@ import { analyzeStages, StageFacts } from './dockerfile/stage';
 import { applyChanges } from './dockerfile/edit';
 import { DockerizeError } from './errors';
 import { parseDockerfile } from './dockerfile/parse';
-import { PlanResult } from './common/plan';
+import { Plan, PlanResult } from './common/plan';
+import { NODE_FACTS } from './templates';
 import type {
   BuildContext,
   ImageDefaults,
@@ -27,11 +28,12 @@ import { builderOf, BuilderProfile } from './common/builder-image';
 import { detectStaticSite } from './static/site';
 import staticNginx from '../transforms/static/nginx';
 import hardenFinalStage from '../transforms/common/harden';
+import observedNeeds, { hasObservedNeeds } from '../transforms/common/observed-needs';
 import { BuildProblem, checkBuildability, firstProblem } from './common/buildability';
 import { classOfSkip } from './skip-class';
 import { startLine } from './dockerfile/command';
 import { checkContract, contractOf, entrypointOf } from './contract';
-import { bindMountWarnings, imageRunProblem } from './common/image-runs';
+import { bindMountWarnings, imageRunPlan } from './common/image-runs';
 import { stagesOf } from './dockerfile/parse';
 
 const BOM = '\uFEFF';
@@ -96,7 +98,7 @@ function transformText(
   if (facts.stageCount > 1 && options.harden) {
     const hardened = hardenFinalStage(doc, options);
     if ('unchanged' in hardened) return unchanged(source, { ...hardened.unchanged });
-    return finish(facts, hardened, context);
+    return finish(facts, hardened, context, null, options);
   }
   if (facts.stageCount > 1) {
     return unchanged(source, {
@@ -226,6 +228,8 @@ function rewriteNode(
       facts,
       staticNginx(node, site.site, options, variant, node.appContext),
       context,
+      null,
+      options,
     );
     if (result.changed && isDevServer) {
       result.warnings.push({
@@ -276,7 +280,7 @@ function rewriteNode(
         suggestion: '--target distroless, cgr or slim',
       });
   }
-  return finish(facts, result, context, resolvedNodeArgv(node));
+  return finish(facts, result, context, resolvedNodeArgv(node), options);
 }
 
 /**
@@ -319,11 +323,11 @@ function rewriteGo(
   switch (options.target ?? 'auto') {
     case 'auto':
     case 'distroless':
-      return finish(facts, goDistroless(go, options), context, goArgv);
+      return finish(facts, goDistroless(go, options), context, goArgv, options);
     case 'scratch':
-      return finish(facts, goScratch(go, options), context, goArgv);
+      return finish(facts, goScratch(go, options), context, goArgv, options);
     case 'cgr':
-      return finish(facts, goCgr(go, options), context, goArgv);
+      return finish(facts, goCgr(go, options), context, goArgv, options);
     default:
       return unchanged(facts.doc.source, {
         rule: 'common/target',
@@ -344,18 +348,31 @@ function finish(
   result: PlanResult,
   context: BuildContext,
   resolvedArgv: string[] | null = null,
+  options: TransformOptions = {},
 ): TransformResult {
   const source = facts.doc.source;
   if (!result.ok) return unchanged(source, result.skip);
   const { plan } = result;
-  const output = applyChanges(source, plan.changes);
+  let output = applyChanges(source, plan.changes);
+  const observedNotes: Note[] = [];
+  // verify --observe --write: what the original was seen to need, a step of its own on the
+  // rewritten text (transforms/common/observed-needs.ts), before the checks below.
+  if (hasObservedNeeds(options.observed)) {
+    const observed = observedNeeds(parseDockerfile(output), options.observed, {
+      finalHasShell: plan.finalHasShell,
+      finalImage: plan.finalImage,
+    });
+    if (!observed.ok) return unchanged(source, observed.skip);
+    output = applyChanges(output, observed.changes);
+    observedNotes.push(...observed.changes.map((c) => c.note), ...observed.warnings);
+  }
   const outDoc = parseDockerfile(output);
   const problems = validateParsed(outDoc, { shellLess: !plan.finalHasShell });
   const outStages = stagesOf(outDoc);
   const builder = builderDefaults(facts);
   const before = contractOf(facts.doc, facts.stage, plan.finalDefaults ? builder : NEUTRAL);
   const after = contractOf(outDoc, outStages[outStages.length - 1], plan.finalDefaults ?? NEUTRAL);
-  const notes = [...plan.changes.map((c) => c.note), ...plan.warnings];
+  const notes = [...plan.changes.map((c) => c.note), ...plan.warnings, ...observedNotes];
   for (const d of checkContract(before, after, resolvedArgv, notes))
     problems.push(
       `the final stage changes ${d.field} from ${d.before} to ${d.after} and no rule explains it`,
@@ -368,14 +385,23 @@ function finish(
     });
   }
   // --harden keeps the file's own final image, so whatever a compose file runs in it still runs.
+  const newFiles = [...(plan.newFiles ?? [])];
+  const edits = [...plan.changes.map((c) => c.note), ...observedNotes];
   if (plan.finalDefaults && context.runs?.length) {
     const finalStage = outStages[outStages.length - 1];
-    const runProblem = imageRunProblem(
+    const runs = imageRunPlan(
       context.runs,
       { ...before, entrypoint: entrypointOf(facts.doc, facts.stage, builder) },
       { ...after, entrypoint: entrypointOf(outDoc, finalStage, plan.finalDefaults) },
+      finalPrograms(plan),
+      outStages[0].name,
+      context.paths,
     );
-    if (runProblem) return unchanged(source, runProblem);
+    if (runs.skip) return unchanged(source, runs.skip);
+    if (runs.override) {
+      newFiles.push(runs.override.file);
+      edits.push(runs.override.note);
+    }
   }
   const warnings = [
     ...plan.warnings,
@@ -401,12 +427,19 @@ function finish(
     baseImage: facts.baseImage?.raw,
     finalImage: plan.finalImage,
     finalHasShell: plan.finalHasShell,
-    edits: plan.changes.map((c) => c.note),
+    edits,
     warnings,
     contract: { before, after },
-    ...(plan.newFiles ? { newFiles: plan.newFiles } : {}),
+    ...(newFiles.length > 0 ? { newFiles } : {}),
     ...(plan.runtimeFolders ? { runtimeFolders: plan.runtimeFolders } : {}),
   };
+}
+
+/** Programs a compose service can still run in the final image besides the app's own. */
+function finalPrograms(plan: Plan): string[] {
+  const images = NODE_FACTS.imagePrograms;
+  if (plan.target === 'slim') return [...images.slim, ...images.standard, 'node'];
+  return plan.finalHasShell ? [...images.standard, 'sh'] : [];
 }
 
 /** Both sides of a --harden check share the file's own final image, whatever it is. */
@@ -430,7 +463,7 @@ function builderDefaults(facts: StageFacts): ImageDefaults {
 function nodeUpgrade(
   facts: StageFacts,
   major: number,
-): { facts: StageFacts; note: { image: string; from: string } } | { skip: Skip } {
+): { facts: StageFacts; note: { image: string; from: string | null } } | { skip: Skip } {
   const ref = facts.baseImage!;
   const base = analyzeNodeBase(ref);
   if (base.major !== null && major < base.major) {
@@ -442,12 +475,17 @@ function nodeUpgrade(
       },
     };
   }
-  if (base.major === major) return { facts, note: { image: ref.raw, from: base.tag } };
+  // Pinned by digest alone, the image's own Node is not in the reference.
+  const from = ref.tag === null ? null : base.tag;
+  if (base.major === major) return { facts, note: { image: ref.raw, from } };
   const family = /alpine/.test(base.tag) ? '-alpine' : /slim/.test(base.tag) ? '-slim' : '';
   const tag = `${major}${family}`;
-  const raw = `${ref.registry ? ref.registry + '/' : ''}${ref.raw.replace(/^[^/]*\//, (m) => (ref.registry ? '' : m)).replace(/:[^:@/]+(@.*)?$/, '')}:${tag}`;
+  // The name as written (registry, path), without its tag or digest.
+  const written = ref.raw.replace(/@.*$/, '');
+  const name = ref.tag === null ? written : written.slice(0, written.lastIndexOf(':'));
+  const raw = `${name}:${tag}`;
   return {
     facts: { ...facts, baseImage: { ...ref, tag, digest: null, raw } },
-    note: { image: raw, from: base.tag },
+    note: { image: raw, from },
   };
 }

@@ -11,6 +11,18 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'cannot-build',
     refuses: 'a COPY of a file the repository does not have (unless `.gitignore` lists it)',
   },
+  'common/tag-does-not-exist': {
+    class: 'cannot-build',
+    refuses: 'a `node` or `golang` tag the image has never had (`node:lastest`, `node:18-stretch`)',
+  },
+  'common/distro-mirror-gone': {
+    class: 'cannot-build',
+    refuses: '`apt-get` on a Debian release whose mirrors are gone (buster, stretch)',
+  },
+  'common/os-package-gone': {
+    class: 'cannot-build',
+    refuses: "an OS package the image's release no longer has (Alpine's `python` from 3.12)",
+  },
   'common/package-manager-distro': {
     class: 'cannot-build',
     refuses: '`apt-get` on an Alpine image, `apk` on a Debian one',
@@ -26,6 +38,15 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'node/lockfile-missing': {
     class: 'cannot-build',
     refuses: '`npm ci` or a frozen install without the lockfile at that step',
+  },
+  'node/lockfile-out-of-sync': {
+    class: 'cannot-build',
+    refuses: '`npm ci` or a frozen install whose lockfile disagrees with package.json',
+  },
+  'node/unpinned-package-manager': {
+    class: 'cannot-build',
+    refuses:
+      "a pnpm installed without a version whose today's release stops the install (old lockfile, unapproved build scripts)",
   },
   'node/start-file-missing': {
     class: 'cannot-build',
@@ -54,6 +75,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'node/build-output-missing': {
     class: 'cannot-build',
     refuses: 'a framework start from output nothing builds',
+  },
+  'go/package-path-not-relative': {
+    class: 'cannot-build',
+    refuses:
+      '`go build cmd/main` in module mode (without `./` go reads it as a standard-library path)',
   },
   'go/no-go-mod': {
     class: 'cannot-build',
@@ -102,6 +128,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
     class: 'unsafe',
     refuses: "a Docker container action's image (GitHub runs it as root)",
   },
+  'common/needs-root': {
+    class: 'unsafe',
+    refuses:
+      'an app that needs root: the Docker socket, raw sockets, setuid or chroot, privileged mode or capabilities, a port below 1024 on the host network',
+  },
   'common/compose-run': {
     class: 'unsafe',
     refuses:
@@ -114,6 +145,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'common/context-outside': {
     class: 'unsafe',
     refuses: 'a new file in a build context outside the paths given',
+  },
+  'common/observed-needs': {
+    class: 'unsafe',
+    refuses:
+      'with `verify --observe --write`, needs the original was seen to have that no edit of the final stage can add (OS packages on an image without a package manager)',
   },
   'go/exec-programs': {
     class: 'unsafe',
@@ -141,6 +177,11 @@ export const SKIP_RULES: Partial<Record<RuleId, { class: SkipClass; refuses: str
   'node/distro-builder': {
     class: 'unsafe',
     refuses: "native addons built on a distribution's Node (NodeSource)",
+  },
+  'node/tool-os-packages': {
+    class: 'unsafe',
+    refuses:
+      'an npm script that installs OS packages, or a tool installing them (playwright --with-deps) on a final with no package manager',
   },
   'node/runtime-programs': {
     class: 'unsafe',

@@ -14,6 +14,8 @@ import nodeFacts from '../templates/facts/node.json';
 import goFacts from '../templates/facts/go.json';
 import frameworkFacts from '../templates/facts/frameworks.json';
 import fileFacts from '../templates/facts/files.json';
+import imageFacts from '../templates/facts/images.json';
+import privilegeFacts from '../templates/facts/privileges.json';
 
 /** The contract of a final-stage base image, as recorded (with sources) in templates/*.json. */
 export interface BaseImageContract {
@@ -126,3 +128,5 @@ export const NODE_FACTS = nodeFacts;
 export const GO_FACTS = goFacts;
 export const FRAMEWORK_FACTS = frameworkFacts;
 export const FILE_FACTS = fileFacts;
+export const IMAGE_FACTS = imageFacts;
+export const PRIVILEGE_FACTS = privilegeFacts;

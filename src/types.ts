@@ -42,10 +42,36 @@ export interface TransformOptions {
   /** Move a Node app to this major (builder and final); never lower than the app's own. */
   node?: number;
   /**
-   * Go: the final stage gets only the files detection proves the binary opens, instead of the
-   * app's folders minus what is provably build-only (the default: safe first, minimal second).
+   * Only what detection proves: Go's final stage gets only the files the binary is seen to open
+   * instead of the app's folders minus what is provably build-only, and the app folder (Go and
+   * Node) is read-only except the folders detection found written, instead of owned by the
+   * final user as the original's root could write anywhere in it (the default: safe first).
    */
   minimal?: boolean;
+  /**
+   * What the original was seen to need at run time that the rewrite lacked (verify --observe
+   * --write): the final stage gets it (transforms/common/observed-needs.ts). Absent: nothing
+   * observed, nothing changes.
+   */
+  observed?: ObservedNeeds;
+}
+
+/** Run-time needs of the original that its rewrite lacked, each a path in the image. */
+export interface ObservedNeeds {
+  /** Files or folders the app read: copied from the builder to the same path. */
+  keepPaths: string[];
+  /** Files or folders the app wrote that exist in the builder: copied owned by the final user. */
+  ownPaths: string[];
+  /** Folders the app made where the final user cannot: made in the builder, copied owned. */
+  makePaths?: string[];
+  /** OS packages whose files the app read or ran: installed in a final with a package manager. */
+  osPackages: string[];
+  /** Programs the app ran that the builder has and no OS package provides: copied. */
+  programs: string[];
+  /** devDependencies the app loaded that the prune removed: the prune is dropped. */
+  devDependencies?: string[];
+  /** What was seen, per path or name above, for the rule line (`read /app/pages/home.md`). */
+  evidence?: Record<string, string>;
 }
 
 /** A folder of the final image filled from the builder's, and what the build context puts there. */
@@ -84,6 +110,17 @@ export interface BuildContext {
   runs?: ImageRun[];
   /** Host folders or files compose services bind-mount into the built image. */
   mounts?: ImageMount[];
+  /** What compose services give the container that a non-root user may need (a socket, host network). */
+  privileges?: ImagePrivilege[];
+}
+
+/** Something a compose service gives its container that only root can use, or only as root. */
+export interface ImagePrivilege {
+  /** Where it is written, for the user: `docker-compose.yml, service api`. */
+  source: string;
+  kind: 'docker-socket' | 'host-network' | 'privileged' | 'capability';
+  /** The mount, mode or capability as written. */
+  detail: string;
 }
 
 /** A compose service's bind mount of a host path into the image this Dockerfile builds. */
@@ -114,6 +151,11 @@ export interface ImageRun {
   workdir?: string;
   /** The setting as written, for the reason: `command: go run main.go`. */
   text: string;
+  /**
+   * The compose file (relative to the build context, when it is inside it) and the service, so a
+   * development service can be pointed at the build stage by an override file beside it.
+   */
+  compose?: { file: string; service: string };
 }
 
 export interface TransformResult {

@@ -6,8 +6,12 @@ import * as goScratch from './go/scratch';
 import * as goCgr from './go/cgr';
 import * as staticNginx from './static/nginx';
 import * as commonHarden from './common/harden';
+import * as commonObservedNeeds from './common/observed-needs';
 
-/** Every rewrite, in the order `auto` considers them. Order is behaviour: no directory scan. */
+/**
+ * Every rewrite, in the order `auto` considers them, then the step that edits a rewrite once it
+ * is made (observed needs). Order is behaviour: no directory scan.
+ */
 export const TRANSFORMS = [
   nodeDistroless,
   nodeCgr,
@@ -17,4 +21,5 @@ export const TRANSFORMS = [
   goCgr,
   staticNginx,
   commonHarden,
+  commonObservedNeeds,
 ] as const;

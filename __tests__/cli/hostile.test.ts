@@ -110,6 +110,26 @@ describe('a repository the tool does not trust', () => {
     );
   });
 
+  it('writes nginx.conf into a compose build context inside the paths given', async () => {
+    // The negative of common/context-outside: the context is another folder, as in the hostile
+    // tree, but one the paths given contain, so the new file is written there.
+    const root = makeTree({
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/compose.yaml':
+        'services:\n  web:\n    build:\n      context: ./site\n      dockerfile: ../docker/web.Dockerfile\n',
+      'repo/docker/web.Dockerfile': VITE.Dockerfile,
+      'repo/site/package.json': VITE['package.json'],
+    });
+    const r = await runCli(['--write', '--format', 'json', 'repo'], root);
+    const file = (
+      JSON.parse(r.stdout) as { files: Array<{ path: string; status: string }> }
+    ).files.find((f) => f.path === 'repo/docker/web.Dockerfile');
+    expect(file?.status).toBe('changed');
+    expect(fs.readFileSync(path.join(root, 'repo', 'site', 'nginx.conf'), 'utf8')).toContain(
+      'listen',
+    );
+  });
+
   it('names a FIFO given as a Dockerfile as an error instead of waiting on it', async () => {
     const { root } = hostileTree();
     const r = await runCli(['repo/fifo/Dockerfile'], root);

@@ -274,13 +274,15 @@ describe('--minimal and the Go runtime folder', () => {
     'assets/logo.txt': 'logo\n',
   };
 
-  it('keeps the app folder by default, and only what detection proves with --minimal', async () => {
+  it('keeps the app folder, owned by the final user, by default; only what detection proves with --minimal', async () => {
     const byDefault = await runCli(['--format', 'json', '.'], makeTree(GO_APP));
     const file = JSON.parse(byDefault.stdout).files[0];
     expect(file.runtimeFolders).toEqual([
       expect.objectContaining({ path: '/app', kept: [{ name: 'assets/', bytes: 5 }] }),
     ]);
-    expect(file.diff).toContain('+COPY --from=builder /dockerize-slim/app /app');
+    expect(file.diff).toContain(
+      '+COPY --from=builder --chown=65532:65532 /dockerize-slim/app /app',
+    );
     const minimal = await runCli(['--format', 'json', '--minimal', '.'], makeTree(GO_APP));
     const m = JSON.parse(minimal.stdout).files[0];
     expect(m.runtimeFolders).toEqual([]);

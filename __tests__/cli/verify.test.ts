@@ -3,8 +3,14 @@ import { lowPortBindFailure } from '../../src/verify/verify';
 import path from 'path';
 import { run } from '../../src/cli/run';
 import Ajv2020 from 'ajv/dist/2020';
-import { formatReport, toVerifyJson, VerifyEntry, verifyMarkdown } from '../../src/cli/verify';
-import type { VerifyReport } from '../../src/verify/verify';
+import {
+  formatReport,
+  observationLines,
+  toVerifyJson,
+  VerifyEntry,
+  verifyMarkdown,
+} from '../../src/cli/verify';
+import type { ObservationReport, VerifyReport } from '../../src/verify/verify';
 import verifySchema from '../../schema/verify.schema.json';
 import { NO_COLORS } from '../../src/cli/colors';
 import { makeIo, makeTree, NODE_APP } from '../helpers/cli';
@@ -165,5 +171,170 @@ describe('lowPortBindFailure', () => {
     ['Error: connect ECONNREFUSED 127.0.0.1:5432', null],
   ])('%s', (line, port) => {
     expect(lowPortBindFailure(`starting\n${line}\n`)).toBe(port);
+  });
+});
+
+const OBSERVATION: ObservationReport = {
+  start: ['node', '/usr/local/bin/npm', 'start'],
+  app: ['node', 'server.js'],
+  processes: 3,
+  rows: [
+    {
+      kind: 'mkdir',
+      subject: '/app/var',
+      count: 2,
+      by: 'node server.js',
+      original: 'made 2 paths, e.g. /app/var/visits',
+      rewrite: 'cannot create: /app (0:0 0755) cannot be written or searched',
+      verdict: 'mismatch',
+      rule: 'node/writable-paths',
+      fix: 'make /app/var owned by 65532:65532',
+    },
+    {
+      kind: 'bind',
+      subject: 'tcp :80',
+      count: 1,
+      by: 'node server.js',
+      original: 'bound [::]:80',
+      rewrite: '65532 may bind ports below 1024 only where ...',
+      verdict: 'warning',
+    },
+    {
+      kind: 'read',
+      subject: '/app/node_modules/',
+      count: 204,
+      by: 'node server.js',
+      original: 'read 204 paths',
+      rewrite: 'readable by 65532',
+      verdict: 'ok',
+    },
+    {
+      kind: 'exec',
+      subject: 'node /usr/local/bin/npm start',
+      count: 237,
+      by: 'node /usr/local/bin/npm start',
+      original: 'exec 3, read 227, write 7',
+      rewrite: 'not run: the rewrite starts /nodejs/bin/node server.js itself',
+      verdict: 'launcher',
+    },
+  ],
+  mismatches: 1,
+  warnings: 1,
+  byKind: { mkdir: 1 },
+  needs: {
+    keepPaths: [],
+    ownPaths: [],
+    makePaths: ['/app/var/'],
+    osPackages: [],
+    programs: [],
+    devDependencies: [],
+    evidence: { '/app/var/': 'made 2 paths, e.g. /app/var/visits' },
+  },
+  unfixable: [],
+};
+
+const OBSERVED_ENTRY: VerifyEntry = {
+  ...FAILED_ENTRY,
+  status: 'passed',
+  written: true,
+  report: {
+    ...REPORT,
+    observation: {
+      ...OBSERVATION,
+      rows: OBSERVATION.rows.slice(1),
+      mismatches: 0,
+      byKind: {},
+      needs: { ...OBSERVATION.needs!, makePaths: [] },
+    },
+  },
+  feedback: {
+    observation: OBSERVATION,
+    edits: [
+      {
+        rule: 'common/observed-needs',
+        reason:
+          'from observation: the original made 2 paths, e.g. /app/var/visits at run time, ...',
+      },
+    ],
+    skipped: null,
+    verified: true,
+  },
+};
+
+describe('dockerize-slim verify --observe', () => {
+  it('prints the observation table, mismatches first, with the rule that dropped each and its fix', () => {
+    const lines = observationLines(OBSERVATION, NO_COLORS);
+    expect(lines[0]).toBe(
+      "    OBSERVED: the original from its first instruction (node /usr/local/bin/npm start), 3 process(es); the rewrite's start is node server.js there",
+    );
+    expect(lines[1]).toMatch(/^ {4}KIND +PATH OR PROGRAM +ORIGINAL +REWRITE +VERDICT$/);
+    expect(lines[2]).toMatch(/^ {4}mkdir +\/app\/var +made 2 paths.* +MISMATCH$/);
+    expect(lines[3]).toBe(
+      '      /app/var: made 2 paths, e.g. /app/var/visits; cannot create: /app (0:0 0755) cannot be written or searched; dropped by node/writable-paths; make /app/var owned by 65532:65532',
+    );
+    expect(
+      lines.some((l) =>
+        /read +\/app\/node_modules\/ +read 204 paths +readable by 65532 +ok/.test(l),
+      ),
+    ).toBe(true);
+    expect(lines.some((l) => /launcher$/.test(l))).toBe(true);
+  });
+
+  it('says when nothing was observed, and why', () => {
+    expect(
+      observationLines(
+        {
+          skipped: 'strace is not installed',
+          rows: [],
+          mismatches: 0,
+          warnings: 0,
+          byKind: {},
+          needs: null,
+          unfixable: [],
+        },
+        NO_COLORS,
+      ),
+    ).toEqual(['    observe: not observed: strace is not installed']);
+  });
+
+  it('JSON with an observation and its feedback follows the schema', () => {
+    const doc = toVerifyJson([OBSERVED_ENTRY]);
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(verifySchema);
+    expect(validate(JSON.parse(JSON.stringify(doc)))).toBe(true);
+    const broken = JSON.parse(JSON.stringify(doc));
+    broken.files[0].feedback.observation.rows[0].verdict = 'fine';
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('the markdown report shows what was fed back and both observation tables', () => {
+    const md = verifyMarkdown([OBSERVED_ENTRY]);
+    expect(md).toContain(
+      'Observation found 1 need(s) the static rewrite lacked; fed back and verified:',
+    );
+    expect(md).toContain('- `common/observed-needs`: from observation: the original made 2 paths');
+    expect(md).toContain('against the static rewrite: 1 mismatch(es), 1 warning(s).');
+    expect(md).toContain(
+      '| mkdir | `/app/var` | made 2 paths, e.g. /app/var/visits | cannot create: /app (0:0 0755) cannot be written or searched | **mismatch** (node/writable-paths): make /app/var owned by 65532:65532 |',
+    );
+    expect(md).toContain('against the rewrite written: 0 mismatch(es), 1 warning(s).');
+  });
+
+  it('where it cannot observe, says so in one line and verifies without observing', async () => {
+    const root = makeTree(NODE_APP);
+    // A docker that answers but builds nothing: verify stops at the original's build.
+    const fake = path.join(root, 'fake-docker');
+    fs.writeFileSync(
+      fake,
+      '#!/bin/sh\ncase "$1" in version) echo 20.10;; build) echo "fake build failure" >&2; exit 1;; *) exit 1;; esac\n',
+      { mode: 0o755 },
+    );
+    const io = makeIo(root, { DOCKER: fake, DOCKER_HOST: 'tcp://builder.example:2376' });
+    const code = await run(['verify', '--observe', '--write', '--port', '3000', '.'], io, 'test');
+    expect(code).toBe(2);
+    expect(io.err.join('')).toContain(
+      'dockerize-slim verify: --observe: cannot observe here: the Docker engine is at DOCKER_HOST=tcp://builder.example:2376, not on this machine, where strace could reach its processes; verifying without observation\n',
+    );
+    expect(io.out.join('')).toContain('the original Dockerfile does not build');
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toBe(NODE_APP.Dockerfile);
   });
 });

@@ -84,13 +84,13 @@ describe('compose services that run something in the image (common/compose-run)'
     // The slim image keeps docker-entrypoint.sh and node on PATH: the same command runs there.
     const slim = transform(NODE_DF, { target: 'slim' }, withRuns(NODE_CONTEXT, runs));
     expect(slim.changed).toBe(true);
-    // npm is another program: the final stage is made to run node only.
-    const npm = transform(
-      NODE_DF,
-      { target: 'slim' },
-      withRuns(NODE_CONTEXT, service({ command: 'npm start' })),
-    );
-    expect(npm.skipped?.reason).toContain('runs npm in the image');
+    // npm is another program: the slim image has it (and package.json is in the app folder)...
+    const npm = withRuns(NODE_CONTEXT, service({ command: 'npm start' }));
+    expect(transform(NODE_DF, { target: 'slim' }, npm).changed).toBe(true);
+    // ...while distroless does not.
+    expect(transform(NODE_DF, {}, npm).skipped?.reason).toMatch(/under the image's ENTRYPOINT/);
+    const npmEntry = withRuns(NODE_CONTEXT, service({ entrypoint: ['npm'], command: ['start'] }));
+    expect(transform(NODE_DF, {}, npmEntry).skipped?.reason).toContain('runs npm in the image');
   });
 
   it('checks a service entrypoint against the final program, not the ENTRYPOINT it replaces', () => {

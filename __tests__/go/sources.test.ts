@@ -1,4 +1,4 @@
-import { cgoRequirements, parseGoMod, scanGoSources } from '../../src/go/sources';
+import { cgoRequirements, isCompiled, parseGoMod, scanGoSources } from '../../src/go/sources';
 
 describe('scanGoSources', () => {
   it('finds import "C" in both import forms', () => {
@@ -165,5 +165,38 @@ describe('go.mod', () => {
     expect(cgoRequirements(parseGoMod('module m\nrequire modernc.org/sqlite v1.0.0\n'))).toEqual(
       [],
     );
+  });
+});
+
+describe('isCompiled', () => {
+  const tags = new Set(['netgo']);
+  it.each([
+    ['no constraint', 'package main\n', true],
+    ['ignore', '//go:build ignore\n\npackage main\n', false],
+    ['a magefile', '//go:build mage\n\npackage main\n', false],
+    ['a tag the build sets', '//go:build netgo\n\npackage main\n', true],
+    ['Windows only', '//go:build windows\n\npackage main\n', false],
+    ['not Windows', '//go:build !windows\n\npackage main\n', true],
+    ['Linux on some architecture', '//go:build linux && arm64\n\npackage main\n', null],
+    ['cgo', '//go:build cgo\n\npackage main\n', null],
+    ['either of two', '//go:build (darwin || linux) && go1.21\n\npackage main\n', true],
+    ['the old form, ANDed lines', '// +build linux\n// +build ignore\n\npackage main\n', false],
+    ['the old form, OR and AND', '// +build darwin linux,!386\n\npackage main\n', null],
+    ['the old form, spaces are OR', '// +build darwin linux\n\npackage main\n', true],
+    ['a constraint in a comment after package', 'package main\n\n//go:build ignore\n', true],
+  ])('%s', (_name, text, expected) => {
+    expect(isCompiled(text, tags)).toBe(expected);
+  });
+
+  it('leaves files no Linux build compiles out of the scan', () => {
+    const facts = scanGoSources({
+      'main.go': 'package main\n\nfunc main() {}\n',
+      'magefile.go': '//go:build mage\n\npackage main\n\nfunc R() { exec.Command("git") }\n',
+      '_examples/old/main.go': 'package main\n\nimport "./lib"\n',
+      'testdata/x.go': 'package x\n\nimport "C"\n',
+    });
+    expect(facts.execPrograms).toEqual([]);
+    expect(facts.cgoFiles).toEqual([]);
+    expect(facts.packages.map((p) => p.dir)).toEqual(['.']);
   });
 });

@@ -1,5 +1,8 @@
 import fs from 'fs';
 import path from 'path';
+import { ComposeContexts } from '../../src/cli/compose';
+import { DirIndex } from '../../src/cli/dir-index';
+import { processIo } from '../../src/cli/io';
 import { selectContextFiles } from '../../src/context';
 import type { BuildContext, TransformOptions } from '../../src/types';
 
@@ -57,9 +60,41 @@ export function loadCases(scope: string): FixtureCase[] {
         dir,
         source: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'),
         options: fs.existsSync(optionsFile) ? JSON.parse(fs.readFileSync(optionsFile, 'utf8')) : {},
-        context: { ...listContext(path.join(dir, 'context')), dockerfile: 'Dockerfile' },
+        context: {
+          ...listContext(path.join(dir, 'context')),
+          dockerfile: 'Dockerfile',
+          ...composeFacts(path.join(dir, 'context')),
+        },
       };
     });
+}
+
+/**
+ * What a compose file in the fixture's context says of a Dockerfile at the context root (as the
+ * fixture's Dockerfile is taken to be): what it runs in the image and bind-mounts into it.
+ */
+function composeFacts(context: string): Pick<BuildContext, 'runs' | 'mounts' | 'privileges'> {
+  if (!fs.existsSync(context)) return {};
+  const names = fs
+    .readdirSync(context)
+    .filter((n) => /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(n));
+  if (names.length === 0) return {};
+  const facts = new ComposeContexts(new DirIndex(processIo(), [context])).forDockerfile(
+    path.join(context, 'Dockerfile'),
+  );
+  const runs = facts.runs.map(({ compose, ...run }) =>
+    compose
+      ? {
+          ...run,
+          compose: { file: path.relative(context, compose.file), service: compose.service },
+        }
+      : run,
+  );
+  return {
+    ...(runs.length > 0 ? { runs } : {}),
+    ...(facts.mounts.length > 0 ? { mounts: facts.mounts } : {}),
+    ...(facts.privileges.length > 0 ? { privileges: facts.privileges } : {}),
+  };
 }
 
 export function readIfExists(file: string): string | null {

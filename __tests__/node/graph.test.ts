@@ -41,3 +41,35 @@ describe('module graph from the start file', () => {
     expect(sourceOfBuilt(built, sources, tsconfig)).toBe(source);
   });
 });
+
+describe('what the graph cannot follow', () => {
+  it.each([
+    ['require(name)', ['a.js:1 requires a name computed at run time']],
+    ['require(`./plugins/${p}`)', ['a.js:1 requires a name computed at run time']],
+    ['await import(spec)', ['a.js:1 imports a name computed at run time']],
+    ["require('./missing')", ['a.js:1 requires ./missing, which the build context does not have']],
+    ["require('./data.json')", []],
+    ["require.resolve(x); require('express')", []],
+    ['myrequire(x)', []],
+  ])('%s', (code, unknown) => {
+    expect(moduleGraph('a.js', { 'a.js': code + '\n' }).unknown).toEqual(unknown);
+  });
+
+  it('follows tsconfig path aliases and baseUrl, and names an alias it cannot follow', () => {
+    const files = {
+      'src/main.ts':
+        "import { db } from '@/lib/db';\nimport util from 'shared/util';\nimport x from '~/nope';\n",
+      'src/lib/db.ts': "import pg from 'pg';\n",
+      'src/shared/util.ts': "import dayjs from 'dayjs';\n",
+    };
+    const g = moduleGraph('src/main.ts', files, {
+      baseUrl: 'src',
+      paths: { '@/*': ['*'], '~/*': ['missing/*'] },
+    });
+    expect(g.files).toEqual(['src/main.ts', 'src/lib/db.ts', 'src/shared/util.ts']);
+    expect([...g.packages.keys()].sort()).toEqual(['dayjs', 'pg']);
+    expect(g.unknown).toEqual([
+      'src/main.ts:3 requires ~/nope, a tsconfig path alias it could not follow',
+    ]);
+  });
+});

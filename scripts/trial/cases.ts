@@ -2,6 +2,7 @@
 // writes (docs/trial/*.results.jsonl): one JSON object per line, read and checked here.
 import crypto from 'crypto';
 import fs from 'fs';
+import type { ObservationRow } from '../../src/verify/observe-check';
 
 export interface TrialCase {
   /** `owner/name` on GitHub. */
@@ -52,11 +53,28 @@ export interface RunOutcome {
   log?: string;
   /** When it exits: a digest of what it printed on stdout (normalised). */
   output?: string;
-  /** Per probed path: status and a digest of the normalised body ('unstable' when it varies). */
+  /**
+   * Per probed path: status and a digest of the normalised body ('unstable' when it varies
+   * between two asks, 'differs-between-builds' when between two builds of the original).
+   */
   answers?: Array<{ path: string; status: number; body: string }>;
   uids?: string[];
   /** Set when this run was in a private network namespace with unprivileged low ports. */
   netns?: boolean;
+}
+
+/**
+ * The original built a second time without cache and run, when it and its rewrite answered a path
+ * with the same status and other bodies: the paths whose body differs between the two builds of
+ * the original (a build time stamped into every page) are compared by status only.
+ */
+export interface RebuildOutcome {
+  ok: boolean;
+  failure?: { class: string; detail: string };
+  /** How the second build ran (answers, up, exits), when it built. */
+  state?: RunOutcome['state'];
+  /** Paths whose body differs between the two builds of the original. */
+  bodiesVary: string[];
 }
 
 export type Outcome =
@@ -87,11 +105,42 @@ export interface TrialRow {
   standIns?: Record<string, string>;
   /** What the harness changed in the build files for this machine (a `# syntax=` line). */
   adjustments?: string[];
-  original?: { build: BuildOutcome; run?: RunOutcome };
+  original?: { build: BuildOutcome; run?: RunOutcome; rebuilt?: RebuildOutcome };
   rewrite?: { build: BuildOutcome; run?: RunOutcome };
+  /** --observe: what the original was seen to do, against the rewrite's image. */
+  observation?: TrialObservation;
   outcome: Outcome;
   /** One line on why, for the report. */
   detail: string;
+}
+
+/**
+ * trial --observe: the original's run traced from its first instruction (verify --observe's way)
+ * and the rewrite's image checked against it; then, when what was missing is fixable, the
+ * rewrite with it fed back (common/observed-needs), built, checked and run again.
+ */
+export interface TrialObservation {
+  /** Why it was not observed (no strace or ptrace here, a trace without the entrypoint). */
+  skipped?: string;
+  start?: string[] | null;
+  /** The process the rewrite's start matches; null when none did. */
+  app?: string[] | null;
+  processes?: number;
+  unreadable?: number;
+  /** The observation table, without the launchers' rows. */
+  rows?: ObservationRow[];
+  mismatches?: number;
+  byKind?: Partial<Record<string, number>>;
+  unfixable?: string[];
+  feedback?: {
+    /** The rule lines common/observed-needs added. */
+    edits: string[];
+    /** Mismatches left in the image built with them (null: not read). */
+    remaining?: number | null;
+    /** How the rewrite with them compares with the original ('skipped': nothing could be added). */
+    outcome: Outcome;
+    detail: string;
+  };
 }
 
 const REPO = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/;

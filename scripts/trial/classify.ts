@@ -1,6 +1,7 @@
 // Why a build failed, in classes a reader can act on, and answers normalised so that two runs of
 // the same app compare equal. Pure: text in, text out.
 import crypto from 'crypto';
+import { tagDoesNotExist } from './stand-ins';
 
 /** Checked in order: the first that matches names the class. */
 const BUILD_FAILURES: Array<[string, RegExp]> = [
@@ -38,6 +39,19 @@ const BUILD_FAILURES: Array<[string, RegExp]> = [
   ],
   ['build-script', /exit code: \d+|returned a non-zero code/i],
 ];
+
+/**
+ * A base image whose tag has never existed, which no stand-in may hide: the first of `images`
+ * (FROM lines) whose official node or golang tag is not in the image's grammar, as the class
+ * `tag-does-not-exist` of a build that cannot succeed anywhere.
+ */
+export function missingTagFailure(images: string[]): { class: string; detail: string } | null {
+  for (const image of images) {
+    const why = tagDoesNotExist(image);
+    if (why !== null) return { class: 'tag-does-not-exist', detail: `FROM ${image}: ${why}` };
+  }
+  return null;
+}
 
 export function classifyBuildFailure(stderr: string): { class: string; detail: string } {
   const text = stripBuildNoise(stderr);

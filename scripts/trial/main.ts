@@ -20,6 +20,7 @@ const TRIAL_DIR = path.join(ROOT, 'docs', 'trial');
 const USAGE = `usage:
   npm run trial -- LIST.cases.jsonl [--out FILE] [--mirrors DIR] [--work DIR] [--tool FILE]
                    [--only OWNER/NAME] [--no-docker] [--keep-images] [--start-timeout S]
+                   [--observe]
   npm run trial -- report [--dir DIR] [--out FILE]
   npm run trial -- self-test
 
@@ -29,7 +30,10 @@ LIST: one case per line, {"repo": "owner/name", "commit": "<sha>", "dockerfile":
 --out      results file (default: <list>.results.jsonl, or <list>.rerun-<n>.results.jsonl when
            that exists: a first run is never replaced)
 --tool     the dockerize-slim entry script to try (default: this checkout's bin/dockerize-slim.js)
---no-docker  run the tool only`;
+--no-docker  run the tool only
+--observe  trace the original's run from its first instruction (strace on containerd, as
+           verify --observe does), check the rewrite's image against what it did, and feed what
+           was missing back; rows carry the observation table`;
 
 function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
@@ -55,6 +59,7 @@ function parseRunArgs(argv: string[]): RunArgs {
     else if (a === '--only') args.only = value();
     else if (a === '--no-docker') args.docker = false;
     else if (a === '--keep-images') args.keepImages = true;
+    else if (a === '--observe') args.observe = true;
     else if (a === '--start-timeout') args.startTimeoutS = Number(value());
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else if (args.list === '') args.list = a;

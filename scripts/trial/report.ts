@@ -50,6 +50,12 @@ export interface Totals {
   broke: TrialRow[];
   /** Skips whose original builds and stays up or answers here, by class. */
   skipsOfWorking: Record<string, number>;
+  /** --observe: rewrites whose original was observed, those lacking an observed need, by kind. */
+  observed: number;
+  observedMismatched: number;
+  mismatchesByKind: Record<string, number>;
+  /** Lacking one, and the same as the original once the observation was fed back. */
+  fixedByFeedback: number;
 }
 
 /**
@@ -80,6 +86,10 @@ export function totalsOf(rows: TrialRow[]): Totals {
     lowPortSame: 0,
     broke: [],
     skipsOfWorking: {},
+    observed: 0,
+    observedMismatched: 0,
+    mismatchesByKind: {},
+    fixedByFeedback: 0,
   };
   for (const r of rows) {
     if (r.outcome === 'not-on-disk') t.notOnDisk++;
@@ -99,6 +109,14 @@ export function totalsOf(rows: TrialRow[]): Totals {
       t.buildFailures[c] = (t.buildFailures[c] ?? 0) + 1;
     }
     if (r.outcome === 'original-does-not-start') t.originalDoesNotStart++;
+    const o = r.observation;
+    if (o && o.skipped === undefined) {
+      t.observed++;
+      if ((o.mismatches ?? 0) > 0) t.observedMismatched++;
+      for (const [k, n] of Object.entries(o.byKind ?? {}))
+        t.mismatchesByKind[k] = (t.mismatchesByKind[k] ?? 0) + (n ?? 0);
+      if (o.feedback?.outcome === 'same' && o.feedback.remaining === 0) t.fixedByFeedback++;
+    }
     if (isJudged(r)) {
       t.working++;
       if (r.outcome === 'same') t.same++;
@@ -144,6 +162,16 @@ function totalsTable(runs: BatchFiles['runs']): string[] {
     ),
     line('... **broke**', (t) => String(t.broke.length)),
     line('skips of originals that work here, by class', (t) => counts(t.skipsOfWorking)),
+    ...(all.some((t) => t.observed > 0)
+      ? [
+          line('originals observed (--observe)', (t) => String(t.observed)),
+          line(
+            '... rewrites lacking an observed need (mismatches by kind)',
+            (t) => `${t.observedMismatched} (${counts(t.mismatchesByKind)})`,
+          ),
+          line('... fixed by feeding the observation back', (t) => String(t.fixedByFeedback)),
+        ]
+      : []),
   ];
 }
 
@@ -210,6 +238,25 @@ export function batchMarkdown(b: BatchFiles): string[] {
     for (const r of lastTotals.broke)
       out.push(`- ${r.repo} \`${r.dockerfile}\`: ${OUTCOME_TEXT[r.outcome]}: ${cell(r.detail)}`);
     if (lastTotals.broke.length > 0) out.push('');
+  }
+  const observedRows = last.rows.filter((r) => (r.observation?.mismatches ?? 0) > 0);
+  if (observedRows.length > 0) {
+    out.push(
+      `Needs the original was seen to have that its rewrite lacked (${last.label}, --observe):`,
+      '',
+    );
+    for (const r of observedRows) {
+      const o = r.observation!;
+      const lacks = (o.rows ?? [])
+        .filter((x) => x.verdict === 'mismatch')
+        .map((x) => `${x.kind} \`${x.subject}\` (${x.rule}: ${x.fix})`)
+        .join('; ');
+      const fed = o.feedback
+        ? `; fed back: ${o.feedback.outcome}${o.feedback.remaining !== undefined && o.feedback.remaining !== null ? `, ${o.feedback.remaining} left` : ''}`
+        : '';
+      out.push(`- ${r.repo} \`${r.dockerfile}\`: ${cell(lacks)}${cell(fed)}`);
+    }
+    out.push('');
   }
   const reviews = new Map(b.reviews.map((v) => [`${v.repo} ${v.dockerfile}`, v]));
   const runs = [...new Set(b.reviews.map((v) => v.run ?? ''))];

@@ -5,6 +5,9 @@ import { execFile, execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import type { Docker } from '../../src/verify/docker';
+import { ObserveSupport, startTracer, Tracer } from '../../src/verify/observe';
+import type { Trace } from '../../src/verify/trace';
+import { observeCase } from './observe-case';
 import { fileSizeInImage, imageSize, lowPortBindFailure } from '../../src/verify/verify';
 import {
   BuildOutcome,
@@ -17,9 +20,19 @@ import {
   TrialRow,
 } from './cases';
 import {
+  BODY_UNSTABLE,
+  bodiesVaryingBetweenBuilds,
+  bodyDifferences,
+  byStatusOn,
+  compareRuns,
+  comparisonNetwork,
+  describeRun,
+} from './compare';
+import {
   bodyDigest,
   classifyBuildFailure,
   lastLogLine,
+  missingTagFailure,
   programOutput,
   stripBuildNoise,
 } from './classify';
@@ -41,6 +54,8 @@ export interface TrialSettings {
   startTimeoutS: number;
   buildTimeoutMs: number;
   keepImages: boolean;
+  /** --observe: the original's first run is traced (verify --observe's way), or why it cannot be. */
+  observe?: ObserveSupport | null;
   log(line: string): void;
 }
 
@@ -112,10 +127,12 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
     }
   }
   if (adjustments.size > 0) row.adjustments = [...adjustments];
-  const images = [
-    ...fromImages(fs.readFileSync(dockerfiles.original, 'utf8')),
-    ...(tool.status === 'changed' ? fromImages(fs.readFileSync(dockerfiles.rewrite, 'utf8')) : []),
-  ];
+  const imagesOf = {
+    original: fromImages(fs.readFileSync(dockerfiles.original, 'utf8')),
+    rewrite:
+      tool.status === 'changed' ? fromImages(fs.readFileSync(dockerfiles.rewrite, 'utf8')) : [],
+  };
+  const images = [...imagesOf.original, ...imagesOf.rewrite];
   const standIns: Record<string, string> = {};
   for (const image of [...new Set(images)].sort()) {
     const name = image.replace(/@sha256:[0-9a-f]{64}$/, '');
@@ -134,16 +151,29 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
   }
   if (Object.keys(standIns).length > 0) row.standIns = standIns;
 
-  const tags = { original: `${id}:original`, rewrite: `${id}:rewrite` };
+  const tags = {
+    original: `${id}:original`,
+    rewrite: `${id}:rewrite`,
+    originalAgain: `${id}:original-again`,
+    fixed: `${id}:observed`,
+  };
+  // A tag the image never had fails at the pull on any machine: no build is tried, so that no
+  // stand-in can make it pass.
+  const missingTag = {
+    original: missingTagFailure(imagesOf.original),
+    rewrite: missingTagFailure(imagesOf.rewrite),
+  };
   try {
-    const ob = await build(
-      docker,
-      dockerfiles.original,
-      path.join(orig, contextRel),
-      tags.original,
-      s,
-      log,
-    );
+    const ob: BuildOutcome = missingTag.original
+      ? { ok: false, failure: missingTag.original }
+      : await build(
+          docker,
+          dockerfiles.original,
+          path.join(orig, contextRel),
+          tags.original,
+          s,
+          log,
+        );
     row.original = { build: ob };
     if (!ob.ok) {
       row.outcome =
@@ -153,7 +183,9 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         row.detail = `${tool.skip.rule}; the original does not build here (${row.detail})`;
       return row;
     }
-    let or = await runImage(docker, tags.original, `${id}-original`, 'host', s, log);
+    // --observe: the original's first run is traced from its first instruction.
+    const traced: { trace?: Trace; error?: string } = {};
+    let or = await runImage(docker, tags.original, `${id}-original`, 'host', s, log, traced);
     if (or.state === 'low-port-denied')
       or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
     row.original.run = or;
@@ -162,14 +194,16 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
       row.detail = `${tool.skip ? tool.skip.rule + '; ' : ''}the original ${describeRun(or)}`;
       return row;
     }
-    const rb = await build(
-      docker,
-      dockerfiles.rewrite,
-      path.join(after, contextRel),
-      tags.rewrite,
-      s,
-      log,
-    );
+    const rb: BuildOutcome = missingTag.rewrite
+      ? { ok: false, failure: missingTag.rewrite }
+      : await build(
+          docker,
+          dockerfiles.rewrite,
+          path.join(after, contextRel),
+          tags.rewrite,
+          s,
+          log,
+        );
     row.rewrite = { build: rb };
     if (
       rb.ok &&
@@ -204,34 +238,108 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         row.detail = alike
           ? 'both run to completion with exit code 0 and the same output'
           : `the original exits 0; the rewrite ${rr.state === 'exits' ? `exits ${rr.exitCode}${rr.exitCode === 0 ? ' with other output' : `: ${rr.log ?? ''}`}` : 'does not exit'}`;
+        if (s.observe !== undefined)
+          row.observation = await observeCase(c, row, traced, {
+            docker,
+            settings: s,
+            dirs: { original: orig, rewrite: after, context: contextRel },
+            tags,
+            id,
+            original: or,
+            network: 'host',
+            runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+            log,
+          });
         return row;
       }
       row.outcome = 'original-does-not-start';
       row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}${alike ? '; the rewrite exits the same way' : ''}`;
+      // What it did until it stopped, against the rewrite; nothing to feed back and compare.
+      if (s.observe !== undefined)
+        row.observation = await observeCase(c, row, traced, {
+          docker,
+          settings: s,
+          dirs: { original: orig, rewrite: after, context: contextRel },
+          tags,
+          id,
+          original: or,
+          network: 'host',
+          runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+          log,
+          feedback: false,
+        });
       return row;
     }
-    let rr = await runImage(
-      docker,
-      tags.rewrite,
-      `${id}-rewrite`,
-      or.netns ? 'netns' : 'host',
-      s,
-      log,
-    );
-    let lowPort = false;
-    if (rr.state === 'low-port-denied') {
-      lowPort = true;
-      or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
+    // Where the two are compared is decided from the original alone: a rewrite denied its low
+    // port under host networking may exit 0 without a word (a Go server that ignores
+    // ListenAndServe's error), so its output cannot be what decides.
+    const network = comparisonNetwork(or);
+    if (network === 'netns' && !or.netns) {
+      const inNamespace = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
+      if (inNamespace.state !== 'answers' || inNamespace.port !== or.port) {
+        row.outcome = 'original-does-not-answer';
+        row.detail = `the original answers on port ${or.port} with host networking; in a private network namespace it ${describeRun(inNamespace)}`;
+        return row;
+      }
+      or = inNamespace;
       row.original.run = or;
-      rr = await runImage(docker, tags.rewrite, `${id}-rewrite`, 'netns', s, log);
     }
+    let rr = await runImage(docker, tags.rewrite, `${id}-rewrite`, network, s, log);
     row.rewrite.run = rr;
-    const verdict = compareRuns(or, rr);
-    row.outcome = verdict.same ? (lowPort ? 'low-port-denied-same' : 'same') : verdict.outcome;
+    let verdict = compareRuns(or, rr);
+    if (!verdict.same && bodyDifferences(or, rr).length > 0) {
+      // Other bodies with the same status may be the build's own doing (SvelteKit stamps the
+      // build time into every page): the original is built again without cache and run, and a
+      // body that differs between its two builds is compared by status.
+      const again = await build(
+        docker,
+        dockerfiles.original,
+        path.join(orig, contextRel),
+        tags.originalAgain,
+        s,
+        log,
+        { noCache: true },
+      );
+      const againRun = again.ok
+        ? await runImage(docker, tags.originalAgain, `${id}-original-again`, network, s, log)
+        : undefined;
+      const bodiesVary = againRun ? bodiesVaryingBetweenBuilds(or, againRun) : [];
+      row.original.rebuilt = {
+        ok: again.ok,
+        ...(again.failure ? { failure: again.failure } : {}),
+        ...(againRun ? { state: againRun.state } : {}),
+        bodiesVary,
+      };
+      if (bodiesVary.length > 0) {
+        or = byStatusOn(or, bodiesVary);
+        rr = byStatusOn(rr, bodiesVary);
+        row.original.run = or;
+        row.rewrite.run = rr;
+        verdict = compareRuns(or, rr);
+      }
+    }
+    row.outcome = verdict.same
+      ? network === 'netns'
+        ? 'low-port-denied-same'
+        : 'same'
+      : verdict.outcome;
     row.detail = verdict.detail;
+    if (s.observe !== undefined)
+      row.observation = await observeCase(c, row, traced, {
+        docker,
+        settings: s,
+        dirs: { original: orig, rewrite: after, context: contextRel },
+        tags,
+        id,
+        original: or,
+        network,
+        runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+        log,
+      });
     return row;
   } finally {
-    if (!s.keepImages) await docker.run(['rmi', '-f', tags.original, tags.rewrite]);
+    if (!s.keepImages)
+      await docker.run(['rmi', '-f', tags.original, tags.rewrite, tags.originalAgain, tags.fixed]);
     // The rewrite's builder reuses the original's cached steps; after the case the cache goes.
     await docker.run(['builder', 'prune', '-af']);
   }
@@ -399,9 +507,22 @@ async function build(
   tag: string,
   s: TrialSettings,
   log: (t: string) => void,
+  { noCache = false }: { noCache?: boolean } = {},
 ): Promise<BuildOutcome> {
   const r = await docker.run(
-    ['build', '--network', 'host', '--progress', 'plain', '-f', dockerfile, '-t', tag, context],
+    [
+      'build',
+      '--network',
+      'host',
+      '--progress',
+      'plain',
+      ...(noCache ? ['--no-cache'] : []),
+      '-f',
+      dockerfile,
+      '-t',
+      tag,
+      context,
+    ],
     { timeoutMs: s.buildTimeoutMs },
   );
   log(
@@ -432,13 +553,26 @@ async function runImage(
   mode: 'host' | 'netns',
   s: TrialSettings,
   log: (t: string) => void,
+  traced?: { trace?: Trace; error?: string },
 ): Promise<RunOutcome> {
   await docker.run(['rm', '-f', name]);
   const net =
     mode === 'host'
       ? ['--network', 'host']
       : ['--network', 'none', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=0'];
-  const started = await docker.run(['run', '-d', '--name', name, ...net, tag]);
+  // Traced: created, strace attached to containerd, then started (src/verify/observe.ts).
+  let tracer: Tracer | null = null;
+  let traceDir: string | null = null;
+  let started: Awaited<ReturnType<Docker['run']>>;
+  if (traced && s.observe?.ok) {
+    const created = await docker.run(['create', '--name', name, ...net, tag]);
+    if (created.code === 0) {
+      traceDir = fs.mkdtempSync(path.join(s.work, 'trace-'));
+      tracer = await startTracer(s.observe, traceDir, s.startTimeoutS + 120);
+      started = await docker.run(['start', name]);
+      if (started.code === 0) started = { ...started, stdout: created.stdout };
+    } else started = created;
+  } else started = await docker.run(['run', '-d', '--name', name, ...net, tag]);
   const result = (o: RunOutcome): RunOutcome => (mode === 'netns' ? { ...o, netns: true } : o);
   try {
     if (started.code !== 0)
@@ -514,13 +648,25 @@ async function runImage(
       body:
         second[i].status === a.status && bodyDigest(second[i].body) === bodyDigest(a.body)
           ? bodyDigest(a.body)
-          : 'unstable',
+          : BODY_UNSTABLE,
     }));
     log(
       `$ docker run ${tag} (${mode}): listens on ${ports.join(', ')}; ${answers.map((a) => `${a.path} ${a.status}`).join(', ')}`,
     );
     return result({ state: 'answers', port, answers, uids });
   } finally {
+    if (tracer && traced) {
+      await docker.run(['stop', '-t', '3', name]);
+      const workdir =
+        (
+          await docker.run(['image', 'inspect', '-f', '{{.Config.WorkingDir}}', tag])
+        ).stdout.trim() || '/';
+      const id = (await docker.run(['inspect', '-f', '{{.Id}}', name])).stdout.trim();
+      const got = tracer.error ? { error: tracer.error } : await tracer.trace(id, workdir);
+      if ('trace' in got) traced.trace = got.trace;
+      else traced.error = got.error;
+    } else if (traced && s.observe && !s.observe.ok) traced.error = s.observe.why;
+    if (traceDir) fs.rmSync(traceDir, { recursive: true, force: true });
     await docker.run(['rm', '-f', name]);
   }
 }
@@ -598,63 +744,6 @@ const get = (p) => new Promise((resolve) => {
     { maxBuffer: 1 << 26, timeout: 60_000 },
   );
   return JSON.parse(out.toString()) as Array<{ path: string; status: number; body: string }>;
-}
-
-function describeRun(r: RunOutcome): string {
-  if (r.state === 'answers')
-    return `answers on port ${r.port}${r.netns ? ' (in a namespace with unprivileged low ports)' : ''}`;
-  if (r.state === 'up') return 'stays up and listens on no TCP port';
-  if (r.state === 'low-port-denied') return 'cannot bind its low port';
-  return `exits (${r.exitCode}): ${r.log ?? ''}`;
-}
-
-/** Same behaviour: both stay up, or both answer on the same port with the same answers. */
-export function compareRuns(
-  o: RunOutcome,
-  r: RunOutcome,
-): { same: boolean; outcome: Outcome; detail: string } {
-  if (r.state === 'exits' || r.state === 'low-port-denied')
-    return {
-      same: false,
-      outcome: 'broke-start',
-      detail: `the rewrite exits (${r.exitCode}): ${r.log ?? ''}`,
-    };
-  if (o.state === 'up')
-    return r.state === 'up'
-      ? { same: true, outcome: 'same', detail: 'both stay up; neither listens on a TCP port' }
-      : {
-          same: true,
-          outcome: 'same',
-          detail: `both stay up; the rewrite also listens on ${r.port}`,
-        };
-  if (r.state === 'up')
-    return {
-      same: false,
-      outcome: 'broke-start',
-      detail: `the original answers on ${o.port}; the rewrite listens on no port`,
-    };
-  if (r.port !== o.port)
-    return {
-      same: false,
-      outcome: 'broke-answers',
-      detail: `the original listens on ${o.port}, the rewrite on ${r.port}`,
-    };
-  const diffs = (o.answers ?? []).filter((a, i) => {
-    const b = r.answers?.[i];
-    if (!b || b.status !== a.status) return true;
-    return a.body !== 'unstable' && b.body !== 'unstable' && a.body !== b.body;
-  });
-  if (diffs.length > 0)
-    return {
-      same: false,
-      outcome: 'broke-answers',
-      detail: `answers differ on ${diffs.map((d) => `${d.path} (${d.status} vs ${r.answers?.find((x) => x.path === d.path)?.status})`).join(', ')}`,
-    };
-  return {
-    same: true,
-    outcome: 'same',
-    detail: `same answers on port ${o.port}${o.netns ? ' in a namespace with unprivileged low ports' : ''} (${(o.answers ?? []).map((a) => `${a.path} ${a.status}`).join(', ')})`,
-  };
 }
 
 function sleep(ms: number): Promise<void> {

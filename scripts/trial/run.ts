@@ -1,6 +1,7 @@
 // Runs a case list through runCase, one case after the other, and sums the rows up.
 import fs from 'fs';
 import { dockerCli, pickDockerBinary } from '../../src/verify/docker';
+import { observeSupport } from '../../src/verify/observe';
 import { readCases, readRows, TrialRow } from './cases';
 import { totalsOf } from './report';
 import { runCase, TrialSettings } from './run-case';
@@ -15,6 +16,8 @@ export interface RunArgs {
   docker: boolean;
   keepImages: boolean;
   startTimeoutS: number;
+  /** Trace the original's run and check the rewrite against it (verify --observe's way). */
+  observe?: boolean;
   /**
    * Rows are appended here as they come, and a run that stopped half-way picks up after the rows
    * it holds (a long trial survives a crash or a reboot).
@@ -36,6 +39,8 @@ export async function runTrial(args: RunArgs, print: (line: string) => void): Pr
       if (l.trim() && !l.includes('<none>')) available.add(l.trim());
   }
   fs.mkdirSync(args.work, { recursive: true });
+  const observe = args.observe && docker ? observeSupport() : undefined;
+  if (observe && !observe.ok) print(`trial: --observe: cannot observe here: ${observe.why}`);
   const settings: TrialSettings = {
     mirrors: args.mirrors,
     work: args.work,
@@ -46,6 +51,7 @@ export async function runTrial(args: RunArgs, print: (line: string) => void): Pr
     startTimeoutS: args.startTimeoutS,
     buildTimeoutMs: 20 * 60_000,
     keepImages: args.keepImages,
+    ...(observe ? { observe } : {}),
     log: print,
   };
   const rows: TrialRow[] = [];
@@ -97,4 +103,12 @@ export function printTotals(rows: TrialRow[], print: (l: string) => void): void 
     `rewrites of working originals: ${t.working}: ${t.same} same, ${t.lowPortSame} same once low ports are allowed, ${t.broke.length} broke`,
   );
   for (const r of t.broke) print(`  broke: ${r.repo} ${r.dockerfile}: ${r.outcome}: ${r.detail}`);
+  if (t.observed > 0)
+    print(
+      `observed: ${t.observed}; rewrites lacking an observed need: ${t.observedMismatched} (${Object.entries(
+        t.mismatchesByKind,
+      )
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}); fed back and then same: ${t.fixedByFeedback}`,
+    );
 }

@@ -2,6 +2,9 @@
 // (../shared/offline-images) cover node 22/24/26 (+ -slim), golang 1.26/1.27, the distroless and
 // Chainguard finals and nginx; anything else a Dockerfile names is mapped to the closest of them,
 // and the mapping is recorded in the row so a reader knows what was really built.
+import { missingTag } from '../../src/common/base-image';
+import { parseImageRef } from '../../src/dockerfile/image-ref';
+import { IMAGE_FACTS } from '../../src/templates';
 
 export interface StandIn {
   image: string;
@@ -10,10 +13,29 @@ export interface StandIn {
 }
 
 const NODE_MAJORS = [22, 24, 26];
-const FLOATING_NODE = /^(latest|current|lts|slim|alpine|bookworm|bullseye|buster|trixie|[a-z]+)$/;
+const NODE_TAGS = IMAGE_FACTS.tags.node;
 
 function closestNodeMajor(major: number): number {
   return NODE_MAJORS.find((m) => m >= major) ?? NODE_MAJORS[NODE_MAJORS.length - 1];
+}
+
+const hasKey = <T extends object>(o: T, key: string | undefined): key is Extract<keyof T, string> =>
+  key !== undefined && Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * The Node major a node tag means, the same for a tag and each of its variants: the version it
+ * names (`20.11-slim` is 20), a codename's major (`iron`, `lts-jod`), or what a floating word
+ * points to today (`lts`, `lts-slim` and `lts-alpine` are all `tags.node.floating.lts.now`; a bare
+ * variant such as `slim` or `bookworm` is `latest`), from templates/facts/images.json.
+ */
+export function nodeMajorOfTag(tag: string): number {
+  const [first, second] = tag.split('-');
+  const version = /^(\d+)(\.\d+)*$/.exec(first);
+  if (version) return Number(version[1]);
+  if (first === 'lts' && hasKey(NODE_TAGS.codenames, second)) return NODE_TAGS.codenames[second];
+  if (hasKey(NODE_TAGS.floating, first)) return NODE_TAGS.floating[first].now;
+  if (hasKey(NODE_TAGS.codenames, first)) return NODE_TAGS.codenames[first];
+  return NODE_TAGS.floating.latest.now;
 }
 
 /** Strips docker.io/library/ and a digest: the name the stand-ins are tagged with. */
@@ -25,10 +47,21 @@ export function normalizeImage(ref: string): string {
 }
 
 /**
- * The stand-in for an image reference, or null when none fits (ubuntu, python, ...). `available`
+ * Why an official node or golang tag has never existed (`node:lastest`, `golang:1.30`), or null:
+ * src/common/base-image.ts's `missingTag`, over the tag grammar in templates/facts/images.json.
+ */
+export function tagDoesNotExist(ref: string): string | null {
+  const parsed = parseImageRef(ref);
+  return parsed ? missingTag(parsed) : null;
+}
+
+/**
+ * The stand-in for an image reference, or null when none fits (ubuntu, python, ...) or the tag
+ * has never existed (`node:lastest`: a build of it fails at the pull, stand-in or not). `available`
  * holds the images present here (`repo:tag`). An image that is itself available maps to itself.
  */
 export function standInFor(ref: string, available: ReadonlySet<string>): StandIn | null {
+  if (tagDoesNotExist(ref) !== null) return null;
   const name = normalizeImage(ref);
   const withTag = name.includes(':') ? name : `${name}:latest`;
   if (available.has(withTag)) return { image: withTag };
@@ -36,14 +69,12 @@ export function standInFor(ref: string, available: ReadonlySet<string>): StandIn
   const pick = (image: string, note?: string): StandIn | null =>
     available.has(image) ? { image, ...(note ? { note } : {}) } : null;
   if (repo === 'node') {
-    const m = /^(\d+)(?:\.\d+)*(?:-(.*))?$/.exec(tag);
-    const variant = m ? (m[2] ?? '') : tag;
-    const major = m ? closestNodeMajor(Number(m[1])) : tag === 'lts' ? 24 : 26;
-    const alpine = /alpine/.test(variant);
-    const slim = alpine || /slim/.test(variant);
+    const wanted = nodeMajorOfTag(tag);
+    const major = closestNodeMajor(wanted);
+    const alpine = /alpine/.test(tag);
+    const slim = alpine || /slim/.test(tag);
     const notes = [
-      ...(m && Number(m[1]) !== major ? [`Node ${m[1]} -> ${major}`] : []),
-      ...(!m && !FLOATING_NODE.test(tag) ? [`tag ${tag}`] : []),
+      ...(wanted !== major ? [`Node ${wanted} -> ${major}`] : []),
       ...(alpine ? ['Debian for Alpine'] : []),
     ];
     return pick(`node:${major}${slim ? '-slim' : ''}`, notes.join(', ') || undefined);

@@ -28,6 +28,8 @@ export interface CliOptions {
   keep: boolean;
   port?: number;
   probe: string[];
+  /** verify --observe: trace the original while it runs and check the rewrite against it. */
+  observe: boolean;
 }
 
 export { TARGETS } from './options-table';
@@ -71,6 +73,12 @@ function parseWithYargs(
             array: true,
             default: ['/'],
             describe: 'HTTP path to GET on both images and compare (repeatable)',
+          })
+          .option('observe', {
+            type: 'boolean',
+            default: false,
+            describe:
+              "trace the original from its first instruction while it is probed (strace on the Docker host, as root) and check the rewrite's image against what it read, wrote, made, ran, connected to and bound; with --write, what is missing and fixable is added to the written Dockerfile",
           }),
     )
     .positional('paths', {
@@ -160,5 +168,6 @@ export function parseArgs(
     keep: Boolean(parsed.keep),
     port: parsed.port as number | undefined,
     probe: (parsed.probe as string[] | undefined) ?? ['/'],
+    observe: Boolean(parsed.observe),
   };
 }

@@ -2,7 +2,7 @@ import path from 'path';
 import { DirIndex } from './dir-index';
 import { Recent } from './recent';
 import { roughWords } from '../dockerfile/shell-words';
-import type { ImageMount, ImageRun } from '../types';
+import type { ImageMount, ImagePrivilege, ImageRun } from '../types';
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 /** Other compose files (overrides, per-environment files) also run the image they build. */
@@ -22,12 +22,16 @@ interface ComposeService {
   healthcheck?: { test?: unknown; disable?: unknown } | null;
   working_dir?: unknown;
   volumes?: unknown;
+  network_mode?: unknown;
+  privileged?: unknown;
+  cap_add?: unknown;
 }
 
 export interface ComposeFacts {
   context: string | null;
   runs: ImageRun[];
   mounts: ImageMount[];
+  privileges: ImagePrivilege[];
 }
 
 interface Built {
@@ -35,6 +39,7 @@ interface Built {
   contexts: Map<string, string>;
   runs: Map<string, ImageRun[]>;
   mounts: Map<string, ImageMount[]>;
+  privileges: Map<string, ImagePrivilege[]>;
 }
 
 /** compose splits a string command into words as a shell would, without running one. */
@@ -48,7 +53,11 @@ const asText = (value: unknown) =>
   typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : '';
 
 /** What a service runs in its image beyond the image's own start. */
-export function runsOfService(source: string, service: ComposeService): ImageRun[] {
+export function runsOfService(
+  source: string,
+  service: ComposeService,
+  where?: { file: string; service: string },
+): ImageRun[] {
   const out: ImageRun[] = [];
   const workdir = typeof service.working_dir === 'string' ? service.working_dir : undefined;
   const entrypoint = wordsOf(service.entrypoint);
@@ -67,6 +76,7 @@ export function runsOfService(source: string, service: ComposeService): ImageRun
       ...(command ? { command } : {}),
       ...(workdir ? { workdir } : {}),
       text,
+      ...(where ? { compose: where } : {}),
     });
   }
   const check = service.healthcheck;
@@ -86,6 +96,33 @@ export function runsOfService(source: string, service: ComposeService): ImageRun
         text: `healthcheck: ${asText(test)}`,
       });
   }
+  return out;
+}
+
+/**
+ * What a service gives its container that a non-root process may not be able to use: the Docker
+ * socket (mounted read-only or not: a socket is opened, not written), the host's network (where
+ * ports below 1024 need root), privileged mode and added capabilities (which a non-root process
+ * does not hold).
+ */
+export function privilegesOfService(source: string, service: ComposeService): ImagePrivilege[] {
+  const out: ImagePrivilege[] = [];
+  for (const v of Array.isArray(service.volumes) ? (service.volumes as unknown[]) : []) {
+    const text =
+      typeof v === 'string'
+        ? v
+        : v && typeof v === 'object'
+          ? String((v as { source?: unknown }).source ?? '')
+          : '';
+    if (/docker\.sock/.test(text)) out.push({ source, kind: 'docker-socket', detail: text });
+  }
+  if (service.network_mode === 'host')
+    out.push({ source, kind: 'host-network', detail: 'network_mode: host' });
+  if (service.privileged === true)
+    out.push({ source, kind: 'privileged', detail: 'privileged: true' });
+  if (Array.isArray(service.cap_add))
+    for (const c of service.cap_add as unknown[])
+      if (typeof c === 'string') out.push({ source, kind: 'capability', detail: c });
   return out;
 }
 
@@ -123,11 +160,12 @@ export class ComposeContexts {
    * the nearest one names, and what all of them run in its image and mount into it.
    */
   forDockerfile(dockerfile: string): ComposeFacts {
-    const facts: ComposeFacts = { context: null, runs: [], mounts: [] };
+    const facts: ComposeFacts = { context: null, runs: [], mounts: [], privileges: [] };
     for (const built of this.above(dockerfile)) {
       facts.context ??= built.contexts.get(dockerfile) ?? null;
       facts.runs.push(...(built.runs.get(dockerfile) ?? []));
       facts.mounts.push(...(built.mounts.get(dockerfile) ?? []));
+      facts.privileges.push(...(built.privileges.get(dockerfile) ?? []));
     }
     return facts;
   }
@@ -162,7 +200,12 @@ export class ComposeContexts {
   private load(dir: string): Built {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    const built: Built = { contexts: new Map(), runs: new Map(), mounts: new Map() };
+    const built: Built = {
+      contexts: new Map(),
+      runs: new Map(),
+      mounts: new Map(),
+      privileges: new Map(),
+    };
     // Above the paths given a folder is not listed, only asked about by name: the usual ones.
     const names =
       this.dirs.namesInside(dir) ??
@@ -198,7 +241,10 @@ export class ComposeContexts {
           if (!built.contexts.has(dockerfile)) built.contexts.set(dockerfile, context);
           byService.set(serviceName, dockerfile);
         }
-        this.add(built, dockerfile, `${name}, service ${serviceName}`, service);
+        this.add(built, dockerfile, `${name}, service ${serviceName}`, service, {
+          file: path.join(dir, name),
+          service: serviceName,
+        });
       }
     }
     for (const name of OVERRIDES) {
@@ -212,12 +258,24 @@ export class ComposeContexts {
     return built;
   }
 
-  private add(built: Built, dockerfile: string, source: string, service: ComposeService): void {
-    const runs = runsOfService(source, service);
+  private add(
+    built: Built,
+    dockerfile: string,
+    source: string,
+    service: ComposeService,
+    where?: { file: string; service: string },
+  ): void {
+    const runs = runsOfService(source, service, where);
     if (runs.length > 0)
       built.runs.set(dockerfile, [...(built.runs.get(dockerfile) ?? []), ...runs]);
     const mounts = mountsOfService(source, service);
     if (mounts.length > 0)
       built.mounts.set(dockerfile, [...(built.mounts.get(dockerfile) ?? []), ...mounts]);
+    const privileges = privilegesOfService(source, service);
+    if (privileges.length > 0)
+      built.privileges.set(dockerfile, [
+        ...(built.privileges.get(dockerfile) ?? []),
+        ...privileges,
+      ]);
   }
 }

@@ -2,6 +2,7 @@ import path from 'path';
 import { DockerizeError } from '../errors';
 import type { NginxVariant, Target } from '../types';
 import { DirIndex } from './dir-index';
+import type { Io } from './io';
 import { Recent } from './recent';
 
 /** Per-repo defaults from `.dockerize-slim.json` or package.json's `dockerize-slim` key. */
@@ -97,5 +98,21 @@ export class ConfigFinder {
     }
     this.own.set(dir, found);
     return found;
+  }
+}
+
+/** A --config file, read and checked; a usage error when it cannot be. */
+export function loadExplicitConfig(file: string, io: Io): RepoConfig {
+  let text: string;
+  try {
+    text = io.fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch {
+    throw new DockerizeError('E_USAGE', `--config ${file}: cannot read it`);
+  }
+  try {
+    return validateConfig(JSON.parse(text), file);
+  } catch (e) {
+    if (e instanceof DockerizeError) throw e;
+    throw new DockerizeError('E_USAGE', `--config ${file}: not valid JSON`);
   }
 }

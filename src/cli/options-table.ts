@@ -69,7 +69,7 @@ export const OPTIONS: OptionSpec[] = [
     name: 'minimal',
     type: 'boolean',
     describe:
-      "Go: the final stage gets only the files detection proves the program opens, instead of the app's folders minus what is provably build-only (the default: safe first)",
+      "keep only what detection proves: the app folder read-only except the folders the app is seen to write (by default the final user owns it, as root could write anywhere in it); Go: only the files the program is seen to open, not the app's folders minus what is provably build-only",
   },
   {
     name: 'node',

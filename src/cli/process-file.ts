@@ -43,7 +43,11 @@ export function processFile(
   contextDir: string | undefined,
   io: Io,
   dirs?: DirIndex,
-  compose: Pick<ComposeFacts, 'runs' | 'mounts'> = { runs: [], mounts: [] },
+  compose: Pick<ComposeFacts, 'runs' | 'mounts' | 'privileges'> = {
+    runs: [],
+    mounts: [],
+    privileges: [],
+  },
   contexts?: ContextCache,
 ): FileOutcome {
   const display = displayPath(file, io);
@@ -53,17 +57,25 @@ export function processFile(
     const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
     const inContext = path.relative(root, file);
     const isInContext = !inContext.startsWith('..') && !path.isAbsolute(inContext);
-    const rel = inContext.split(path.sep).join('/');
+    const dockerfile = inContext.split(path.sep).join('/');
     // The Dockerfile was just read: its size is known, if the context lists it as a file.
-    const known = isInContext ? { [rel]: bytes.length } : undefined;
+    const known = isInContext ? { [dockerfile]: bytes.length } : undefined;
     // A shared context is the same object for every Dockerfile of it: this one's facts go on a
     // copy.
     const context = contexts
       ? { ...contexts.read(root, known) }
       : readBuildContext(root, io, dirs, known);
-    if (isInContext) context.dockerfile = rel;
-    if (compose.runs.length > 0) context.runs = compose.runs;
+    if (isInContext) context.dockerfile = dockerfile;
+    // A compose file's path is given relative to the build context, and only when inside it.
+    if (compose.runs.length > 0)
+      context.runs = compose.runs.map(({ compose: where, ...run }) => {
+        const rel = where ? path.relative(root, where.file) : '..';
+        return rel.startsWith('..') || path.isAbsolute(rel)
+          ? run
+          : { ...run, compose: { file: rel.split(path.sep).join('/'), service: where!.service } };
+      });
     if (compose.mounts.length > 0) context.mounts = compose.mounts;
+    if (compose.privileges.length > 0) context.privileges = compose.privileges;
     const result = transform(before, options, context);
     const status: FileStatus = result.changed
       ? 'changed'

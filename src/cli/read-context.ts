@@ -100,6 +100,13 @@ export function readBuildContext(
     if (size !== undefined && source === rel) opened[rel] = size;
     if (text !== undefined) files[rel] = text;
   }
+  // vendor/ is not walked, but its modules.txt names every module compiled into a Go binary.
+  for (const dir of opaque) {
+    if (!dir.endsWith('vendor/') || dir.split('/').length > 4) continue;
+    const rel = dir + 'modules.txt';
+    const text = readRegularFile(io, path.join(root, rel), CONTEXT_LIMITS.maxFileBytes);
+    if (text !== undefined) files[rel] = text;
+  }
   const context: BuildContext = { paths, files, opaque, truncated };
   if (Object.keys(links).length > 0) context.links = links;
   if (needsSizes(paths)) {

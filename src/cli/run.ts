@@ -2,7 +2,7 @@ import path from 'path';
 import { DockerizeError } from '../errors';
 import { parseArgs, CliOptions } from './args';
 import { Colors, NO_COLORS, pickColors } from './colors';
-import { ConfigFinder, RepoConfig, validateConfig } from './config';
+import { ConfigFinder, loadExplicitConfig, RepoConfig } from './config';
 import { JobSettings } from './job';
 import { DirIndex } from './dir-index';
 import { Discovered, discoverSteps, inputRoots } from './discover';
@@ -43,21 +43,6 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
     return runVerify(options, io);
   }
   return rewrite(options, io, version);
-}
-
-function loadExplicitConfig(file: string, io: Io): RepoConfig {
-  let text: string;
-  try {
-    text = io.fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
-  } catch {
-    throw new DockerizeError('E_USAGE', `--config ${file}: cannot read it`);
-  }
-  try {
-    return validateConfig(JSON.parse(text), file);
-  } catch (e) {
-    if (e instanceof DockerizeError) throw e;
-    throw new DockerizeError('E_USAGE', `--config ${file}: not valid JSON`);
-  }
 }
 
 async function rewrite(options: CliOptions, given: Io, version: string): Promise<number> {

@@ -1,5 +1,5 @@
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
-import ignore from 'ignore';
 import { expandVariables, ImageRef, officialOrMirrored } from '../dockerfile/image-ref';
 import { execFormOf } from '../dockerfile/parse';
 import { roughWords, splitCommandList } from '../dockerfile/shell-words';
@@ -7,6 +7,9 @@ import type { BuildContext, Note, RuleId } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
 import { parseDockerIgnore } from '../build-context/dockerignore';
 import { StageFacts } from '../dockerfile/stage';
+import { IMAGE_FACTS } from '../templates';
+import { allFrom, missingTag, releasesOf } from './base-image';
+import { osPackageInstalls } from './os-packages';
 
 /** A reason the original Dockerfile cannot build or start as it is, known for certain. */
 export interface BuildProblem {
@@ -65,8 +68,10 @@ export function checkBuildability(facts: StageFacts, context: BuildContext): Bui
   const hostBuilt: Note[] = [];
   const action = githubAction(context);
   if (action) problems.push(action);
+  checkBaseImage(facts, problems);
   checkCopySources(facts, context, problems, hostBuilt);
   checkPackageManagers(facts, problems);
+  checkOsPackageSources(facts, problems);
   checkExecForm(facts, context, problems);
   return { problems, hostBuilt };
 }
@@ -89,7 +94,7 @@ function checkCopySources(
       ? parseDockerIgnore(context.files['.dockerignore'])
       : null;
   const gitignore =
-    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+    context.files['.gitignore'] !== undefined ? parseGitIgnore(context.files['.gitignore']) : null;
   const opaque = context.opaque ?? [];
   const vars = { ...facts.globalArgs, ...facts.envValues };
   for (const copy of facts.copies) {
@@ -169,6 +174,84 @@ function githubAction(context: BuildContext): BuildProblem | null {
     suggestion:
       'keep the action image as it is (it must run as root), or slim it by hand keeping USER root',
   };
+}
+
+/** A FROM whose tag the official image has never had: the pull fails ("manifest unknown"). */
+function checkBaseImage(facts: StageFacts, problems: BuildProblem[]): void {
+  if (!facts.baseImage || facts.baseImageText.includes('$')) return;
+  const why = missingTag(facts.baseImage);
+  if (why === null) return;
+  problems.push({
+    rule: 'common/tag-does-not-exist',
+    reason: `FROM ${facts.baseImage.raw}: ${why}, so docker build stops at the pull ("manifest unknown")`,
+    line: lineOf(facts.stage.from),
+    suggestion: `use a tag the image has (for example ${facts.baseImage.repository}:${facts.baseImage.repository === 'golang' ? `1.${IMAGE_FACTS.tags.golang.newestMinor}` : 'lts'})`,
+  });
+}
+
+// Edits of apt's sources (archive.debian.org) or a guard make the outcome something this cannot see.
+const APT_SOURCES = /archive\.debian\.org|sources\.list|\/etc\/apt\/|snapshot\.debian\.org/;
+const APT_NEEDS_LISTS =
+  /^\s*(?:sudo\s+)?(?:\w+=\S*\s+)*(apt-get|apt|aptitude)\s+(?:-\S+\s+)*(update|install)\b/;
+
+/**
+ * OS package steps the image's distribution release can no longer serve: `apt-get update` on a
+ * Debian release whose mirrors are gone (buster, stretch), and packages the release no longer
+ * has (Alpine's python from 3.12, python2 from 3.16; Debian's python from bullseye).
+ */
+function checkOsPackageSources(facts: StageFacts, problems: BuildProblem[]): void {
+  if (!facts.baseImage || facts.baseImageText.includes('$')) return;
+  const releases = releasesOf(facts.baseImage);
+  if (releases === null) return;
+  for (const run of facts.runs) {
+    if (APT_SOURCES.test(run.text)) return;
+    if (CONDITIONAL.test(run.text)) continue;
+    const line = lineOf(run.ins);
+    if ('debian' in releases) {
+      const gone = releases.debian.map((s) => ({ suite: s, gone: DEBIAN_GONE[s] }));
+      if (gone.every((g) => g.gone) && run.commands.some((c) => APT_NEEDS_LISTS.test(c))) {
+        const suites = [...new Set(gone.map((g) => g.suite))];
+        problems.push({
+          rule: 'common/distro-mirror-gone',
+          reason: `${facts.baseImage.raw} is built on Debian ${suites.join(' or ')}, whose packages left deb.debian.org (${gone.map((g) => `${g.suite} since ${g.gone!.since}`).join(', ')}), so apt-get stops with "does not have a Release file" and the RUN fails`,
+          line,
+          suggestion: `move to a tag on a supported Debian (bookworm or trixie), or point apt at archive.debian.org before apt-get update`,
+        });
+        return;
+      }
+    }
+    for (const install of osPackageInstalls(run)) {
+      const family = 'debian' in releases ? 'debian' : 'alpine';
+      if ((family === 'debian') !== (install.tool === 'apt')) continue;
+      for (const p of install.packages) {
+        const fact = IMAGE_FACTS.packagesGone[family].find((g) => g.package === p);
+        if (!fact) continue;
+        const affected =
+          'debian' in releases
+            ? releases.debian.every((s) => debianAtOrAfter(s, fact.from))
+            : allFrom(releases.alpine, fact.from);
+        if (!affected) continue;
+        const on =
+          'debian' in releases
+            ? releases.debian.join(' or ')
+            : `Alpine ${releases.alpine.join(' or ')}`;
+        problems.push({
+          rule: 'common/os-package-gone',
+          reason: `${install.tool === 'apk' ? 'apk add' : 'apt-get install'} ${p} on ${facts.baseImage.raw} (${on}): ${fact.why}, so the RUN fails`,
+          line,
+          suggestion: `install ${fact.instead} instead`,
+        });
+        return;
+      }
+    }
+  }
+}
+
+const DEBIAN_GONE = IMAGE_FACTS.debianMirrorsGone as Record<string, { since: string } | undefined>;
+
+function debianAtOrAfter(suite: string, from: string): boolean {
+  const order = IMAGE_FACTS.debianOrder;
+  return order.indexOf(suite) >= order.indexOf(from) && order.indexOf(from) >= 0;
 }
 
 const APT = new Set(['apt-get', 'apt', 'aptitude', 'dpkg']);

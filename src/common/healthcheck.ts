@@ -10,6 +10,37 @@ export type HealthcheckPlan =
 
 const LOCAL_URL = /^https?:\/\/(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(:\d+)?(\/[^\s]*)?$/;
 
+/** The command a HEALTHCHECK runs (shell form as written, exec form joined), or null for NONE. */
+function healthcheckCommand(doc: ParsedDockerfile, ins: Instruction): string | null {
+  const sub = ins.getArguments().find((a) => /^(CMD|NONE)$/i.test(a.getValue()));
+  if (!sub || /^NONE$/i.test(sub.getValue())) return null;
+  // dockerfile-ast's argument range starts after the flags, at CMD.
+  const exec = execFormOf(doc, ins, 1);
+  if (exec)
+    return exec[0] === 'CMD-SHELL' ? exec.slice(1).join(' ') : exec.map(quoteIfNeeded).join(' ');
+  return logicalArguments(doc, ins).replace(/^[\s\S]*?\bCMD\b\s*/i, '');
+}
+
+// Shell builtins a check may use around its program (`curl -f ... || exit 1`).
+const BUILTINS = new Set(['exit', 'true', 'false', 'test', '[', 'echo', ':']);
+
+/**
+ * The programs a HEALTHCHECK runs, builtins left out; null when that cannot be read from the line
+ * (expansions, subshells), so a caller keeps it only on what it knows.
+ */
+export function healthcheckPrograms(doc: ParsedDockerfile, ins: Instruction): string[] | null {
+  const command = healthcheckCommand(doc, ins);
+  if (command === null) return [];
+  const programs: string[] = [];
+  for (const part of splitCommandList(command)) {
+    const split = splitShellWords(part);
+    if (!split.plain) return null;
+    const tool = split.words[0];
+    if (tool !== undefined && !BUILTINS.has(tool)) programs.push(tool);
+  }
+  return programs;
+}
+
 /**
  * A HEALTHCHECK for a final image whose only program is node: a plain HTTP GET on localhost with
  * curl or wget becomes an exec-form node one-liner with the same pass/fail rule; `node x.js`
@@ -29,14 +60,7 @@ export function planHealthcheck(
   const [insStart] = rangeOffsets(doc, ins.getRange());
   const head = doc.source.slice(insStart, subStart);
   const options = head.slice(head.search(/\s/)).trim();
-  // dockerfile-ast's argument range starts after the flags, at CMD.
-  const exec = execFormOf(doc, ins, 1);
-  let command: string;
-  if (exec) {
-    command = exec[0] === 'CMD-SHELL' ? exec.slice(1).join(' ') : exec.map(quoteIfNeeded).join(' ');
-  } else {
-    command = logicalArguments(doc, ins).replace(/^[\s\S]*?\bCMD\b\s*/i, '');
-  }
+  const command = healthcheckCommand(doc, ins)!;
   const parts = splitCommandList(command).filter((p) => !/^exit\s+1$/.test(p));
   if (parts.length !== 1) return { kind: 'drop', reason: `HEALTHCHECK "${command}" needs a shell` };
   const split = splitShellWords(parts[0]);

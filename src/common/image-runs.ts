@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { splitInit } from '../dockerfile/command';
-import type { ImageMount, ImageRun, Note, Skip } from '../types';
+import type { ImageMount, ImageRun, NewFile, Note, Skip } from '../types';
 
 /** How a stage starts: its ENTRYPOINT, the whole start command and its folder. */
 export interface StageStart {
@@ -50,42 +50,116 @@ function sameEntrypoint(a: StageStart, b: StageStart): boolean {
   return key(a) === key(b);
 }
 
+// Starts that are development tools: a compose service running one is a development service,
+// which the build stage (the original image, renamed) serves as it always did.
+const DEVELOPMENT =
+  /^(nodemon|ts-node|ts-node-dev|tsx|vite|ng|next|nuxt|nuxi|webpack-dev-server|react-scripts|vue-cli-service|air|reflex|gin|CompileDaemon)$/;
+const DEV_SCRIPTS = /^(dev|develop|watch|start:dev|serve|debug)$/;
+
+/** Whether a service's start runs a development tool (go run, nodemon, npm run dev). */
+function isDevelopment(argv: readonly string[]): boolean {
+  const [program, a, b] = argv.map((w) => posix.basename(w));
+  if (program === undefined) return false;
+  if (DEVELOPMENT.test(program)) return true;
+  if (program === 'go') return a === 'run';
+  if (program === 'npx') return DEVELOPMENT.test(a ?? '');
+  if (/^(npm|yarn|pnpm)$/.test(program))
+    return DEV_SCRIPTS.test(a === 'run' ? (b ?? '') : (a ?? ''));
+  if (/^(sh|bash|ash)$/.test(program) && a === '-c')
+    return /\b(npm run (dev|watch)|nodemon|go run|air)\b/.test(argv[2] ?? '');
+  return false;
+}
+
+const OVERRIDE_OF: Record<string, string> = {
+  'compose.yaml': 'compose.override.yaml',
+  'compose.yml': 'compose.override.yml',
+  'docker-compose.yaml': 'docker-compose.override.yaml',
+  'docker-compose.yml': 'docker-compose.override.yml',
+};
+
 /**
- * The first command another file runs in the image that the rewrite's final stage cannot be shown
- * to run: a start under an ENTRYPOINT the rewrite changed, or any program other than the one the
- * final stage itself starts. The final image carries that program and what it needs, and nothing
- * says it has anything else (no go, npm, curl or shell in distroless), so the rewrite is refused
- * rather than left to fail under `docker compose up`.
+ * What the rewrite must do about the programs compose services run in the image. Each runs a
+ * program the final stage cannot be shown to have (a start under an ENTRYPOINT the rewrite
+ * changed, or a program other than the final stage's own that the final image does not carry:
+ * no go, curl or shell in distroless) is a refusal, rather than left to fail under `docker
+ * compose up`; except, for development services of a compose file in the build context, an override file
+ * beside it (which compose merges on its own) pointing them at the build stage.
  */
-export function imageRunProblem(
+export function imageRunPlan(
   runs: readonly ImageRun[],
   original: StageStart,
   final: StageStart,
-): Skip | null {
+  finalPrograms: readonly string[],
+  builderName: string | null,
+  paths: readonly string[],
+): { skip: Skip | null; override?: { file: NewFile; note: Note } } {
   const own = final.argv ? programOf(final.argv, final.workdir) : null;
+  const toBuilder = new Map<string, string[]>();
   for (const run of runs) {
     let argv: string[];
+    let problem: Skip | null = null;
     if (run.kind === 'healthcheck') argv = run.command ?? [];
     else if (run.entrypoint) argv = [...run.entrypoint, ...(run.command ?? [])];
-    else {
-      if (!sameEntrypoint(original, final)) {
-        return {
-          rule: 'common/compose-run',
-          reason: `${run.source} runs \`${run.text}\` under the image's ENTRYPOINT, which the rewrite changes from ${shown(original.entrypoint)} to ${shown(final.entrypoint)}`,
-          suggestion: `make the service run what the new image runs (${shown(final.argv)}), or drop its command`,
-        };
-      }
-      argv = [...(final.entrypoint ?? []), ...(run.command ?? [])];
+    else if (!sameEntrypoint(original, final)) {
+      argv = [...(original.entrypoint ?? []), ...(run.command ?? [])];
+      problem = {
+        rule: 'common/compose-run',
+        reason: `${run.source} runs \`${run.text}\` under the image's ENTRYPOINT, which the rewrite changes from ${shown(original.entrypoint)} to ${shown(final.entrypoint)}`,
+        suggestion: `make the service run what the new image runs (${shown(final.argv)}), or drop its command`,
+      };
+    } else argv = [...(final.entrypoint ?? []), ...(run.command ?? [])];
+    if (!problem) {
+      const program = programOf(argv, run.workdir ?? final.workdir);
+      if (program === null || program === own) continue;
+      // A final with a shell and the image's programs (slim) still runs npm, node, sh and the like.
+      if (!program.includes('/') && finalPrograms.includes(program)) continue;
+      problem = {
+        rule: 'common/compose-run',
+        reason: `${run.source} runs ${program} in the image (\`${run.text}\`), and the final image is made to run ${own ?? 'nothing'} only`,
+        suggestion: `make the service run what the new image runs (${shown(final.argv)}), or drop that setting`,
+      };
     }
-    const program = programOf(argv, run.workdir ?? final.workdir);
-    if (program === null || program === own) continue;
-    return {
-      rule: 'common/compose-run',
-      reason: `${run.source} runs ${program} in the image (\`${run.text}\`), and the final image is made to run ${own ?? 'nothing'} only`,
-      suggestion: `make the service run what the new image runs (${shown(final.argv)}), or drop that setting`,
-    };
+    const where = run.compose;
+    const override = where ? OVERRIDE_OF[posix.basename(where.file)] : undefined;
+    const overridePath = where && override ? posix.join(posix.dirname(where.file), override) : null;
+    const usable =
+      run.kind === 'start' &&
+      builderName !== null &&
+      overridePath !== null &&
+      !paths.includes(overridePath) &&
+      isDevelopment(run.entrypoint ? argv : [...(run.command ?? [])]);
+    if (!usable) return { skip: problem };
+    const services = toBuilder.get(overridePath!) ?? [];
+    if (!services.includes(where!.service)) services.push(where!.service);
+    toBuilder.set(overridePath!, services);
   }
-  return null;
+  if (toBuilder.size === 0) return { skip: null };
+  if (toBuilder.size > 1)
+    return {
+      skip: {
+        rule: 'common/compose-run',
+        reason: `development services of several compose files run programs the final image does not have (${[...toBuilder.keys()].join(', ')})`,
+        suggestion: 'point those services at the build stage (build.target) by hand',
+      },
+    };
+  const [[file, services]] = [...toBuilder];
+  const content = [
+    '# dockerize-slim: these services run development commands, which only the build stage has;',
+    `# compose merges this file with ${posix.basename(file).replace('.override', '')} and builds them from that stage.`,
+    'services:',
+    ...services.flatMap((s) => [`  ${s}:`, '    build:', `      target: ${builderName}`]),
+    '',
+  ].join('\n');
+  return {
+    skip: null,
+    override: {
+      file: { path: file, content },
+      note: {
+        rule: 'common/compose-run',
+        reason: `${services.length === 1 ? `service ${services[0]} runs` : `services ${services.join(', ')} run`} a development command that only the build stage can run: new file ${file} (which compose merges on its own) points ${services.length === 1 ? 'it' : 'them'} at the build stage (build.target: ${builderName}), the original image under a new name`,
+      },
+    },
+  };
 }
 
 const isRoot = (user: string) => user === '' || /^(root|0)(:.*)?$/.test(user);

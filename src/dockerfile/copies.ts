@@ -1,5 +1,6 @@
 import posix from 'path/posix';
 import type { CopyStep, StageFacts } from './stage';
+import { patternToRegExp } from '../build-context/path-pattern';
 
 /**
  * Where the build context's files land in the image, by Docker's COPY rules: `.` and a folder
@@ -108,6 +109,51 @@ export function imagePathOf(
     }
   }
   return null;
+}
+
+/**
+ * Whether some COPY or ADD could put anything at this image path: one that maps a context path
+ * there, or one this model does not follow (a wildcard, a variable, a URL, an archive, another
+ * stage or image) whose destination could hold it. False only when every COPY is followed and
+ * none lands there.
+ */
+export function mayBeCopied(
+  facts: StageFacts,
+  paths: readonly string[],
+  imagePath: string,
+): boolean {
+  if (contextPathOf(facts, paths, imagePath) !== null) return true;
+  return facts.copies.some((copy) => {
+    const dest = copy.dest.replace(/\/$/, '') || '/';
+    const within = imagePath === dest || imagePath.startsWith(dest === '/' ? '/' : dest + '/');
+    if (!within) return false;
+    if (copy.fromStage !== null || copy.isHeredoc) return true;
+    return copy.sources.some((s) => {
+      if (/\$/.test(s) || /^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return true;
+      if (copy.keyword === 'ADD' && /\.(tar|tgz|gz|bz2|xz|zip)$/.test(s)) return true;
+      if (!/[*?[]/.test(s)) {
+        // A source the listing lacks (built on the host) may be a folder copied to its target.
+        const clean = posix
+          .normalize('/' + s)
+          .slice(1)
+          .replace(/\/$/, '');
+        if (contextHas(paths, clean) !== null) return false;
+        const target =
+          copy.dest.endsWith('/') || copy.sources.length > 1
+            ? posix.join(dest, posix.basename(clean))
+            : dest;
+        return imagePath === target || imagePath.startsWith(target + '/');
+      }
+      // A wildcard copies each context path it matches into the destination folder by its name.
+      const re = patternToRegExp(posix.normalize('/' + s).slice(1), { escapes: true });
+      return paths.some((p) => {
+        const clean = p.replace(/\/$/, '');
+        if (!re.test(clean)) return false;
+        const landed = posix.join(dest, posix.basename(clean));
+        return imagePath === landed || (p.endsWith('/') && imagePath.startsWith(landed + '/'));
+      });
+    });
+  });
 }
 
 /** Whether the build context has this path, as a file or a folder. */

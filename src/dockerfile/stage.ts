@@ -154,7 +154,18 @@ export function analyzeStages(doc: ParsedDockerfile): StageFacts | null {
       case 'ENV': {
         const env = ins as Env;
         facts.envs.push(env);
-        for (const p of env.getProperties()) facts.envValues[p.getName()] = p.getValue() ?? '';
+        // Docker expands an ENV value when it is set, with the values set before this line.
+        const vars: Record<string, string | undefined> = {
+          ...imageEnv,
+          ...stageArgs,
+          ...facts.envValues,
+        };
+        for (const p of env.getProperties()) {
+          const value = p.getValue() ?? '';
+          facts.envValues[p.getName()] = value.includes('$')
+            ? (expandVariables(value, vars) ?? value)
+            : value;
+        }
         break;
       }
       case 'EXPOSE':

@@ -1,6 +1,6 @@
 import posix from 'path/posix';
 import { DockerizeError } from '../errors';
-import { ImageRef } from '../dockerfile/image-ref';
+import { expandVariables, ImageRef } from '../dockerfile/image-ref';
 import { Instruction } from 'dockerfile-ast';
 import { execFormOf, logicalArguments } from '../dockerfile/parse';
 import { splitShellWords } from '../dockerfile/shell-words';
@@ -13,10 +13,19 @@ import {
   parseGoCommands,
   parseGoWords,
 } from './commands';
-import { cgoRequirements, GoMod, GoSourceFacts, parseGoMod, scanGoSources } from './sources';
-import { RunStep, StageFacts } from '../dockerfile/stage';
-import { contextPathOf } from '../dockerfile/copies';
+import {
+  cgoDependencies,
+  cgoRequirements,
+  GoMod,
+  GoSourceFacts,
+  parseGoMod,
+  scanGoSources,
+} from './sources';
+import { VENDOR_MODULES } from '../context';
+import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
+import { contextHas, contextPathOf } from '../dockerfile/copies';
 import { BuildProblem } from '../common/buildability';
+import { keptOsPackages } from '../common/os-packages';
 import { goBuildProblems } from './buildability';
 import type { BuilderProfile } from '../common/builder-image';
 import { BUILDERS } from '../templates';
@@ -58,6 +67,11 @@ export interface GoFacts {
   builds: GoBuildStep[];
   /** Why cgo is needed (empty: pure Go). */
   cgoReasons: string[];
+  /**
+   * The started binary is linked statically (-ldflags '-extldflags "-static"'): with cgo it
+   * still loads no libc, so it runs on a static image whatever libc built it.
+   */
+  staticLink: boolean;
   cgoExplicitlyOff: boolean;
   runtimeOsPackages: string[];
   /** The build context listing (for files the code reads or writes). */
@@ -66,6 +80,8 @@ export interface GoFacts {
   context: BuildContext;
   /** The folder of go.mod in the context ('.' for its root). */
   modDir: string;
+  /** Packages `go get` fetches in GOPATH mode at whatever their default branch holds that day. */
+  unpinnedGets: string[];
   /** Why the original's Go build fails for certain with its own toolchain. */
   buildProblems: BuildProblem[];
   /** The builder image's WORKDIR, where the app runs when the Dockerfile sets none. */
@@ -80,6 +96,60 @@ export interface GoFacts {
           'go/start-command' | 'go/toolchain-at-runtime' | 'go/binary-path' | 'go/dev-server-start';
       };
 }
+
+/**
+ * What `go get` fetches outside a module: the packages it names, or for a local pattern (./...)
+ * the code's imports from other hosts, each at its default branch, with nothing to pin it.
+ */
+function unpinnedGets(
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  sources: GoSourceFacts,
+): string[] {
+  const out = new Set<string>();
+  for (const { cmd } of commands) {
+    if (cmd.subcommand !== 'get') continue;
+    for (const p of cmd.packages.length > 0 ? cmd.packages : ['.']) {
+      if (p.includes('@')) continue;
+      if (p.startsWith('.') || p.startsWith('/')) {
+        for (const pkg of sources.packages)
+          for (const i of pkg.imports) if (i.split('/')[0].includes('.')) out.add(i);
+      } else if (p.split('/')[0].includes('.')) out.add(p);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * A built binary put in place afterwards (`cp app /usr/local/bin/`, `mv main /app/server`,
+ * `install -m 755 app /usr/bin/app`): the same build, under the path the program is started by.
+ */
+function movedBinaries(run: RunStep, builds: readonly GoBuildStep[]): GoBuildStep[] {
+  const out: GoBuildStep[] = [];
+  const cwds = commandCwds(run);
+  run.commands.forEach((command, i) => {
+    const words = command.trim().split(/\s+/);
+    if (!/^(cp|mv|install|ln)$/.test(words[0] ?? '')) return;
+    const operands = words
+      .slice(1)
+      .filter((w, j, all) => !w.startsWith('-') && !/^-m$/.test(all[j - 1] ?? ''));
+    if (operands.length !== 2) return;
+    const [from, to] = operands.map((o) => posix.resolve(cwds[i], o));
+    for (const b of [...builds, ...out]) {
+      if (b.binary !== from) continue;
+      const dest = words[1 + words.slice(1).indexOf(operands[1])].endsWith('/')
+        ? posix.join(to, posix.basename(from))
+        : to;
+      out.push({ ...b, binary: dest });
+    }
+  });
+  return out;
+}
+
+const CGO_EFFECT = {
+  'fails-build': 'the build fails',
+  'stub-at-runtime': 'a stub that fails at run time',
+  degraded: 'a feature is silently off',
+};
 
 const BUILD_ONLY_OS = new Set([
   'gcc',
@@ -173,28 +243,37 @@ export function analyzeGo(
     if (mod.module === null)
       throw new DockerizeError('E_CONTEXT', 'go.mod does not parse: it has no module line');
   }
-  const sources = scanGoSources(context.files);
+  // Tags the builds set (-tags netgo,mage, or in GOFLAGS): files that need them are compiled.
+  const tags = new Set(
+    [...stage.runs.map((r) => r.text), stage.envValues.GOFLAGS ?? ''].flatMap((t) =>
+      [...t.matchAll(/-tags[= ]['"]?([\w.,]+)/g)].flatMap((m) => m[1].split(',')),
+    ),
+  );
+  const sources = scanGoSources(context.files, tags);
   const gopath = stage.envValues.GOPATH ?? builder.gopath;
   const builds: GoBuildStep[] = [];
   const commands: Array<{ run: RunStep; cmd: GoCommand }> = [];
   const runtimeOsPackages: string[] = [];
   let cgoExplicitlyOff = /^0$/.test(stage.envValues.CGO_ENABLED ?? '');
   let cgoExplicitlyOn = /^1$/.test(stage.envValues.CGO_ENABLED ?? '');
+  for (const p of keptOsPackages(stage.runs))
+    if (!isBuildOnlyOsPackage(p)) runtimeOsPackages.push(p);
   for (const run of stage.runs) {
-    for (const c of run.commands) {
-      const words = c.trim().split(/\s+/);
-      if (/^(apt-get|apt|apk)$/.test(words[0]) && /^(install|add)$/.test(words[1] ?? '')) {
-        for (const p of words.slice(2))
-          if (!p.startsWith('-') && !isBuildOnlyOsPackage(p.replace(/[=<>~].*$/, '')))
-            runtimeOsPackages.push(p);
-      }
-    }
     for (const cmd of parseGoCommands(run.commands, run.workdir)) {
       commands.push({ run, cmd });
       if (cmd.env.CGO_ENABLED === '0') cgoExplicitlyOff = true;
       if (cmd.env.CGO_ENABLED === '1') cgoExplicitlyOn = true;
       if (cmd.subcommand === 'build' || cmd.subcommand === 'install') {
-        const loc = binaryLocation(cmd, mod?.module ?? null, gopath);
+        // -o ${APP_HOME}/app: the variables the stage has set by then name the path.
+        const output =
+          cmd.output?.includes('$') === true
+            ? (expandVariables(cmd.output, {
+                ...builder.env,
+                ...stage.globalArgs,
+                ...stage.envValues,
+              }) ?? cmd.output)
+            : cmd.output;
+        const loc = binaryLocation({ ...cmd, output }, mod?.module ?? null, gopath);
         builds.push({ run, cmd, binary: loc.unknown ? `?${loc.unknown}` : loc.path });
       } else if (cmd.subcommand === 'get' && getInstalls(base) && cmd.packages.length === 1) {
         // Before Go 1.18, go get also built and installed the package's command into GOPATH/bin.
@@ -202,6 +281,7 @@ export function analyzeGo(
         if (!loc.unknown) builds.push({ run, cmd, binary: loc.path });
       }
     }
+    builds.push(...movedBinaries(run, builds));
   }
   const start = resolveGoStart(
     stage,
@@ -210,6 +290,7 @@ export function analyzeGo(
     gopath,
     mainPackageDirs(context.files),
     builder.workdir,
+    context.paths,
   );
   const cgoReasons: string[] = [];
   if (sources.cgoFiles.length > 0)
@@ -217,6 +298,18 @@ export function analyzeGo(
   const cgoModules = cgoRequirements(mod);
   if (cgoModules.length > 0)
     cgoReasons.push(`go.mod requires ${cgoModules.join(', ')}, which needs cgo`);
+  // The original built with cgo on (gcc in the image, CGO_ENABLED not 0): a dependency that needs
+  // it, direct or not, got its cgo code, which CGO_ENABLED=0 would silently swap for a stub.
+  if (cgoModules.length === 0 && base.cgoDefault && !cgoExplicitlyOff) {
+    const deps = cgoDependencies(
+      context.files[posix.join(modDir, 'go.sum')],
+      context.files[posix.join(modDir, VENDOR_MODULES)],
+    );
+    if (deps.length > 0)
+      cgoReasons.push(
+        `${deps.map((d) => `${d.module} (${d.where})`).join(', ')} ${deps.length === 1 ? 'has' : 'have'} cgo code (${[...new Set(deps.map((d) => CGO_EFFECT[d.effect]))].join('; ')} without it), and the original built with cgo on (${base.tag || 'the image'} has gcc)`,
+      );
+  }
   if (cgoExplicitlyOn) cgoReasons.push('the build sets CGO_ENABLED=1');
   const cgoFlags = builds.flatMap((b) => b.cmd.cgoFlags);
   if (cgoFlags.length > 0) cgoReasons.push(`the build uses ${[...new Set(cgoFlags)].join(', ')}`);
@@ -227,6 +320,7 @@ export function analyzeGo(
     sources,
     builds,
     cgoReasons,
+    staticLink: staticallyLinked(start, builds),
     cgoExplicitlyOff,
     runtimeOsPackages,
     contextPaths: context.paths,
@@ -244,6 +338,7 @@ export function analyzeGo(
         ? { cmd: { ...start.fromGoRun, subcommand: 'run' }, line: startLine(stage) ?? 1 }
         : null,
     ),
+    unpinnedGets: mod === null ? unpinnedGets(commands, sources) : [],
     defaultWorkdir: builder.workdir,
     fromDistro: builder.fromDistro,
     start,
@@ -257,6 +352,7 @@ function resolveGoStart(
   gopath: string,
   mainDirs: string[],
   defaultWorkdir: string,
+  contextPaths: readonly string[],
 ): GoFacts['start'] {
   const { doc } = stage;
   const command = effectiveCommand(stage);
@@ -346,6 +442,13 @@ function resolveGoStart(
   const fromPattern =
     binary === null ? installedFromPattern(stage, builds, mainDirs, mod, gopath, program) : null;
   binary ??= fromPattern?.binary ?? null;
+  // A path the start names that a step this cannot read makes (make build, a script), and no COPY
+  // brings from the build context: the original runs it from there, so it is there in the builder.
+  if (binary === null && program.includes('/') && !/\.(sh|bash|py|rb|pl)$/.test(program)) {
+    const abs = posix.resolve(workdir, program);
+    const fromContext = contextPathOf(stage, contextPaths, abs);
+    if (fromContext === null || contextHas(contextPaths, fromContext) === null) binary = abs;
+  }
   if (binary === null) {
     const unknown = builds.find((b) => b.binary.startsWith('?'));
     const why = unknown
@@ -367,6 +470,13 @@ function resolveGoStart(
     return { entrypoint: absolute(entryExec), cmd: cmdExec, binary, ...producedBy };
   }
   return { entrypoint: null, cmd: absolute(words), binary, ...producedBy };
+}
+
+/** Whether the build of the started binary links it statically (`-extldflags "-static"`). */
+function staticallyLinked(start: GoFacts['start'], builds: GoBuildStep[]): boolean {
+  if ('skip' in start) return false;
+  const build = builds.find((b) => b.binary === start.binary) ?? start.producedBy;
+  return /-extldflags[= ]+['"]?[^'"]*?-static\b/.test(build?.cmd.ldflags ?? '');
 }
 
 /** An instruction's words: exec form as is, shell form only when it is a plain command. */

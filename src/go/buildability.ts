@@ -1,10 +1,10 @@
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
 import { copySourceMatches } from '../build-context/path-pattern';
 import type { BuildContext } from '../types';
 import { BuildProblem, lineOf } from '../common/buildability';
 import { GoCommand } from './commands';
 import { GoMod, GoSourceFacts } from './sources';
-import ignore from 'ignore';
 import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
 import { effectiveCommand } from '../dockerfile/command';
 import { parseDockerIgnore } from '../build-context/dockerignore';
@@ -87,6 +87,9 @@ export function goBuildProblems(
       return problems;
     }
   }
+  const moduleMode = hasGoMod && isCopied(stage, 'go.mod') && moduleModeByDefault;
+  const unrooted = moduleMode ? unrootedPackage(stage, commands, context, mod) : null;
+  if (unrooted) return [unrooted];
   const wanted = parseGoVersion(mod?.go ?? null);
   const toolchain = stage.envValues.GOTOOLCHAIN ?? 'local';
   const builds = commands.filter((c) =>
@@ -120,6 +123,40 @@ export function goBuildProblems(
 }
 
 /**
+ * `go build cmd/main` in module mode: a package path without `./` is an import path, and one
+ * whose first element has no dot names the standard library, so go stops with "package cmd/main
+ * is not in std". Judged only when the context has that folder (the `./` was plainly meant).
+ */
+function unrootedPackage(
+  stage: StageFacts,
+  commands: Array<{ run: RunStep; cmd: GoCommand }>,
+  context: BuildContext,
+  mod: GoMod | null,
+): BuildProblem | null {
+  const setting = stage.envValues.GO111MODULE ?? '';
+  if (setting === 'off' || setting === 'auto') return null;
+  for (const { run, cmd } of commands) {
+    if (!['build', 'install', 'run'].includes(cmd.subcommand)) continue;
+    if ((cmd.env.GO111MODULE ?? 'on') !== 'on') continue;
+    for (const p of cmd.packages) {
+      if (/^(\.|\/)|\.go$|@|^(all|std|cmd)$|\.\.\./.test(p)) continue;
+      if (mod?.module && (p === mod.module || p.startsWith(mod.module + '/'))) continue;
+      if (p.split('/')[0].includes('.')) continue;
+      const folder = posix.relative('/', posix.resolve(cmd.cwd, p));
+      const ctx = contextPathOf(stage, context.paths, '/' + folder);
+      if (ctx === null || contextHas(context.paths, ctx) !== 'dir') continue;
+      return {
+        rule: 'go/package-path-not-relative',
+        reason: `go ${cmd.subcommand} ${p}: without ./ go reads ${p} as an import path, which names the standard library, so it stops with "package ${p} is not in std"`,
+        line: lineOf(run.ins),
+        suggestion: `build ./${p}`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
  * What a build needs that the COPY steps never bring: a `go build x.go` of a file the context
  * does not have, and a package of the module that the main package imports and whose folder no
  * COPY puts in the image (COPY main.go go.mod ./ and an import of example.com/app/internal/db).
@@ -134,7 +171,7 @@ function missingInputs(
 ): BuildProblem[] {
   if (context.truncated || context.paths.length === 0) return [];
   const gitignore =
-    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+    context.files['.gitignore'] !== undefined ? parseGitIgnore(context.files['.gitignore']) : null;
   const copiedBefore = (line: number) => ({
     ...stage,
     copies: stage.copies.filter((c) => c.ins.getRange().start.line < line),
@@ -207,7 +244,7 @@ function missingRunFile(
 ): BuildProblem[] {
   if (!startRun || context.truncated || context.paths.length === 0) return [];
   const gitignore =
-    context.files['.gitignore'] !== undefined ? ignore().add(context.files['.gitignore']) : null;
+    context.files['.gitignore'] !== undefined ? parseGitIgnore(context.files['.gitignore']) : null;
   for (const p of startRun.cmd.packages.filter((p) => p.endsWith('.go'))) {
     const ctx = contextPathOf(stage, context.paths, posix.resolve(startRun.cmd.cwd, p));
     if (ctx === null || contextHas(context.paths, ctx) !== null || gitignore?.ignores(ctx))
@@ -244,11 +281,17 @@ function getWithoutInstall(
   const words =
     command === null ? [] : Array.isArray(command) ? command : command.shell.trim().split(/\s+/);
   const program = posix.basename(words[0] ?? '');
+  const nameOf = (p: string) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, ''));
+  // go get to pin the version in go.mod, then go install of it: the way Go 1.18 asks for.
+  if (
+    commands.some(
+      ({ cmd }) => cmd.subcommand === 'install' && cmd.packages.some((p) => nameOf(p) === program),
+    )
+  )
+    return [];
   for (const { run, cmd } of commands) {
     if (cmd.subcommand !== 'get') continue;
-    const got = cmd.packages.find(
-      (p) => posix.basename(p.replace(/@.*$/, '').replace(/\/\.\.\.$/, '')) === program,
-    );
+    const got = cmd.packages.find((p) => nameOf(p) === program);
     if (!got || program === '') continue;
     return [
       {
@@ -396,7 +439,17 @@ function sourceProblems(
     context.files['.dockerignore'] !== undefined
       ? parseDockerIgnore(context.files['.dockerignore'])
       : null;
-  if (vendored && (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))) {
+  // `go mod vendor` before the build makes vendor/ in the image.
+  const vendorMade =
+    vendored !== undefined &&
+    commands
+      .slice(0, commands.indexOf(vendored))
+      .some(({ cmd }) => cmd.subcommand === 'mod' && cmd.packages[0] === 'vendor');
+  if (
+    vendored &&
+    !vendorMade &&
+    (!context.paths.includes('vendor/') || ignore?.isExcluded('vendor'))
+  ) {
     return [
       {
         rule: 'go/vendor-missing',

@@ -176,6 +176,11 @@ export function binaryLocation(
     };
   }
   const pkg = pkgs[0];
+  // -o a file with ./... builds the one main package under it (go refuses it when there are several).
+  if (pkg.includes('...') && cmd.subcommand === 'build' && cmd.output && !cmd.output.endsWith('/'))
+    return cmd.output.includes('$')
+      ? { path: '', unknown: `the output path ${cmd.output} uses a variable` }
+      : { path: posix.resolve(cmd.cwd, cmd.output) };
   if (pkg.includes('...'))
     return { path: '', unknown: `go ${cmd.subcommand} ${pkg} builds every main package under it` };
   let name: string;

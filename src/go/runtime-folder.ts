@@ -35,8 +35,10 @@ export interface FolderPlan {
   prune: string[];
   /** `./x` files left out (the program itself, tooling files). */
   skip: string[];
-  /** `.` or `./x`: folders the app writes, owned by the runtime user. */
+  /** `.` or `./x`: folders owned by the runtime user (`.`: the whole folder, the default). */
   writable: string[];
+  /** `.` or `./x`: the folders detection found the app writes (the rule line names them). */
+  detectedWrites: string[];
   report: RuntimeFolder;
 }
 
@@ -55,6 +57,11 @@ export interface RuntimeFolderInput {
   binary: string;
   /** Image folders the app writes, from detection. */
   writableDirs: string[];
+  /**
+   * The runtime user owns each folder whole, as the original's root could write anywhere in it
+   * (the default); false (--minimal): read-only except the detected writes.
+   */
+  ownWhole: boolean;
   /** Context paths //go:embed puts inside the binary. */
   embedded: string[];
   /** Image paths detection found the program opens (files, or folders with all they hold). */
@@ -242,7 +249,10 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
           );
       }
     }
-    const writable = input.writableDirs.filter((w) => isWithin(w, folder)).map(rel);
+    const detectedWrites = input.writableDirs.filter((w) => isWithin(w, folder)).map(rel);
+    const writable = input.ownWhole
+      ? ['.', ...detectedWrites.filter((w) => w !== '.')]
+      : detectedWrites;
     // A folder copied whole brings files .gitignore lists whenever the user has them.
     const wholeCopy = stage.copies.some(
       (c) =>
@@ -323,6 +333,7 @@ export function planRuntimeFolders(facts: GoFacts, input: RuntimeFolderInput): R
       prune: [...prune].sort(),
       skip: [...skip].sort(),
       writable,
+      detectedWrites,
       report: {
         path: folder,
         kept,
@@ -403,6 +414,13 @@ export function assembleCommand(
   };
   plan.folders.forEach((f, i) => {
     const stage = `${STAGING}${f.path}`;
+    if (f.report.kept.length === 0 && f.report.estimate === null) {
+      // Nothing of the context lands here: the folder is made, with what the app writes, and owned.
+      const made = f.writable.filter((w) => w !== '.').map((w) => `${stage}/${w.slice(2)}`);
+      lines.push(`${i === 0 ? '' : ' && '}mkdir -p ${[stage, ...made].join(' ')}`);
+      if (f.writable.length > 0) lines.push(` && chown -R ${owner} ${stage}`);
+      return;
+    }
     const pruned = [
       ...FACTS.buildOnlyDirNames.map((n) => `-name ${quote(n)}`),
       ...f.prune.map((p) => `-path ${quote(p)}`),

@@ -1,5 +1,5 @@
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
-import ignore from 'ignore';
 import { GO_FACTS } from '../templates';
 import { roughWords } from '../dockerfile/shell-words';
 import type { Note } from '../types';
@@ -103,7 +103,7 @@ export function goRuntimePaths(
     const p = value === null ? null : literalPath(value);
     if (p !== null) consider(posix.resolve(workdir, p), `"${value}" in the start command`, true);
   }
-  const gitignore = hints.gitignore !== undefined ? ignore().add(hints.gitignore) : null;
+  const gitignore = hints.gitignore !== undefined ? parseGitIgnore(hints.gitignore) : null;
   for (const copy of stage.copies) {
     if (copy.fromStage !== null || copy.isHeredoc) continue;
     for (const raw of copy.sources) {

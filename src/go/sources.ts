@@ -2,6 +2,8 @@ import posix from 'path/posix';
 import { callArguments, splitArguments } from '../build-context/js-expr';
 import { GO_FACTS } from '../templates';
 
+const PROGRAM_LIBRARIES = GO_FACTS.programLibraries as Record<string, string[]>;
+
 /** A path the code writes, as written in a literal (relative to the working directory, or absolute). */
 export interface GoWrite {
   path: string;
@@ -102,8 +104,91 @@ function namesPath(name: string): boolean {
   return words.length > 0 && PATH_WORDS.has(words[words.length - 1]);
 }
 
-/** Static reading only: regular expressions over the text, never a build or an execution. */
-export function scanGoSources(files: Record<string, string>): GoSourceFacts {
+const GOARCH = new Set(
+  '386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a build for Linux compiles a file, by its build constraint: false when no such build
+ * meets it (`//go:build ignore`, `mage`, `tools`, `windows`: a tag nobody sets unless -tags
+ * names it), null when it depends on what is not known here (the architecture, cgo), true
+ * otherwise. `tags` are the tags the Dockerfile's builds pass with -tags.
+ */
+export function isCompiled(text: string, tags: ReadonlySet<string>): boolean | null {
+  const header = text.slice(0, Math.max(0, text.search(/^\s*package\s/m)));
+  const atom = (word: string): boolean | null => {
+    if (word === 'linux' || word === 'unix' || word === 'gc' || /^go1\.\d+$/.test(word))
+      return true;
+    if (tags.has(word)) return true;
+    if (GOARCH.has(word) || word === 'cgo') return null;
+    return false;
+  };
+  const not = (v: boolean | null) => (v === null ? null : !v);
+  const and = (a: boolean | null, b: boolean | null) =>
+    a === false || b === false ? false : a === null || b === null ? null : true;
+  const or = (a: boolean | null, b: boolean | null) =>
+    a === true || b === true ? true : a === null || b === null ? null : false;
+  const goBuild = /^\/\/go:build\s+(.+)$/m.exec(header)?.[1];
+  if (goBuild !== undefined) {
+    const tokens = goBuild.match(/\|\||&&|!|\(|\)|[\w.]+/g) ?? [];
+    let i = 0;
+    const primary = (): boolean | null => {
+      const t = tokens[i++];
+      if (t === '!') return not(primary());
+      if (t === '(') {
+        const v = expr();
+        i++;
+        return v;
+      }
+      return t === undefined ? null : atom(t);
+    };
+    const conj = (): boolean | null => {
+      let v = primary();
+      while (tokens[i] === '&&') {
+        i++;
+        v = and(v, primary());
+      }
+      return v;
+    };
+    const expr = (): boolean | null => {
+      let v = conj();
+      while (tokens[i] === '||') {
+        i++;
+        v = or(v, conj());
+      }
+      return v;
+    };
+    return expr();
+  }
+  // The older form: lines are ANDed, spaces OR, commas AND.
+  let result: boolean | null = true;
+  for (const m of header.matchAll(/^\/\/\s*\+build\s+(.+)$/gm)) {
+    let line: boolean | null = false;
+    for (const option of m[1].trim().split(/\s+/)) {
+      let term: boolean | null = true;
+      for (const part of option.split(','))
+        term = and(term, part.startsWith('!') ? not(atom(part.slice(1))) : atom(part));
+      line = or(line, term);
+    }
+    result = and(result, line);
+  }
+  return result;
+}
+
+/** Folders the go tool never builds from a pattern: names beginning with _ or ., and testdata. */
+const IGNORED_DIR = /(^|\/)([_.][^/]*|testdata)\//;
+
+/**
+ * Static reading only: regular expressions over the text, never a build or an execution. Files a
+ * Linux build never compiles (tests, ignored folders, build constraints it does not meet: a
+ * magefile, a tools.go, Windows code) say nothing about the binary and are left out.
+ */
+export function scanGoSources(
+  files: Record<string, string>,
+  tags: ReadonlySet<string> = new Set(),
+): GoSourceFacts {
   const facts: GoSourceFacts = {
     fileCount: 0,
     cgoFiles: [],
@@ -125,6 +210,7 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
   const byDir = new Map<string, GoPackage>();
   for (const [path, text] of Object.entries(files).sort()) {
     if (!path.endsWith('.go') || path.endsWith('_test.go')) continue;
+    if (IGNORED_DIR.test(path) || isCompiled(text, tags) === false) continue;
     if (facts.fileCount >= MAX_FILES || total + text.length > MAX_TOTAL) {
       facts.truncated = true;
       break;
@@ -146,22 +232,25 @@ export function scanGoSources(files: Record<string, string>): GoSourceFacts {
     )
       facts.usesTempDir = true;
     if (/"os\/user"/.test(code)) facts.usesOsUser = true;
-    for (const m of code.matchAll(/exec\.Command(?:Context)?\s*\(\s*(?:ctx\s*,\s*)?"([^"]+)"/g))
-      facts.execPrograms.push(m[1]);
-    for (const m of code.matchAll(/exec\.Command(Context)?\s*\(([^)\n]*)/g)) {
-      const args = m[2].split(',').map((a) => a.trim());
-      const program = m[1] ? args[1] : args[0];
-      // A literal is named above; the binary re-executing itself needs nothing more.
-      if (
-        program === undefined ||
-        program === '' ||
-        program.startsWith('"') ||
-        program.startsWith('`')
-      )
+    for (const m of code.matchAll(/\bexec\.Command(Context)?\s*\(/g)) {
+      // The program is the first argument, after the context for CommandContext(r.Context(), ...).
+      const args = splitArguments(callArguments(code, m.index! + m[0].length - 1));
+      const program = (m[1] ? args[1] : args[0])?.trim();
+      if (program === undefined || program === '') continue;
+      const literal = /^"([^"]+)"$|^`([^`]+)`$/.exec(program);
+      if (literal) {
+        facts.execPrograms.push(literal[1] ?? literal[2]);
         continue;
+      }
+      // The binary re-executing itself needs nothing more.
       if (/^os\.Args\[0\]$|^self$|Executable/.test(program)) continue;
       facts.execDynamic.push(`${path}: exec.Command(${program}, ...)`);
     }
+    // exec.LookPath("x"), and libraries that run a program themselves (go/packages runs go list).
+    for (const m of code.matchAll(/\bexec\.LookPath\s*\(\s*"([^"]+)"/g))
+      facts.execPrograms.push(m[1]);
+    for (const [lib, programs] of Object.entries(PROGRAM_LIBRARIES))
+      if (code.includes(`"${lib}"`)) facts.execPrograms.push(...programs);
     for (const lib of GO_FACTS.sourcePathLibraries)
       if (code.includes(`"${lib}"`) && !facts.sourcePathLibraries.includes(lib))
         facts.sourcePathLibraries.push(lib);
@@ -309,4 +398,44 @@ export function cgoRequirements(mod: GoMod | null): string[] {
   if (!mod) return [];
   const known = new Set(GO_FACTS.cgoModules);
   return mod.requires.filter((r) => known.has(r) || [...known].some((k) => r.startsWith(k + '/')));
+}
+
+export interface CgoDependency {
+  module: string;
+  effect: 'fails-build' | 'stub-at-runtime' | 'degraded';
+  /** Where it was found: `go.sum`, `vendor/modules.txt`. */
+  where: string;
+}
+
+const CGO_DEPENDENCIES = GO_FACTS.cgoDependencies.modules as Array<{
+  prefix: string;
+  effect: CgoDependency['effect'];
+}>;
+
+/**
+ * Modules, direct or indirect, whose code behaves differently without cgo: those go.sum holds the
+ * source of (a line ending in /go.mod is a module never built) and those vendor/modules.txt
+ * lists, matched against the table in templates/facts/go.json.
+ */
+export function cgoDependencies(
+  goSum: string | undefined,
+  modulesTxt: string | undefined,
+): CgoDependency[] {
+  const found = new Map<string, CgoDependency>();
+  const consider = (path: string, where: string) => {
+    const entry = CGO_DEPENDENCIES.find(
+      (c) =>
+        path === c.prefix || path.startsWith(c.prefix + '/') || c.prefix.startsWith(path + '/'),
+    );
+    if (entry && !found.has(path)) found.set(path, { module: path, effect: entry.effect, where });
+  };
+  for (const line of (goSum ?? '').split('\n')) {
+    const m = /^(\S+)\s+(\S+)\s+h1:/.exec(line);
+    if (m && !m[2].endsWith('/go.mod')) consider(m[1], 'go.sum');
+  }
+  for (const line of (modulesTxt ?? '').split('\n')) {
+    const m = /^#\s+(\S+)\s+v\S+/.exec(line) ?? /^([a-z0-9][^\s#]*\.[^\s#]*\/\S+)$/.exec(line);
+    if (m) consider(m[1], 'vendor/modules.txt');
+  }
+  return [...found.values()];
 }

@@ -11,13 +11,15 @@ import {
   PackageManagerFacts,
 } from './package-manager';
 import { commandCwds, RunStep, StageFacts } from '../dockerfile/stage';
+import { keptOsPackages, osPackageInstalls } from '../common/os-packages';
 import { findAppRoot, rootedContext } from './app-root';
 import { LockAgreement, lockfileAgrees, lockfileAtInstall } from './lockfile';
 import { NodeSourceFacts, scanNodeSources } from './sources';
 import { ProgramNeed, programNeeds } from './programs';
 import { NpmEnvironment, npmEnvironment } from './npm-env';
-import { ModuleGraph, moduleGraph, sourceOfBuilt } from './graph';
-import { contextPathOf } from '../dockerfile/copies';
+import { ModuleGraph } from './graph';
+import { startGraph, StartModules, startModules } from './start-modules';
+import { ToolInstalls, toolInstalls } from './tools';
 import { PackageJson, readPackageJson } from './package-json';
 import { resolveStartCommand } from './start/resolve';
 import type { StartCommand } from './start/types';
@@ -65,6 +67,10 @@ export interface NodeFacts {
    * a source of the context (a framework's output, a bundle the build makes).
    */
   graph: ModuleGraph | null;
+  /** Browsers and OS packages a tool (Playwright, Puppeteer, an npm script) installs for run time. */
+  tools: ToolInstalls;
+  /** What the start loads (its graph, node's -r flags, a framework's config and server sources). */
+  startModules: StartModules;
   /**
    * Yarn Plug'n'Play: dependencies live in .yarn/cache zips, found through .pnp.cjs, with no
    * node_modules; set to the file or setting that says so.
@@ -84,8 +90,11 @@ export interface NodeFacts {
   appRoot: string;
   /** The build context seen from that folder (manifests, configs). */
   appContext: BuildContext;
+  /** The whole build context (its README, compose facts, every source read). */
+  context: BuildContext;
   /** --node MAJOR: the builder image the stage moves to, and the tag it had. */
-  upgrade?: { image: string; from: string };
+  /** --node: the builder's new image, and the tag it had (null: pinned by digest alone). */
+  upgrade?: { image: string; from: string | null };
 }
 
 const BUILD_ONLY = new Set(NODE_FACTS.buildOnlyOsPackages);
@@ -100,56 +109,44 @@ const SHARED_LIBRARIES = NODE_FACTS.sharedLibraryPackages as Record<
 >;
 const BUNDLERS = new RegExp(`\\b(${NODE_FACTS.bundlers.join('|')})\\b`);
 
-/** The module graph from the file node starts, or from the TypeScript source it is built from. */
-function startGraph(
-  stage: StageFacts,
-  start: StartCommand,
-  context: BuildContext,
-  appRoot: string,
-): ModuleGraph | null {
-  if (!start.ok || start.script === null || start.production || start.globalCli || start.keptScript)
-    return null;
-  const runDir = posix.resolve(stage.workdir ?? '/', start.cwd ?? '.');
-  const entry = contextPathOf(stage, context.paths, posix.resolve(runDir, start.script));
-  if (entry === null) return null;
-  if (context.files[entry] !== undefined) return moduleGraph(entry, context.files);
-  let tsconfig: { outDir?: string; rootDir?: string } | null = null;
-  try {
-    const text = context.files[appRoot + 'tsconfig.json'];
-    if (text !== undefined)
-      tsconfig =
-        (JSON.parse(
-          text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"])\/\/[^\n]*/g, '$1').replace(/,(\s*[}\]])/g, '$1'),
-        ).compilerOptions as { outDir?: string; rootDir?: string }) ?? null;
-  } catch {
-    tsconfig = null;
-  }
-  const rel = entry.slice(appRoot.length);
-  const source = sourceOfBuilt(
-    rel,
-    Object.fromEntries(
-      Object.entries(context.files)
-        .filter(([p]) => p.startsWith(appRoot))
-        .map(([p, t]) => [p.slice(appRoot.length), t]),
-    ),
-    tsconfig,
-  );
-  if (source === null) return null;
-  const graph = moduleGraph(appRoot + source, context.files);
-  return graph;
-}
-
 /** Why the app installs with Yarn Plug'n'Play, or null (node_modules, or another manager). */
 function plugAndPlay(context: BuildContext, pm: PackageManagerFacts): string | null {
-  for (const f of ['.pnp.cjs', '.pnp.js'])
-    if (context.paths.includes(f)) return `${f} is in the build context`;
-  if (pm.flavor !== 'yarn-berry') return null;
   const rc = context.files['.yarnrc.yml'];
   const linker = rc === undefined ? null : /^\s*nodeLinker\s*:\s*["']?([\w-]+)/m.exec(rc)?.[1];
-  if (linker === 'node-modules' || linker === 'pnpm') return null;
+  // Yarn 2+ told to make node_modules removes a .pnp.cjs left from before at its install, and its
+  // yarn run no longer loads one.
+  if (pm.flavor === 'yarn-berry' && (linker === 'node-modules' || linker === 'pnpm')) return null;
+  // A .pnp.cjs left in a repository that installs with npm (no .yarn/cache, not Yarn 2+) is stale.
+  const yarnInstalls = pm.manager === 'yarn' || pm.flavor === 'yarn-berry';
+  for (const f of ['.pnp.cjs', '.pnp.js'])
+    if (context.paths.includes(f) && (yarnInstalls || context.paths.includes('.yarn/cache/')))
+      return `${f} is in the build context`;
+  if (pm.flavor !== 'yarn-berry') return null;
   return linker === 'pnp'
     ? '.yarnrc.yml sets nodeLinker: pnp'
     : "Yarn 2+ installs with Plug'n'Play unless .yarnrc.yml sets nodeLinker: node-modules";
+}
+
+/**
+ * Whether NODE_ENV is production when the first install runs (npm, yarn and pnpm then leave
+ * devDependencies out): set by an ENV or an ARG default above it. One set after the install, for
+ * the app's run time, leaves the installed devDependencies in place.
+ */
+function productionAtInstall(stage: StageFacts, runs: ClassifiedRun[]): boolean {
+  const install = runs.find((r) => r.classes.some((c) => c.kind === 'install'));
+  if (!install) return false;
+  const line = install.run.ins.getRange().start.line;
+  const before = (ins: { getRange(): { start: { line: number } } }) =>
+    ins.getRange().start.line < line;
+  let value: string | undefined;
+  // An ENV wins over an ARG of the same name, wherever each is.
+  for (const a of stage.args.filter(before)) {
+    const p = a.getProperty();
+    if (p?.getName() === 'NODE_ENV') value = p.getValue() ?? value;
+  }
+  for (const e of stage.envs.filter(before))
+    for (const p of e.getProperties()) if (p.getName() === 'NODE_ENV') value = p.getValue() ?? '';
+  return /^prod/.test(value ?? '');
 }
 
 export function analyzeNode(
@@ -192,21 +189,13 @@ export function analyzeNode(
   const installedOsPackages: string[] = [];
   let osPackageTool: NodeFacts['osPackageTool'] = null;
   for (const r of runs) {
-    for (let i = 0; i < r.classes.length; i++) {
-      const c = r.classes[i];
-      if (c.kind !== 'os-packages') continue;
-      const cmd = r.run.commands[i];
-      osPackageTool = /^\s*apk\b/.test(cmd)
-        ? 'apk'
-        : /^\s*apt(-get)?\b/.test(cmd)
-          ? 'apt'
-          : 'other';
-      for (const p of c.packages ?? []) {
-        installedOsPackages.push(p);
-        const toolchain = nodeFromDistro !== null && DISTRO_NODE.includes(p);
-        if (!BUILD_ONLY.has(p) && !INIT.has(p) && !toolchain) runtimeOsPackages.push(p);
-      }
-    }
+    for (const install of osPackageInstalls(r.run)) osPackageTool = install.tool;
+  }
+  // What the stage still has at its end: a package a later purge or `apk del` removes is gone.
+  for (const p of keptOsPackages(stage.runs)) {
+    installedOsPackages.push(p);
+    const toolchain = nodeFromDistro !== null && DISTRO_NODE.includes(p);
+    if (!BUILD_ONLY.has(p) && !INIT.has(p) && !toolchain) runtimeOsPackages.push(p);
   }
   const deps = { ...(packageJson?.dependencies ?? {}) };
   const sources = scanNodeSources(
@@ -232,6 +221,7 @@ export function analyzeNode(
             .map((p) => p.replace(/(?<=.)@.*$/, '')),
         });
   const graph = startGraph(stage, start, fullContext, appRoot);
+  const loadedAtStart = startModules(start, fullContext, appRoot, packageJson, graph);
   // Programs count where the running code can start them: files the start reaches, when known.
   const reached = graph ? new Set(graph.files) : null;
   const programs = programNeeds(
@@ -270,10 +260,16 @@ export function analyzeNode(
             : null,
       };
     });
+  // npm_* values count where the running code reads them too: a script a RUN runs under npm
+  // (npm run build-info reading npm_package_version) is not the app.
+  const npmReads = reached
+    ? sources.npmEnvReads.filter((r) => reached.has(r.where.replace(/:\d+$/, '')))
+    : sources.npmEnvReads;
+  const npmNames = [...new Set(npmReads.map((r) => r.name))].sort();
   const npmEnv =
-    start.ok && start.packageScript && sources.npmEnv.length > 0
+    start.ok && start.packageScript && npmNames.length > 0
       ? npmEnvironment(
-          sources.npmEnv,
+          npmNames,
           start.packageScript,
           posix.resolve(stage.workdir ?? '/', start.cwd ?? '.'),
           base.major,
@@ -289,12 +285,26 @@ export function analyzeNode(
     gitignore: fullContext.files['.gitignore'] ?? null,
     appRoot,
     appContext: context,
+    context: fullContext,
     pm,
     installLocks,
-    sources,
+    sources: {
+      ...sources,
+      npmEnv: npmNames,
+      npmEnvWhere: Object.fromEntries(
+        npmNames.map((n) => [n, npmReads.find((r) => r.name === n)!.where]),
+      ),
+    },
     programs,
     runs,
     graph,
+    startModules: loadedAtStart,
+    tools: toolInstalls(
+      stage,
+      runs.map((r) => r.run),
+      packageJson,
+      posix.resolve(stage.workdir ?? '/'),
+    ),
     pnp: plugAndPlay(context, pm),
     sharedLibraries: Object.keys(deps)
       .filter((d) => SHARED_LIBRARIES[d] !== undefined)
@@ -306,8 +316,7 @@ export function analyzeNode(
     globalClis,
     hasBuildStep: classes.some((c) => c.kind === 'build'),
     installOmitsDev:
-      classes.some((c) => c.kind === 'install' && c.omitsDev) ||
-      /^prod/.test(stage.envValues.NODE_ENV ?? ''),
+      classes.some((c) => c.kind === 'install' && c.omitsDev) || productionAtInstall(stage, runs),
     start,
   };
 }

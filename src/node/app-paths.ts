@@ -16,6 +16,11 @@ export interface AppPaths {
    * context's, after .dockerignore, and node_modules), each copied on its own.
    */
   rootEntries?: string[];
+  /**
+   * The whole context was copied into /: everything at / but the OS's own folders is gathered in
+   * the builder after the build and copied back, so files made before docker build travel too.
+   */
+  rootAssembly?: { exclude: string[] };
 }
 
 /** What an app copied into / may consist of besides the context: only what its install made. */
@@ -126,9 +131,10 @@ function rootApp(
   const whole = facts.copies.some(
     (c) => c.fromStage === null && c.dest === '/' && c.sources.some((s) => s === '.' || s === './'),
   );
-  if (!root || paths.length === 0) return refuse('its files cannot be listed');
-  if (root.hasBuildStep) return refuse('a build step adds files whose names are not known');
-  const ignore = root.dockerignore !== null ? parseDockerIgnore(root.dockerignore) : null;
+  if (!whole && (!root || paths.length === 0)) return refuse('its files cannot be listed');
+  if (!whole && root?.hasBuildStep)
+    return refuse('a build step adds files whose names are not known');
+  const ignore = root?.dockerignore ? parseDockerIgnore(root.dockerignore) : null;
   const entries = new Set<string>();
   if (whole) {
     for (const p of paths)
@@ -153,8 +159,14 @@ function rootApp(
     }
     if (entries.size === 0) return refuse('nothing of the context is copied');
   }
-  if (root.installCwds.includes('/')) entries.add('node_modules');
+  if (root?.installCwds.includes('/')) entries.add('node_modules');
   const clash = [...entries].find((e) => SYSTEM_DIRS.has(e));
   if (clash) return refuse(`its ${clash}/ merges into the OS folder of that name`);
-  return { appDir: '/', workdir: '/', extra: [], rootEntries: [...entries].sort() };
+  return {
+    appDir: '/',
+    workdir: '/',
+    extra: [],
+    rootEntries: [...entries].sort(),
+    ...(whole ? { rootAssembly: { exclude: [...SYSTEM_DIRS].sort() } } : {}),
+  };
 }

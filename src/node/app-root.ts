@@ -41,5 +41,6 @@ export function rootedContext(context: BuildContext, prefix: string): BuildConte
     ),
     opaque: (context.opaque ?? []).filter((p) => p.startsWith(prefix)).map(strip),
     truncated: context.truncated,
+    ...(context.mounts ? { mounts: context.mounts } : {}),
   };
 }

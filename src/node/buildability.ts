@@ -1,9 +1,10 @@
+import { parseDockerIgnore } from '../build-context/dockerignore';
+import { parseGitIgnore } from '../build-context/gitignore';
 import posix from 'path/posix';
-import ignore from 'ignore';
 import { NODE_FACTS } from '../templates';
 import { BuildProblem, lineOf } from '../common/buildability';
 import { startLine } from '../dockerfile/command';
-import { contextHas, contextPathOf, imagePathOf } from '../dockerfile/copies';
+import { contextHas, contextPathOf, imagePathOf, mayBeCopied } from '../dockerfile/copies';
 import { atLeast, versionOf } from './frameworks/types';
 import { officialOrMirrored } from '../dockerfile/image-ref';
 import { roughWords } from '../dockerfile/shell-words';
@@ -28,6 +29,8 @@ const INSTALL_INPUTS = NODE_FACTS.installScriptInputs as Record<
 export function nodeBuildProblems(facts: NodeFacts): BuildProblem[] {
   return [
     ...missingPackageManager(facts),
+    ...frozenOutOfSync(facts),
+    ...unpinnedPnpm(facts),
     ...missingStartFile(facts),
     ...missingRequire(facts),
     ...undeclaredPackage(facts),
@@ -107,6 +110,86 @@ function missingPackageManager(facts: NodeFacts): BuildProblem[] {
   return [];
 }
 
+/**
+ * A frozen install (`npm ci`, `--frozen-lockfile`, `--immutable`) whose lockfile is in the image
+ * and disagrees with package.json: it stops ("can only install packages when your package.json
+ * and package-lock.json are in sync"). npm 7.0 to 8.4 (Node 15, early Node 16) did not check.
+ */
+function frozenOutOfSync(facts: NodeFacts): BuildProblem[] {
+  for (const lock of facts.installLocks) {
+    const a = lock.agreement;
+    if (!lock.frozen || !lock.present || a === null || a.agrees || a.unchecked) continue;
+    if (a.tooOld && pinnedPnpm(facts)) continue;
+    if (facts.pm.manager === 'npm' && npmSkipsSyncCheck(facts)) continue;
+    const line = lineOf(lock.run.ins);
+    return [
+      {
+        rule: 'node/lockfile-out-of-sync',
+        reason: `the frozen install on line ${line} uses ${lock.lockName}, which does not match package.json (${a.reason}), so it stops instead of installing`,
+        line,
+        suggestion: `update ${lock.lockName} (run the install without freezing it and commit the result)`,
+      },
+    ];
+  }
+  return [];
+}
+
+const PNPM = NODE_FACTS.packageManagerReleases.pnpm;
+const BUILD_SCRIPTS = NODE_FACTS.installScriptPackages;
+
+/**
+ * A pnpm installed without a version (`npm i -g pnpm`, `corepack enable` with no packageManager
+ * field) is today's release, which stops installs that built a week ago: from pnpm 11 it refuses
+ * dependencies with build scripts nobody approved in pnpm-workspace.yaml's allowBuilds
+ * (ERR_PNPM_IGNORED_BUILDS; seen with pnpm 12.26.0 on esbuild and core-js, while 10.34.8 only
+ * warns). An old lockfile stops a frozen install only (node/lockfile-out-of-sync): without
+ * --frozen-lockfile pnpm 12 resolves again and writes a v9 one.
+ */
+function unpinnedPnpm(facts: NodeFacts): BuildProblem[] {
+  if (facts.pm.manager !== 'pnpm' || pinnedPnpm(facts)) return [];
+  const install = facts.installLocks[0];
+  if (!install) return [];
+  const line = lineOf(install.run.ins);
+  const today = `pnpm installed without a version is pnpm ${PNPM.latest} today (checked ${PNPM.checkedAt})`;
+  const pin = `pin pnpm (a "packageManager": "pnpm@<version>" field in package.json, or npm install -g pnpm@<version>)`;
+  const lock = facts.appContext.files['pnpm-lock.yaml'];
+  const workspace = facts.appContext.files['pnpm-workspace.yaml'] ?? '';
+  if (/^\s*dangerouslyAllowAllBuilds\s*:\s*true/m.test(workspace)) return [];
+  const allowed = (name: string) =>
+    new RegExp(`^\\s+['"]?${escapeRegExp(name)}['"]?\\s*:`, 'm').test(workspace);
+  const listed = (name: string) =>
+    lock !== undefined
+      ? new RegExp(`^\\s+['"]?/?${escapeRegExp(name)}@\\d`, 'm').test(lock)
+      : facts.packageJson?.dependencies?.[name] !== undefined ||
+        facts.packageJson?.devDependencies?.[name] !== undefined;
+  const blocked = BUILD_SCRIPTS.filter((p) => listed(p) && !allowed(p));
+  if (blocked.length === 0) return [];
+  return [
+    {
+      rule: 'node/unpinned-package-manager',
+      reason: `${today}; from pnpm ${PNPM.stopsOnUnapprovedBuildsFrom} an install stops when dependencies have build scripts nobody approved, and ${blocked.slice(0, 3).join(', ')}${blocked.length > 3 ? ` and ${blocked.length - 3} more` : ''} ${blocked.length === 1 ? 'has one' : 'have them'}, so the install on line ${line} fails (ERR_PNPM_IGNORED_BUILDS)`,
+      line,
+      suggestion: `${pin}, or approve the builds in pnpm-workspace.yaml (allowBuilds: { ${blocked[0]}: true })`,
+    },
+  ];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function npmSkipsSyncCheck(facts: NodeFacts): boolean {
+  const major = facts.base.major;
+  const minor = Number(/^\d+\.(\d+)/.exec(facts.base.tag)?.[1] ?? NaN);
+  return major === 15 || (major === 16 && minor < 15);
+}
+
+/** A pnpm version the Dockerfile or package.json pins (an old pnpm still reads an old lockfile). */
+function pinnedPnpm(facts: NodeFacts): boolean {
+  if (facts.packageJson && packageManagerVersion(facts.packageJson, 'pnpm')) return true;
+  return facts.stage.runs.some((r) => /\bpnpm@\d/.test(r.text));
+}
+
 /** The version package.json's packageManager field pins for a manager (`pnpm@8.15.4+sha...`). */
 export function packageManagerVersion(pkg: PackageJson, tool: string): string | null {
   const field = (pkg as { packageManager?: unknown }).packageManager;
@@ -115,11 +198,22 @@ export function packageManagerVersion(pkg: PackageJson, tool: string): string | 
   return m && m[1] === tool ? m[2] : null;
 }
 
+// Commands that write no file unless redirected: `RUN cd /app && npm install` makes no app file.
+const WRITES_NOTHING = new Set(['cd', 'pwd', 'ls', 'true', ':', 'echo', 'printenv', 'which', 'id']);
+
+function writesNothing(command: string): boolean {
+  return WRITES_NOTHING.has(command.trim().split(/\s+/)[0]) && !command.includes('>');
+}
+
 /** Only installs and OS packages run: nothing but the COPYs can have made the app's files. */
 function onlyCopiesMakeFiles(facts: NodeFacts): boolean {
-  return facts.runs.every(({ classes }) =>
+  return facts.runs.every(({ run, classes }) =>
     classes.every(
-      (c) => c.kind === 'install' || c.kind === 'os-packages' || c.kind === 'global-install',
+      (c, i) =>
+        c.kind === 'install' ||
+        c.kind === 'os-packages' ||
+        c.kind === 'global-install' ||
+        (c.kind === 'other' && writesNothing(run.commands[i])),
     ),
   );
 }
@@ -149,8 +243,8 @@ function missingStartFile(facts: NodeFacts): BuildProblem[] {
     return ctx !== null && contextHas(paths, ctx) !== null;
   });
   const mapped = contextPathOf(facts.stage, paths, image);
-  // Where no COPY puts anything the file could come from anywhere; where one does, it is certain.
-  if (found || mapped === null || gitignored(facts, mapped)) return [];
+  if (mapped === null) return neverCopied(facts, image);
+  if (found || gitignored(facts, mapped)) return [];
   const line = startLine(facts.stage) ?? 1;
   return [
     {
@@ -163,19 +257,68 @@ function missingStartFile(facts: NodeFacts): BuildProblem[] {
   ];
 }
 
-/** The entry file's own relative requires and imports, when what they name is not in the context. */
+/**
+ * A start file no COPY can put in the image (`COPY package*.json ./` and nothing else) and no RUN
+ * makes: the node image has no app files of its own, so the container exits at start. Not when a
+ * compose service bind-mounts the code there (a development setup that works).
+ */
+function neverCopied(facts: NodeFacts, image: string): BuildProblem[] {
+  const paths = facts.contextPaths;
+  if (CANDIDATES.some((ext) => mayBeCopied(facts.stage, paths, image + ext))) return [];
+  if (!facts.stage.copies.some((c) => c.fromStage === null)) return [];
+  const mounted = (facts.appContext.mounts ?? []).find(
+    (m) => image === m.target || image.startsWith(m.target.replace(/\/$/, '') + '/'),
+  );
+  if (mounted) return [];
+  const copied = facts.stage.copies
+    .filter((c) => c.fromStage === null)
+    .flatMap((c) => c.sources)
+    .join(', ');
+  return [
+    {
+      atStart: true,
+      rule: 'node/start-file-missing',
+      reason: `the start runs ${image}, which no COPY puts in the image (only ${copied} ${facts.stage.copies.length === 1 && !copied.includes(',') ? 'is' : 'are'} copied) and no RUN makes, so the container exits at start (MODULE_NOT_FOUND)`,
+      line: startLine(facts.stage) ?? 1,
+      suggestion: `copy the app's files into the image (COPY . .) before the start`,
+    },
+  ];
+}
+
+/**
+ * The entry file's own relative requires and imports, when what they name is not in the context
+ * and no RUN could have made it (a build, or `cp config.example.json config.json`).
+ */
 function missingRequire(facts: NodeFacts): BuildProblem[] {
   const image = startFile(facts);
-  if (image === null || facts.hasBuildStep) return [];
+  if (image === null || !onlyCopiesMakeFiles(facts)) return [];
   const entry = contextPathOf(facts.stage, facts.contextPaths, image);
   const text =
     entry === null ? undefined : facts.appContext.files[entry.slice(facts.appRoot.length)];
   if (entry === null || text === undefined) return [];
-  const gitignore = facts.gitignore !== null ? ignore().add(facts.gitignore) : null;
+  const gitignore = facts.gitignore !== null ? parseGitIgnore(facts.gitignore) : null;
   for (const m of text.matchAll(
     /^(?:const|let|var|import)\b[^\n;]*?(?:require\(\s*|from\s+)['"](\.\.?\/[^'"]+)['"]/gm,
   )) {
     const target = posix.join(posix.dirname(entry), m[1]);
+    // `process.env.X || require(...)`: not reached when the start sets X (npm sets npm_* values).
+    const guard = /process\.env\.(\w+)\s*\|\|[^\n]*$/.exec(
+      text.slice(m.index!, m.index! + m[0].length),
+    )?.[1];
+    if (guard !== undefined && startSets(facts, guard)) continue;
+    if (target.startsWith('../')) {
+      const inImage = posix.join(posix.dirname(image), m[1]);
+      if (contextPathOf(facts.stage, facts.contextPaths, inImage) !== null) continue;
+      return [
+        {
+          atStart: true,
+          rule: 'node/required-file-missing',
+          reason: `${entry} requires ${m[1]}, which is ${inImage} in the image, outside the folder the build context fills, and nothing puts it there, so the app exits at start (MODULE_NOT_FOUND)`,
+          line: startLine(facts.stage) ?? 1,
+          suggestion: `COPY the file to ${inImage}, or start through npm (which sets npm_package_* values), or make the app read its settings from the environment`,
+        },
+      ];
+    }
     const exists = CANDIDATES.some((ext) => contextHas(facts.contextPaths, target + ext) !== null);
     if (exists) continue;
     // A file .gitignore lists is made on the host before building (see hostProvidedFiles).
@@ -194,9 +337,27 @@ function missingRequire(facts: NodeFacts): BuildProblem[] {
   return [];
 }
 
+/** Whether the variable is set when the app starts: by ENV, or by npm for its npm_* values. */
+function startSets(facts: NodeFacts, name: string): boolean {
+  if (facts.stage.envValues[name] !== undefined) return true;
+  return name.startsWith('npm_') && facts.start.ok && facts.start.packageScript !== undefined;
+}
+
+/**
+ * A framework's build output (`.next`) that the repository lacks and .gitignore lists, and that
+ * .dockerignore lets into the build context: built on the host before docker build (a CI job
+ * that runs npm run build first), so the COPY brings it in.
+ */
+export function hostBuiltOutput(facts: NodeFacts, output: string): boolean {
+  const path = facts.appRoot + output;
+  if (contextHas(facts.contextPaths, path) !== null || !gitignored(facts, path)) return false;
+  const ignore = facts.dockerignore !== null ? parseDockerIgnore(facts.dockerignore) : null;
+  return !(ignore?.isExcluded(path) || ignore?.isExcluded(path + '/'));
+}
+
 function gitignored(facts: NodeFacts, contextPath: string): boolean {
   if (facts.gitignore === null) return false;
-  const g = ignore().add(facts.gitignore);
+  const g = parseGitIgnore(facts.gitignore);
   return CANDIDATES.some((e) => g.ignores(contextPath + e)) || g.ignores(contextPath + '/');
 }
 
@@ -209,6 +370,12 @@ function gitignored(facts: NodeFacts, contextPath: string): boolean {
 export function hostProvidedFiles(facts: NodeFacts): Note[] {
   if (facts.gitignore === null) return [];
   const notes: Note[] = [];
+  const output = facts.start.ok ? facts.start.production?.builtOutput : null;
+  if (output && !facts.hasBuildStep && hostBuiltOutput(facts, output))
+    notes.push({
+      rule: 'common/host-built-source',
+      reason: `${facts.start.ok ? facts.start.production!.framework : 'the framework'} starts from ${output}, which the Dockerfile does not build, the repository does not have and .gitignore lists: it is built on the host before docker build, and the rewrite copies it with the app`,
+    });
   const image = startFile(facts);
   const paths = facts.contextPaths;
   if (image !== null && onlyCopiesMakeFiles(facts)) {
@@ -235,7 +402,7 @@ export function hostProvidedFiles(facts: NodeFacts): Note[] {
       if (!gitignored(facts, target)) continue;
       notes.push({
         rule: 'common/host-built-source',
-        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script), and the rewrite copies it with the app`,
+        reason: `${file} loads ${spec}, which the repository does not have and .gitignore lists: it is made on the host before docker build (from an example, or by a script)${onlyCopiesMakeFiles(facts) ? '' : ' or by a RUN step'}, and the rewrite copies it with the app`,
       });
     }
   }

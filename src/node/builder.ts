@@ -60,18 +60,29 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
   });
   const { doc } = facts.stage;
   const edits: TextEdit[] = [];
+  const config = unfrozenByConfig(facts);
+  const chosen = (words: string[], line: number): boolean => {
+    const flag = words.find((w) => UNFROZEN_FLAGS.has(w));
+    const why = flag ?? config;
+    if (why === null) return false;
+    warnings.push({
+      rule: 'node/lockfile-install',
+      reason: `the install on line ${line} is kept as written: ${flag ? `${flag} says` : `${config} says`} not to install from the lockfile as it is, and the rewrite keeps that choice`,
+    });
+    return true;
+  };
   for (const { run } of usable) {
     const [start, end] = rangeOffsets(doc, run.ins.getRange());
     const text = doc.source.slice(start, end);
+    const line = run.ins.getRange().start.line + 1;
     if (pm.flavor === 'npm') {
       for (const m of text.matchAll(/\bnpm(\s+)(install|i)\b/g)) {
         const rest = restOfCommand(text, m.index! + m[0].length, doc.escape);
-        if (
-          rest
-            .trim()
-            .split(/\s+/)
-            .every((w) => w === '' || w.startsWith('-'))
-        ) {
+        const words = rest
+          .trim()
+          .split(/\s+/)
+          .filter((w) => w !== '');
+        if (words.every((w) => w.startsWith('-')) && !chosen(words, line)) {
           const verbStart = start + m.index! + 3 + m[1].length;
           edits.push({ start: verbStart, end: verbStart + m[2].length, text: 'ci' });
         }
@@ -89,6 +100,7 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
           .filter((w) => w !== '');
         if (!words.every((w) => w.startsWith('-'))) continue;
         if (words.some((w) => /^--(frozen-lockfile|immutable|pure-lockfile)$/.test(w))) continue;
+        if (chosen(words, line)) continue;
         const at = start + m.index! + m[0].length;
         edits.push(extendInstruction(at, ` ${flag}`));
       }
@@ -113,7 +125,35 @@ export function lockfileInstall(facts: NodeFacts): { changes: Change[]; warnings
   };
 }
 
-/** The rest of a simple command after `from`: up to the next operator or line break. */
+/** Install flags that opt out of installing exactly what the lockfile pins. */
+const UNFROZEN_FLAGS = new Set([
+  '--no-package-lock',
+  '--package-lock=false',
+  '--no-lockfile',
+  '--no-frozen-lockfile',
+  '--prefer-online',
+  '--frozen-lockfile=false',
+  '--immutable=false',
+]);
+
+/**
+ * A setting that opts out of the lockfile for every install: .npmrc `package-lock=false` or
+ * `frozen-lockfile=false`, pnpm's `ci=false` (pnpm freezes only in CI), or the same as ENV.
+ */
+function unfrozenByConfig(facts: NodeFacts): string | null {
+  const npmrc = facts.appContext.files['.npmrc'] ?? '';
+  const line = /^\s*(package-lock|frozen-lockfile|ci)\s*=\s*false\s*$/m.exec(npmrc);
+  if (line) return `.npmrc's ${line[0].trim()}`;
+  for (const [k, v] of Object.entries(facts.stage.envValues)) {
+    if (
+      /^(npm_config_package_lock|npm_config_frozen_lockfile|YARN_FROZEN_LOCKFILE)$/i.test(k) &&
+      /^(false|0)$/i.test(v)
+    )
+      return `ENV ${k}=${v}`;
+  }
+  return null;
+}
+
 /**
  * The rest of a simple command after `from`, across line continuations (written with the file's
  * escape character) and the comment or blank lines inside them, up to the next operator.
@@ -135,6 +175,22 @@ function restOfCommand(text: string, from: number, escape: string): string {
 }
 
 const COMPILING_TOOLS = new Set(NODE_FACTS.startToolsNeedingDevDependencies);
+
+/** What pruning would remove: the lockfile's dev-only packages when it marks them (npm). */
+function pruneSavings(facts: NodeFacts, devDependencies: number): string {
+  const direct = `the ${devDependencies} devDependenc${devDependencies === 1 ? 'y' : 'ies'}`;
+  const text = facts.appContext.files['package-lock.json'];
+  if (text === undefined) return `${direct} and what only they need`;
+  try {
+    const lock = JSON.parse(text) as { packages?: Record<string, { dev?: boolean }> };
+    const dev = Object.values(lock.packages ?? {}).filter((p) => p.dev === true).length;
+    return dev > 0
+      ? `${dev} packages (${direct} and what only they need, as package-lock.json marks them)`
+      : `${direct} and what only they need`;
+  } catch {
+    return `${direct} and what only they need`;
+  }
+}
 
 /** The prune command the image's package manager knows, or why there is none. */
 function pruneCommand(facts: NodeFacts): { command: string } | { none: string } | null {
@@ -187,13 +243,19 @@ export function pruneDevDependencies(
     return kept(
       `the start runs ${startTool}, which compiles the sources when the app starts and needs the compiler, its presets and type packages (@types/*) from devDependencies`,
     );
-  if (facts.graph && !facts.bundled) {
-    const loaded = [...facts.graph.packages].filter(([p]) => isDevOnly(p));
-    if (loaded.length > 0)
-      return kept(
-        `the running code loads ${loaded.map(([p, where]) => `${p} (${where})`).join(', ')}, which package.json lists as devDependencies (move ${loaded.length === 1 ? 'it' : 'them'} to dependencies to slim the image)`,
-      );
-  }
+  const modules = facts.startModules;
+  if (!modules.known)
+    return kept(
+      `what the start loads cannot all be known (${modules.blockers.join('; ')}), and a devDependency it loads would be gone; pruning would drop ${pruneSavings(facts, devDeps.length)}`,
+    );
+  // A bundle inlines what its sources import: only what it leaves out loads from node_modules.
+  const loaded = [...modules.packages].filter(
+    ([p]) => isDevOnly(p) && !(facts.bundled && modules.inlinable.has(p)),
+  );
+  if (loaded.length > 0)
+    return kept(
+      `the running code loads ${loaded.map(([p, where]) => `${p} (${where})`).join(', ')}, which package.json lists as devDependencies (move ${loaded.length === 1 ? 'it' : 'them'} to dependencies to slim the image)`,
+    );
   const prune = pruneCommand(facts);
   if (prune === null) return { changes: [], warnings: [] };
   if ('none' in prune) return kept(prune.none);

@@ -11,6 +11,18 @@ export interface ModuleGraph {
   files: string[];
   /** Packages the reachable files load at run time (type-only imports left out), with where. */
   packages: Map<string, string>;
+  /**
+   * What the reading could not follow, so the packages above may not be all the code loads: a
+   * require of a computed name, a relative module the context does not have, an unresolved alias.
+   */
+  unknown: string[];
+}
+
+/** tsconfig's module resolution, for path aliases (`@/lib/db` -> `src/lib/db`). */
+export interface Aliases {
+  /** The folder `baseUrl` names, relative to the context ('' for its root). */
+  baseUrl: string | null;
+  paths: Record<string, string[]>;
 }
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.split('/')[0]]));
@@ -33,7 +45,11 @@ const CANDIDATES = [
   '/index.tsx',
 ];
 const SPECIFIERS =
-  /\brequire\s*\(\s*['"]([^'"\n]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"\n]+)['"]\s*\)|^\s*import\s+(?!type\s)(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"\n]+)['"]|^\s*export\s+(?!type\s)[\w*{}\s,$]+\s+from\s+['"]([^'"\n]+)['"]/gm;
+  /\brequire\s*\(\s*['"`]([^'"`$\n]+)['"`]\s*\)|\bimport\s*\(\s*['"`]([^'"`$\n]+)['"`]\s*\)|^\s*import\s+(?!type\s)(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"\n]+)['"]|^\s*export\s+(?!type\s)[\w*{}\s,$]+\s+from\s+['"]([^'"\n]+)['"]/gm;
+// require(x) / import(x) of something other than a plain string: a name only known at run time.
+const COMPUTED = /(?<![.\w$])(require|import)\s*\(\s*(?!['"`][^'"`$\n]*['"`]\s*\))(?=[^\s)])/g;
+// A relative require of these is data, not code that loads packages.
+const DATA = /\.(json|node|css|scss|sass|less|svg|png|jpe?g|gif|html|txt|md|ya?ml|wasm)$/;
 
 /** The package a bare specifier names (`@scope/pkg/sub` -> `@scope/pkg`), or null for a builtin. */
 export function packageOf(specifier: string): string | null {
@@ -43,10 +59,19 @@ export function packageOf(specifier: string): string | null {
   return BUILTINS.has(name) ? null : name;
 }
 
-export function moduleGraph(entry: string, files: Record<string, string>): ModuleGraph {
-  const graph: ModuleGraph = { files: [], packages: new Map() };
+export function moduleGraph(
+  entries: string | readonly string[],
+  files: Record<string, string>,
+  aliases: Aliases | null = null,
+): ModuleGraph {
+  const graph: ModuleGraph = { files: [], packages: new Map(), unknown: [] };
   const seen = new Set<string>();
-  const queue = [entry];
+  const queue = typeof entries === 'string' ? [entries] : [...entries];
+  const find = (base: string): string | undefined => {
+    // Compiled ESM names the .js of a .ts source: try the name without its extension too.
+    const stems = [base, base.replace(/\.(c|m)?js$/, '')];
+    return stems.flatMap((s) => CANDIDATES.map((c) => s + c)).find((p) => files[p] !== undefined);
+  };
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (seen.has(file)) continue;
@@ -55,24 +80,59 @@ export function moduleGraph(entry: string, files: Record<string, string>): Modul
     const text = files[file];
     if (text === undefined || file.endsWith('.json')) continue;
     const code = withoutComments(text);
+    for (const m of code.matchAll(COMPUTED))
+      graph.unknown.push(`${file}:${lineAt(code, m.index!)} ${m[1]}s a name computed at run time`);
     for (const m of code.matchAll(SPECIFIERS)) {
       const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
+      const where = `${file}:${lineAt(code, m.index!)}`;
       if (spec.startsWith('.') || spec.startsWith('/')) {
-        const base = posix.normalize(posix.join(posix.dirname(file), spec));
-        // Compiled ESM names the .js of a .ts source: try the name without its extension too.
-        const stems = [base, base.replace(/\.(c|m)?js$/, '')];
-        const hit = stems
-          .flatMap((s) => CANDIDATES.map((c) => s + c))
-          .find((p) => files[p] !== undefined);
+        const hit = find(posix.normalize(posix.join(posix.dirname(file), spec)));
         if (hit) queue.push(hit);
-      } else {
-        const pkg = packageOf(spec);
-        if (pkg && !graph.packages.has(pkg))
-          graph.packages.set(pkg, `${file}:${lineAt(code, m.index!)}`);
+        else if (!DATA.test(spec) && !spec.startsWith('/'))
+          graph.unknown.push(`${where} requires ${spec}, which the build context does not have`);
+        continue;
       }
+      const aliased = aliases ? resolveAlias(spec, aliases, find) : null;
+      if (aliased === 'unresolved') {
+        graph.unknown.push(`${where} requires ${spec}, a tsconfig path alias it could not follow`);
+        continue;
+      }
+      if (aliased) {
+        queue.push(aliased);
+        continue;
+      }
+      const pkg = packageOf(spec);
+      if (pkg && !graph.packages.has(pkg)) graph.packages.set(pkg, where);
     }
   }
   return graph;
+}
+
+/** A specifier tsconfig's paths or baseUrl map to a file of the context, 'unresolved', or null. */
+function resolveAlias(
+  spec: string,
+  aliases: Aliases,
+  find: (base: string) => string | undefined,
+): string | 'unresolved' | null {
+  const base = aliases.baseUrl ?? '';
+  for (const [pattern, targets] of Object.entries(aliases.paths)) {
+    const star = pattern.indexOf('*');
+    const prefix = star < 0 ? pattern : pattern.slice(0, star);
+    const suffix = star < 0 ? '' : pattern.slice(star + 1);
+    const matches = star < 0 ? spec === pattern : spec.startsWith(prefix) && spec.endsWith(suffix);
+    if (!matches) continue;
+    const middle = star < 0 ? '' : spec.slice(prefix.length, spec.length - suffix.length);
+    for (const t of targets) {
+      const hit = find(posix.normalize(posix.join(base, t.replace('*', middle))));
+      if (hit) return hit;
+    }
+    return 'unresolved';
+  }
+  if (aliases.baseUrl !== null) {
+    const hit = find(posix.normalize(posix.join(base, spec)));
+    if (hit) return hit;
+  }
+  return null;
 }
 
 function withoutComments(text: string): string {

@@ -6,6 +6,7 @@ import { parseDockerIgnore } from '../build-context/dockerignore';
 import { imagePathOf } from '../dockerfile/copies';
 import { RunStep, StageFacts } from '../dockerfile/stage';
 import type { PackageJson } from './package-json';
+import { satisfies } from './version-range';
 
 /**
  * Whether the lockfile is in the image where an install runs: copied before that RUN into its
@@ -94,16 +95,21 @@ function npmAgrees(pkg: PackageJson, wanted: Array<[string, string]>, text: stri
   }
   const root = lock.packages?.[''];
   if (root) {
+    // npm ci (8 to 11) stops when the tree package.json asks for differs from the lock's: a
+    // dependency the lock lacks, or whose locked version its range does not take. A range
+    // written differently that the locked version satisfies, a dependency moved between
+    // fields, and one package.json no longer names (npm prunes it) all install.
     for (const f of DEP_FIELDS) {
       const a = (pkg as Record<string, Record<string, string> | undefined>)[f] ?? {};
       const b = root[f] ?? {};
-      const names = new Set([...Object.keys(a), ...Object.keys(b)]);
-      for (const n of names) {
-        if (a[n] !== b[n])
-          return {
-            agrees: false,
-            reason: `package.json ${f} has ${n}${a[n] ? `@${a[n]}` : ' missing'}, package-lock.json ${b[n] ? `${n}@${b[n]}` : 'does not list it'}`,
-          };
+      for (const n of Object.keys(a)) {
+        if (a[n] === b[n]) continue;
+        const locked = lock.packages?.[`node_modules/${n}`]?.version;
+        if (typeof locked === 'string' && satisfies(locked, String(a[n])) === true) continue;
+        return {
+          agrees: false,
+          reason: `package.json ${f} has ${n}@${a[n]}, package-lock.json ${typeof locked === 'string' ? `locks ${n} ${locked}${b[n] ? ` (for ${b[n]})` : ''}` : 'does not list it'}`,
+        };
       }
     }
     return { agrees: true };

@@ -69,6 +69,19 @@ export function programNeeds(
   return [...needs.values()];
 }
 
+/**
+ * Whether a node image has a program: one every image has, one of its family's, or one an OS
+ * package the final stage installs again provides.
+ */
+export function nodeImageHas(program: string, base: NodeBase, finalOsPackages: string[]): boolean {
+  const name = posix.basename(program);
+  return (
+    IMAGE_PROGRAMS.standard.includes(name) ||
+    IMAGE_PROGRAMS[imageKind(base)].includes(name) ||
+    (PROGRAM_PACKAGES[name] ?? []).some((p) => finalOsPackages.includes(p))
+  );
+}
+
 function imageKind(base: NodeBase): 'full' | 'slim' | 'alpine' {
   if (base.libc === 'musl') return 'alpine';
   return /slim/.test(base.tag) ? 'slim' : 'full';

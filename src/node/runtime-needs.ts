@@ -14,6 +14,8 @@ export interface NodeWritablePlan {
   mkdirs: string[];
   /** Folders outside the app folder, made in the builder and copied owned. */
   outside: string[];
+  /** Folders inside the app folder the app writes (--minimal copies only these owned). */
+  inside: string[];
   /** What was found, for the reason. */
   found: string[];
 }
@@ -24,7 +26,13 @@ export interface NodeWritablePlan {
  * non-root user. Files written under /tmp need nothing: every final image has a 1777 /tmp.
  */
 export function nodeWritablePlan(facts: NodeFacts, app: AppPaths): NodeWritablePlan {
-  const plan: NodeWritablePlan = { appRootWritable: false, mkdirs: [], outside: [], found: [] };
+  const plan: NodeWritablePlan = {
+    appRootWritable: false,
+    mkdirs: [],
+    outside: [],
+    inside: [],
+    found: [],
+  };
   const { stage } = facts;
   const inApp = (p: string) => p === app.appDir || p.startsWith(app.appDir + '/');
   const need = (dir: string, why: string) => {
@@ -35,6 +43,7 @@ export function nodeWritablePlan(facts: NodeFacts, app: AppPaths): NodeWritableP
       return;
     }
     if (inApp(dir)) {
+      if (!plan.inside.some((d) => dir === d || dir.startsWith(d + '/'))) plan.inside.push(dir);
       const ctx = contextPathOf(stage, facts.contextPaths, dir);
       if (ctx !== null && contextHas(facts.contextPaths, ctx) === 'dir') return;
       if (!plan.mkdirs.includes(dir)) plan.mkdirs.push(dir);

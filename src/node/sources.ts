@@ -34,8 +34,10 @@ export interface NodeSourceFacts {
   truncated: boolean;
   /** npm_* variables the code reads from process.env. */
   npmEnv: string[];
-  /** Where each npm_* variable is read. */
+  /** Where each npm_* variable is read (the first place). */
   npmEnvWhere: Record<string, string>;
+  /** Every read of an npm_* variable, with where (`scripts/build-info.js:5`). */
+  npmEnvReads: Array<{ name: string; where: string }>;
   programs: SpawnedProgram[];
   written: WrittenPath[];
   /** Writes to paths the code computes at run time, by where (`src/log.js:12`). */
@@ -94,6 +96,7 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
     truncated: false,
     npmEnv: [],
     npmEnvWhere: {},
+    npmEnvReads: [],
     programs: [],
     written: [],
     computedWrites: [],
@@ -116,6 +119,7 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
       const name = m[1] ?? m[2];
       npmEnv.add(name);
       facts.npmEnvWhere[name] ??= at(m.index!);
+      facts.npmEnvReads.push({ name, where: at(m.index!) });
     }
     for (const m of code.matchAll(/\{([^{}]*)\}\s*=\s*process\.env\b/g)) {
       for (const part of m[1].split(',')) {
@@ -123,6 +127,7 @@ export function scanNodeSources(files: Record<string, string>): NodeSourceFacts 
         if (/^npm_/.test(name)) {
           npmEnv.add(name);
           facts.npmEnvWhere[name] ??= at(m.index!);
+          facts.npmEnvReads.push({ name, where: at(m.index!) });
         }
       }
     }
@@ -227,7 +232,8 @@ function scanPrograms(
 }
 
 /** The expression at the start of `text`, up to a top-level `,`, `;`, `}` or line end. */
-function leadingExpression(text: string): string {
+/** The expression at the start of `text`, up to the `,` `;` or closing bracket that ends it. */
+export function leadingExpression(text: string): string {
   const end = walkCode(
     text,
     0,
@@ -239,7 +245,7 @@ function leadingExpression(text: string): string {
 }
 
 /** Comments out, strings kept (a // inside a URL string is not a comment). */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   let out = '';
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {

@@ -4,13 +4,24 @@ export interface NginxSite {
   port: number;
   root: string;
   spa: boolean;
+  /** The entry page (`index.html`, or Angular's `index.csr.html`). */
+  index: string;
+  /** The page a single-page app answers unknown paths with. */
+  fallback: string;
 }
 
 const fill = (line: string, site: NginxSite) =>
   line
     .replace('{port}', String(site.port))
     .replace('{root}', site.root)
-    .replace('{tryFiles}', site.spa ? CONFIG.tryFiles.spa : CONFIG.tryFiles.static);
+    .replace('{index}', site.index)
+    .replace(
+      '{tryFiles}',
+      (site.spa ? CONFIG.tryFiles.spa : CONFIG.tryFiles.static).replace(
+        '{fallback}',
+        site.fallback,
+      ),
+    );
 
 /** The server block for the site; indented when it sits inside `http {}`. */
 export function serverBlock(site: NginxSite, indent = ''): string[] {

@@ -4,6 +4,8 @@ import STATIC_FACTS from '../../templates/facts/static.json';
 import type { BuildContext } from '../types';
 import { effectiveCommand } from '../dockerfile/command';
 import { NodeFacts } from '../node/analyze';
+import { leadingExpression, stripComments } from '../node/sources';
+import { staticPath } from '../build-context/js-expr';
 import { firstExposedPort } from '../dockerfile/stage';
 import { contextPathOf } from '../dockerfile/copies';
 
@@ -14,6 +16,10 @@ export interface StaticSite {
   /** Folder of the built files in the builder, absolute. */
   outDir: string;
   spa: boolean;
+  /** The entry page the build writes (`index.csr.html` for Angular with server rendering). */
+  index: string;
+  /** The page unknown paths fall back to in a single-page app (SvelteKit's `fallback`). */
+  fallback: string;
   port: number;
   /** How the original served the files (for the reason shown to the user). */
   servedBy: string;
@@ -49,11 +55,12 @@ function findFramework(
   context: BuildContext,
 ): { framework: Framework | null; server: string | null } {
   const deps = allDeps(facts);
-  const configText = (base: string | null) =>
-    base
-      ? (Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1] ??
-        null)
-      : null;
+  const configText = (base: string | null) => {
+    const text = base
+      ? Object.entries(context.files).find(([p]) => p.startsWith(base + '.') || p === base)?.[1]
+      : undefined;
+    return text === undefined ? null : stripComments(text);
+  };
   if (deps.next) {
     const config = configText('next.config') ?? '';
     if (/output\s*:\s*['"]export['"]/.test(config))
@@ -82,14 +89,21 @@ function outputFolder(f: Framework, context: BuildContext): string | { unknown: 
   const config = f.config
     ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
     : undefined;
-  const text = config?.[1] ?? '';
+  // A commented-out option is not set.
+  const text = stripComments(config?.[1] ?? '');
   switch (f.id) {
     case 'vite':
     case 'astro': {
       const m = /outDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
-      if (/outDir\s*:/.test(text) && !m)
-        return { unknown: `${config?.[0]} sets outDir to an expression` };
-      return m ? m[2] : (f.outDir as string);
+      if (m) return m[2];
+      const at = /outDir\s*:\s*/.exec(text);
+      if (!at) return f.outDir as string;
+      // path.resolve(__dirname, 'out'): a folder the config names plainly, beside the config.
+      const p = staticPath(leadingExpression(text.slice(at.index + at[0].length)));
+      const folder = p && !p.dynamicTail ? posix.normalize(p.path).replace(/\/$/, '') : null;
+      if (folder && folder !== '.' && !folder.startsWith('/') && !folder.startsWith('..'))
+        return folder;
+      return { unknown: `${config?.[0]} sets outDir to an expression` };
     }
     case 'vue-cli': {
       const m = /outputDir\s*:\s*(['"`])([^'"`$]+)\1/.exec(text);
@@ -250,6 +264,9 @@ const PREBUILT: Framework = {
   baseOption: null,
 };
 
+/** The folder a static server serves after the Dockerfile's build, whatever tool built it. */
+const BUILT: Framework = { ...PREBUILT, id: 'built', name: 'A folder the build makes' };
+
 /**
  * The folder a static server serves, when the image never builds and a COPY of a folder of the
  * context fills it (committed, or built on the host and listed in .gitignore): the files are
@@ -281,7 +298,26 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
       needsBuildStep: null,
       underBase: null,
     });
-  if (!framework) return { kind: 'none' };
+  if (!framework) {
+    // A static server told which folder to serve, after the Dockerfile's build (http-server
+    // storybook-static): that folder is the site, whatever tool built it.
+    const appDir = facts.stage.workdir;
+    if (
+      served.dev ||
+      served.dir === null ||
+      !facts.hasBuildStep ||
+      appDir === null ||
+      appDir === '/'
+    )
+      return { kind: 'none' };
+    return siteServed(facts, served, {
+      framework: BUILT,
+      outDir: posix.resolve(appDir, served.dir),
+      spa: served.spa,
+      needsBuildStep: null,
+      underBase: null,
+    });
+  }
   const out = outputFolder(framework, context);
   const appDir = facts.stage.workdir;
   if (appDir === null || appDir === '/')
@@ -310,14 +346,99 @@ export function detectStaticSite(facts: NodeFacts, context: BuildContext): Stati
   }
   const deps = allDeps(facts);
   const hasRouter = STATIC_FACTS.spaRouters.some((r) => deps[r] !== undefined);
-  return siteServed(facts, served, {
-    framework,
-    outDir: posix.resolve(appDir, dir),
-    // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
-    spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
-    needsBuildStep,
-    underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
-  });
+  return siteServed(
+    facts,
+    served,
+    {
+      framework,
+      outDir: posix.resolve(appDir, dir),
+      // Dev servers answer unknown paths with index.html (history fallback); nginx keeps that.
+      spa: served.spa || served.dev || (hasRouter && served.by.startsWith('vite preview')),
+      needsBuildStep,
+      underBase: base === null ? null : `${base}, and ${served.name} serves the site under it`,
+    },
+    entryPages(framework, context, facts),
+  );
+}
+
+/**
+ * The entry page a framework's build writes, and the page a single-page app falls back to, when
+ * they are not index.html: Angular 18+ with server rendering or prerendering writes
+ * `browser/index.csr.html` (angular/angular-cli#27443); Vue CLI's `indexPath`; SvelteKit
+ * adapter-static's `fallback`.
+ */
+function entryPages(f: Framework, context: BuildContext, facts: NodeFacts): Pages {
+  const config = f.config
+    ? Object.entries(context.files).find(([p]) => p === f.config || p.startsWith(f.config + '.'))
+    : undefined;
+  // A commented-out option is not set.
+  const text = stripComments(config?.[1] ?? '');
+  const plain = (key: string) =>
+    new RegExp(`\\b${key}\\s*:\\s*(['"\`])([^'"\`$]+)\\1`).exec(text)?.[2] ?? null;
+  switch (f.id) {
+    case 'angular': {
+      const page = angularIndex(context.files['angular.json'], facts);
+      // Prerendering may also write index.html for /: nginx tries it first.
+      return page === 'index.csr.html'
+        ? { index: 'index.html index.csr.html', fallback: page }
+        : { index: page, fallback: page };
+    }
+    case 'vue-cli': {
+      const page = plain('indexPath');
+      return page ? { index: page, fallback: page } : PAGES;
+    }
+    case 'sveltekit-static': {
+      const fallback = plain('fallback');
+      // With a fallback page the site is a single-page app: unknown paths get that page.
+      return fallback ? { index: 'index.html', fallback, spa: true } : PAGES;
+    }
+    default:
+      return PAGES;
+  }
+}
+
+interface Pages {
+  /** nginx's `index`: one page, or several tried in order. */
+  index: string;
+  fallback: string;
+  /** The build makes a single-page app whatever the original's server did. */
+  spa?: boolean;
+}
+
+const PAGES: Pages = { index: 'index.html', fallback: 'index.html' };
+
+function angularIndex(text: string | undefined, facts: NodeFacts): string {
+  let json: {
+    projects?: Record<
+      string,
+      { architect?: { build?: { builder?: string; options?: Record<string, unknown> } } }
+    >;
+  };
+  try {
+    json = JSON.parse(text ?? '');
+  } catch {
+    return 'index.html';
+  }
+  const build = Object.values(json.projects ?? {})
+    .map((p) => p.architect?.build)
+    .find((b) => /application$/.test(b?.builder ?? ''));
+  const options = build?.options ?? {};
+  const major = Number(
+    /(\d+)/.exec(allDeps(facts)['@angular/core'] ?? allDeps(facts)['@angular/build'] ?? '')?.[1] ??
+      0,
+  );
+  const rendered =
+    (options.ssr !== undefined && options.ssr !== false) ||
+    (options.prerender !== undefined && options.prerender !== false) ||
+    (options.server !== undefined && options.outputMode !== 'static');
+  const index = options.index;
+  const named =
+    typeof index === 'object' &&
+    index !== null &&
+    typeof (index as { output?: unknown }).output === 'string'
+      ? posix.basename((index as { output: string }).output)
+      : 'index.html';
+  return rendered && major >= 18 && named === 'index.html' ? 'index.csr.html' : named;
 }
 
 /** The site as the original served it, on its port (or a skip when the port is unknown). */
@@ -325,6 +446,7 @@ function siteServed(
   facts: NodeFacts,
   served: Served,
   site: Pick<StaticSite, 'framework' | 'outDir' | 'spa' | 'needsBuildStep' | 'underBase'>,
+  pages: Pages = PAGES,
 ): StaticDetection {
   const port = served.port ?? firstExposedPort(facts.stage);
   if (port === null)
@@ -333,6 +455,9 @@ function siteServed(
     kind: 'static',
     site: {
       ...site,
+      spa: site.spa || pages.spa === true,
+      index: pages.index,
+      fallback: pages.fallback,
       port,
       servedBy: served.by,
       isDevServer: served.dev,
@@ -353,7 +478,8 @@ function basePath(f: Framework, context: BuildContext): string | null {
     ([p]) => p === f.config || p.startsWith(f.config + '.'),
   );
   if (!config) return null;
-  const [name, text] = config;
+  const name = config[0];
+  const text = stripComments(config[1]);
   const option = new RegExp(`\\b${f.baseOption}\\s*:\\s*(?:(['"\`])([^'"\`$]*)\\1)?`).exec(text);
   if (!option) return null;
   if (option[1] === undefined) return `${name} sets ${f.baseOption} to an expression`;

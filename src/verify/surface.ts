@@ -3,6 +3,7 @@
  * OS packages from the package databases, shells, setuid/setgid files, the file count and the uid
  * the configured USER resolves to. Pure: bytes in, facts out; the Docker calls live in verify.ts.
  */
+import { TarEntry, TarReader, TarVisitor } from './tar';
 
 export interface PackageCount {
   /** Packages installed according to every database found; null when the image has none. */
@@ -36,15 +37,6 @@ const PASSWD = 'etc/passwd';
 /** Larger package databases than this are counted from their first bytes only (no image has one). */
 const CAPTURE_LIMIT = 64 * 1024 * 1024;
 
-const BLOCK = 512;
-
-interface Entry {
-  name: string;
-  type: string;
-  mode: number;
-  size: number;
-}
-
 function wanted(name: string): boolean {
   return (
     name === DPKG_STATUS ||
@@ -52,40 +44,6 @@ function wanted(name: string): boolean {
     name === PASSWD ||
     (name.startsWith(DPKG_STATUS_D) && !name.endsWith('.md5sums'))
   );
-}
-
-function cString(buf: Buffer, start: number, length: number): string {
-  const slice = buf.subarray(start, start + length);
-  const nul = slice.indexOf(0);
-  return slice.subarray(0, nul === -1 ? slice.length : nul).toString('utf8');
-}
-
-/** A numeric header field: octal text, or big-endian base-256 when the top bit is set (GNU/star). */
-function numeric(buf: Buffer, start: number, length: number): number {
-  if (buf[start] & 0x80) {
-    let n = buf[start] & 0x7f;
-    for (let i = start + 1; i < start + length; i++) n = n * 256 + buf[i];
-    return n;
-  }
-  const text = cString(buf, start, length).trim();
-  return text === '' ? 0 : parseInt(text, 8);
-}
-
-/** `%d key=value\n` records of a pax extended header. */
-function paxRecords(data: Buffer): Map<string, string> {
-  const out = new Map<string, string>();
-  let i = 0;
-  while (i < data.length) {
-    const space = data.indexOf(0x20, i);
-    if (space === -1) break;
-    const len = parseInt(data.subarray(i, space).toString('ascii'), 10);
-    if (!(len > 0)) break;
-    const record = data.subarray(space + 1, i + len - 1).toString('utf8');
-    const eq = record.indexOf('=');
-    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
-    i += len;
-  }
-  return out;
 }
 
 /** Paragraphs of a dpkg status file whose Status says the package is installed. */
@@ -127,15 +85,8 @@ export function resolveUid(user: string, passwd: Map<string, number>): number | 
 }
 
 /** Reads a tar stream chunk by chunk; keeps only the headers and the few files it needs. */
-export class SurfaceScanner {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** Bytes of the current entry's data (plus padding) still to come. */
-  private skip = 0;
-  private capture: { entry: Entry; parts: Buffer[]; bytes: number } | null = null;
-  private captureLeft = 0;
-  private nextName: string | null = null;
-  private ended = false;
+export class SurfaceScanner implements TarVisitor {
+  private readonly reader = new TarReader(this);
   private readonly captured = new Map<string, Buffer>();
   private readonly shells = new Set<string>();
   private readonly setuid: string[] = [];
@@ -143,81 +94,23 @@ export class SurfaceScanner {
   private files = 0;
 
   push(chunk: Buffer): void {
-    let offset = 0;
-    while (offset < chunk.length && !this.ended) {
-      if (this.skip > 0) {
-        const n = Math.min(this.skip, chunk.length - offset);
-        if (this.capture && this.captureLeft > 0) {
-          const take = Math.min(n, this.captureLeft);
-          if (this.capture.bytes < CAPTURE_LIMIT)
-            this.capture.parts.push(Buffer.from(chunk.subarray(offset, offset + take)));
-          this.capture.bytes += take;
-          this.captureLeft -= take;
-        }
-        this.skip -= n;
-        offset += n;
-        if (this.skip === 0 && this.capture) this.finishCapture();
-        continue;
-      }
-      const n = Math.min(BLOCK - this.pendingBytes, chunk.length - offset);
-      this.pending.push(chunk.subarray(offset, offset + n));
-      this.pendingBytes += n;
-      offset += n;
-      if (this.pendingBytes === BLOCK) {
-        const header = Buffer.concat(this.pending);
-        this.pending = [];
-        this.pendingBytes = 0;
-        this.header(header);
-      }
-    }
+    this.reader.push(chunk);
   }
 
-  private header(block: Buffer): void {
-    if (block.every((b) => b === 0)) {
-      this.ended = true;
-      return;
-    }
-    const type = String.fromCharCode(block[156] || 0x30);
-    const size = numeric(block, 124, 12);
-    const magic = cString(block, 257, 6);
-    const prefix = magic === 'ustar' ? cString(block, 345, 155) : '';
-    let name = cString(block, 0, 100);
-    if (prefix) name = `${prefix}/${name}`;
-    if (this.nextName !== null && type !== 'x' && type !== 'L') {
-      name = this.nextName;
-      this.nextName = null;
-    }
-    const entry: Entry = { name: normalise(name), type, mode: numeric(block, 100, 8), size };
-    const padded = Math.ceil(size / BLOCK) * BLOCK;
-    const isMeta = type === 'x' || type === 'L';
-    if (!isMeta && type !== 'g' && type !== 'K') this.record(entry);
-    if (padded === 0) return;
-    this.skip = padded;
-    if (isMeta || ((type === '0' || type === '7') && wanted(entry.name))) {
-      this.capture = { entry, parts: [], bytes: 0 };
-      this.captureLeft = size;
-    }
-  }
-
-  private finishCapture(): void {
-    const { entry, parts } = this.capture!;
-    this.capture = null;
-    const data = Buffer.concat(parts);
-    if (entry.type === 'L') this.nextName = cString(data, 0, data.length);
-    else if (entry.type === 'x') {
-      const path = paxRecords(data).get('path');
-      if (path !== undefined) this.nextName = path;
-    } else this.captured.set(entry.name, data);
-  }
-
-  private record(e: Entry): void {
-    if (e.type === '5') return;
+  entry(e: TarEntry): number {
+    if (e.type === '5') return 0;
     this.files++;
     if (SHELL_PATHS.has(e.name)) this.shells.add(`/${e.name}`);
     if (e.type === '0' || e.type === '7') {
       if (e.mode & 0o4000) this.setuid.push(`/${e.name}`);
       if (e.mode & 0o2000) this.setgid.push(`/${e.name}`);
+      if (wanted(e.name)) return CAPTURE_LIMIT;
     }
+    return 0;
+  }
+
+  data(e: TarEntry, data: Buffer): void {
+    this.captured.set(e.name, data);
   }
 
   result(): Surface {
@@ -248,10 +141,6 @@ function summariseDbs(paths: string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) out.add(p.startsWith(`/${DPKG_STATUS_D}`) ? `/${DPKG_STATUS_D}` : p);
   return [...out];
-}
-
-function normalise(name: string): string {
-  return name.replace(/^\.?\/+/, '').replace(/\/+$/, '');
 }
 
 export function scanTar(data: Buffer): Surface {

@@ -2,8 +2,13 @@ import fs from 'fs';
 import path from 'path';
 import type { NewFile } from '../types';
 import { Docker, hasShell } from './docker';
+import { ImageIndex, ImageIndexScanner, IndexOptions, resolveImageUser } from './image-index';
+import { observe, Observation } from './observation';
+import { checkObservation, ObservationRow, RewriteFacts } from './observe-check';
+import { ObserveSupport, runObserved } from './observe';
 import { get, Response, waitForHttp } from './probe';
 import { PackageCount, resolveUid, Surface, SurfaceScanner } from './surface';
+import type { ObservedNeeds } from '../types';
 
 export interface VerifyInput {
   /** Image and container name prefix (lowercase). */
@@ -23,6 +28,49 @@ export interface VerifyInput {
   workDir: string;
   /** Seconds to wait for the app to answer. */
   startTimeoutS?: number;
+  /** verify --observe: trace the original while it runs and check the rewrite against it. */
+  observe?: ObserveRequest;
+  /**
+   * The original as a first round built, ran and observed it: a second round (the rewrite with
+   * what observation found fed back) builds and runs only the rewrite.
+   */
+  original?: OriginalRun;
+}
+
+export interface ObserveRequest {
+  support: ObserveSupport;
+  /** What the check needs to know of the rewrite beyond its image. */
+  facts: Omit<RewriteFacts, 'rewrite' | 'user' | 'original'>;
+}
+
+/** The original's build and run, kept for a second round. */
+export interface OriginalRun {
+  before: ImageReport;
+  responses: Response[];
+  observation: Observation | null;
+  index: ImageIndex | null;
+  /** Why there is no observation (--observe could not trace here). */
+  skipped?: string;
+}
+
+/** What --observe saw the original do, and how the rewrite's image compares (schema: observation). */
+export interface ObservationReport {
+  /** Why the original was not observed; verify then ran as without --observe. */
+  skipped?: string;
+  /** The container's first program, and the process the rewrite's start command matches. */
+  start?: string[] | null;
+  app?: string[] | null;
+  processes?: number;
+  /** Calls whose paths the tracer could not read (> 0: needs may be missing from the table). */
+  unreadable?: number;
+  rows: ObservationRow[];
+  mismatches: number;
+  warnings: number;
+  byKind: Partial<Record<string, number>>;
+  /** What --write feeds back into the rewrite. */
+  needs: ObservedNeeds | null;
+  /** Mismatches nothing in the rewrite can fix, with the reason: the write is refused. */
+  unfixable: string[];
 }
 
 export interface Check {
@@ -65,6 +113,8 @@ export interface VerifyReport {
   checks: Check[];
   before?: ImageReport;
   after?: ImageReport;
+  /** verify --observe. */
+  observation?: ObservationReport;
   /** Set when nothing can be claimed (the original does not build or run). */
   error?: string;
 }
@@ -84,7 +134,11 @@ export function copyContext(from: string, to: string): void {
   }
 }
 
-async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
+async function imageReport(
+  docker: Docker,
+  tag: string,
+  indexOptions?: IndexOptions,
+): Promise<{ report: ImageReport; index: ImageIndex | null }> {
   const inspect = await docker.run([
     'image',
     'inspect',
@@ -100,8 +154,8 @@ async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
     '{{.Size}}\t{{.CreatedBy}}',
     tag,
   ]);
-  const scanned = await scanImage(docker, tag);
-  return {
+  const { surface: scanned, index } = await scanImage(docker, tag, indexOptions);
+  const report: ImageReport = {
     tag,
     sizeBytes: Number(size) || 0,
     layers: Number(layers) || 0,
@@ -118,10 +172,18 @@ async function imageReport(docker: Docker, tag: string): Promise<ImageReport> {
     surface: 'error' in scanned ? null : withoutPasswd(scanned),
     ...('error' in scanned ? { surfaceError: scanned.error } : {}),
   };
+  return { report, index };
 }
 
-/** Streams the image's file system through the scanner from a container that never starts. */
-async function scanImage(docker: Docker, tag: string): Promise<Surface | { error: string }> {
+/**
+ * Streams the image's file system through the scanner from a container that never starts, and
+ * through an index of every entry when observe needs one.
+ */
+async function scanImage(
+  docker: Docker,
+  tag: string,
+  indexOptions?: IndexOptions,
+): Promise<{ surface: Surface | { error: string }; index: ImageIndex | null }> {
   const created = await docker.run([
     'create',
     '--network',
@@ -130,13 +192,25 @@ async function scanImage(docker: Docker, tag: string): Promise<Surface | { error
     '/dockerize-slim-never-runs',
     tag,
   ]);
-  if (created.code !== 0) return { error: `docker create failed: ${lastLines(created.stderr)}` };
+  if (created.code !== 0)
+    return {
+      surface: { error: `docker create failed: ${lastLines(created.stderr)}` },
+      index: null,
+    };
   const id = created.stdout.trim();
   const scanner = new SurfaceScanner();
-  const exported = await docker.stream(['export', id], (chunk) => scanner.push(chunk));
+  const indexer = indexOptions ? new ImageIndexScanner(indexOptions) : null;
+  const exported = await docker.stream(['export', id], (chunk) => {
+    scanner.push(chunk);
+    indexer?.push(chunk);
+  });
   await docker.run(['rm', '-f', id]);
-  if (exported.code !== 0) return { error: `docker export failed: ${lastLines(exported.stderr)}` };
-  return scanner.result();
+  if (exported.code !== 0)
+    return {
+      surface: { error: `docker export failed: ${lastLines(exported.stderr)}` },
+      index: null,
+    };
+  return { surface: scanner.result(), index: indexer?.result() ?? null };
 }
 
 function withoutPasswd(s: Surface): ImageSurface {
@@ -229,33 +303,46 @@ async function stopWithin(docker: Docker, container: string, limitS: number): Pr
 /**
  * Builds the original and the rewrite, runs each, sends the same GETs to both on 127.0.0.1 and
  * checks the rewrite: same answers, non-root process, numeric USER, no shell where none is
- * promised, a clean stop on SIGTERM, and a smaller image.
+ * promised, a clean stop on SIGTERM, and a smaller image. With `observe`, the original runs
+ * traced from its first instruction and the rewrite's image is checked against what it did.
  */
 export async function verifyRewrite(
   docker: Docker,
   input: VerifyInput,
   log: (line: string) => void = () => {},
+  keepOriginal?: (original: OriginalRun) => void,
 ): Promise<VerifyReport> {
   const before = `${input.name}:before`;
   const after = `${input.name}:after`;
   const checks: Check[] = [];
-  log(`building the original (${before})`);
-  const b1 = await docker.run([
-    'build',
-    '--network',
-    'host',
-    '-q',
-    '-f',
-    input.dockerfilePath,
-    '-t',
-    before,
-    input.contextDir,
-  ]);
-  if (b1.code !== 0)
-    return {
-      checks,
-      error: `the original Dockerfile does not build, so nothing can be compared: ${lastLines(b1.stderr)}`,
-    };
+  const observing = input.observe !== undefined;
+  let beforeReport: ImageReport;
+  let originalIndex: ImageIndex | null = null;
+  if (input.original) {
+    beforeReport = input.original.before;
+    originalIndex = input.original.index;
+  } else {
+    log(`building the original (${before})`);
+    const b1 = await docker.run([
+      'build',
+      '--network',
+      'host',
+      '-q',
+      '-f',
+      input.dockerfilePath,
+      '-t',
+      before,
+      input.contextDir,
+    ]);
+    if (b1.code !== 0)
+      return {
+        checks,
+        error: `the original Dockerfile does not build, so nothing can be compared: ${lastLines(b1.stderr)}`,
+      };
+    const scanned = await imageReport(docker, before, observing ? { packages: true } : undefined);
+    beforeReport = scanned.report;
+    originalIndex = scanned.index;
+  }
   copyContext(input.contextDir, input.workDir);
   const rel = path.relative(input.contextDir, input.dockerfilePath);
   const newDockerfile = rel.startsWith('..')
@@ -280,14 +367,58 @@ export async function verifyRewrite(
     pass: b2.code === 0,
     detail: b2.code === 0 ? 'docker build succeeded' : lastLines(b2.stderr),
   });
-  const report: VerifyReport = { checks, before: await imageReport(docker, before) };
+  const report: VerifyReport = { checks, before: beforeReport };
   if (b2.code !== 0) return finishCleanup(docker, input, report);
-  report.after = await imageReport(docker, after);
+  const scannedAfter = await imageReport(docker, after, observing ? { heads: true } : undefined);
+  report.after = scannedAfter.report;
 
-  log('running the original');
-  const r1 = await startAndProbe(docker, input, before, `${input.name}-before`);
-  await docker.run(['rm', '-f', r1.container]);
+  let r1: { responses: Response[]; uids: string[]; error?: string };
+  let observation: Observation | null = null;
+  let skipped: string | undefined;
+  if (input.original) {
+    r1 = { responses: input.original.responses, uids: input.original.before.processUids ?? [] };
+    observation = input.original.observation;
+    skipped = input.original.skipped;
+  } else if (input.observe?.support.ok) {
+    log('running the original, traced from its first instruction');
+    const traceDir = fs.mkdtempSync(path.join(input.workDir, '..', 'dockerize-slim-trace-'));
+    try {
+      const o = await runObserved(
+        docker,
+        input.observe.support,
+        {
+          image: before,
+          container: `${input.name}-before`,
+          port: input.port,
+          paths: input.paths,
+          env: input.env,
+          network: input.network,
+          startTimeoutS: input.startTimeoutS ?? 60,
+          workDir: traceDir,
+        },
+        log,
+      );
+      r1 = o;
+      if (o.trace) observation = observe(o.trace, input.observe.facts.start);
+      else skipped = o.traceError ?? 'nothing was traced';
+    } finally {
+      fs.rmSync(traceDir, { recursive: true, force: true });
+    }
+  } else {
+    if (input.observe && !input.observe.support.ok) skipped = input.observe.support.why;
+    log('running the original');
+    const run = await startAndProbe(docker, input, before, `${input.name}-before`);
+    await docker.run(['rm', '-f', run.container]);
+    r1 = run;
+  }
   if (!r1.error) report.before!.processUids = r1.uids;
+  keepOriginal?.({
+    before: report.before!,
+    responses: r1.responses,
+    observation,
+    index: originalIndex,
+    ...(skipped ? { skipped } : {}),
+  });
   if (r1.error)
     return finishCleanup(docker, input, {
       ...report,
@@ -351,7 +482,73 @@ export async function verifyRewrite(
     pass: smaller,
     detail: `${mb(report.before!.sizeBytes)} MB -> ${mb(report.after.sizeBytes)} MB`,
   });
+  if (input.observe) {
+    report.observation = observationReport(
+      observation,
+      skipped,
+      input.observe,
+      scannedAfter.index,
+      originalIndex,
+      user,
+    );
+    if (report.observation.skipped === undefined) checks.push(observedCheck(report.observation));
+  }
   return finishCleanup(docker, input, report);
+}
+
+function observationReport(
+  observation: Observation | null,
+  skipped: string | undefined,
+  request: ObserveRequest,
+  rewrite: ImageIndex | null,
+  original: ImageIndex | null,
+  configuredUser: string,
+): ObservationReport {
+  const empty = {
+    rows: [],
+    mismatches: 0,
+    warnings: 0,
+    byKind: {},
+    needs: null,
+    unfixable: [],
+  };
+  if (!observation) return { skipped: skipped ?? 'nothing was observed', ...empty };
+  const user = rewrite ? resolveImageUser(rewrite, configuredUser) : null;
+  if (!rewrite || !user)
+    return {
+      skipped: rewrite
+        ? `the rewrite's USER ${configuredUser} is not in its /etc/passwd`
+        : "the rewrite's file system could not be read",
+      ...empty,
+    };
+  const c = checkObservation(observation, { ...request.facts, rewrite, user, original });
+  return {
+    start: observation.start.argv,
+    app: observation.app?.argv ?? null,
+    processes: observation.processes.length,
+    ...(observation.unreadable > 0 ? { unreadable: observation.unreadable } : {}),
+    rows: c.rows,
+    mismatches: c.mismatches,
+    warnings: c.warnings,
+    byKind: c.byKind,
+    needs: c.needs,
+    unfixable: c.unfixable,
+  };
+}
+
+function observedCheck(o: ObservationReport): Check {
+  const kinds = Object.entries(o.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const fixable = o.mismatches - o.unfixable.length;
+  return {
+    name: 'observed needs',
+    pass: o.mismatches === 0,
+    detail:
+      o.mismatches === 0
+        ? `every need of the original's run is met (${o.rows.filter((r) => r.verdict === 'ok').length} rows${o.warnings > 0 ? `, ${o.warnings} warning(s)` : ''})`
+        : `${o.mismatches} mismatch(es) (${kinds}): ${fixable > 0 ? `${fixable} fixable with --write` : 'none fixable'}${o.unfixable.length > 0 ? `; cannot fix: ${o.unfixable.join('; ')}` : ''}`,
+  };
 }
 
 async function finishCleanup(

@@ -13,13 +13,15 @@ export default function plan(facts: GoFacts, options: TransformOptions): PlanRes
   const cgo = facts.cgoReasons.length > 0;
   const musl = muslCgoSkip(facts, 'cgr.dev/chainguard/glibc-dynamic');
   if (musl) return musl;
-  const t = getTemplate(cgo ? 'go-chainguard-glibc-dynamic' : 'go-chainguard-static');
+  // A cgo binary linked statically loads no libc either.
+  const libc = cgo && !facts.staticLink;
+  const t = getTemplate(libc ? 'go-chainguard-glibc-dynamic' : 'go-chainguard-static');
   const finalImage = imageReference(t);
   return planGoRewrite(facts, options, {
     target: 'cgr',
     template: t,
     finalImage,
-    why: cgo
+    why: libc
       ? `final stage ${finalImage}: the binary needs cgo (${facts.cgoReasons.join('; ')}), so it gets glibc ${t.glibcVersion}; the builder stays ${facts.base.tag}`
       : `final stage ${finalImage}: a static binary; CA certificates and tzdata are in the image; the builder stays golang:${facts.base.tag}`,
     cgo,

@@ -13,11 +13,15 @@ export default function plan(facts: GoFacts, options: TransformOptions): PlanRes
   const cgo = facts.cgoReasons.length > 0;
   const musl = muslCgoSkip(facts, 'gcr.io/distroless/base-debian13');
   if (musl) return musl;
-  const t = getTemplate(cgo ? 'go-distroless-base' : 'go-distroless-static');
+  // A cgo binary linked statically loads no libc either.
+  const libc = cgo && !facts.staticLink;
+  const t = getTemplate(libc ? 'go-distroless-base' : 'go-distroless-static');
   const finalImage = imageReference(t);
-  const why = cgo
+  const why = libc
     ? `final stage ${finalImage}: the binary needs cgo (${facts.cgoReasons.join('; ')}), so it gets glibc ${t.glibcVersion}; no shell`
-    : `final stage ${finalImage}: a static binary needs no libc; CA certificates, tzdata and /tmp are in the image; no shell`;
+    : cgo
+      ? `final stage ${finalImage}: the binary uses cgo (${facts.cgoReasons.join('; ')}) and is linked statically (-extldflags -static), so it needs no libc; CA certificates, tzdata and /tmp are in the image; no shell`
+      : `final stage ${finalImage}: a static binary needs no libc; CA certificates, tzdata and /tmp are in the image; no shell`;
   return planGoRewrite(facts, options, {
     target: 'distroless',
     template: t,

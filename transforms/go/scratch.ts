@@ -9,7 +9,8 @@ export const summary =
   'Go static binary: build stage + scratch, with CA bundle, tzdata and /tmp handled and a numeric USER';
 
 export default function plan(facts: GoFacts, options: TransformOptions): PlanResult {
-  if (facts.cgoReasons.length > 0) {
+  // A cgo binary linked statically (-extldflags -static) loads no libc, and runs on scratch.
+  if (facts.cgoReasons.length > 0 && !facts.staticLink) {
     return {
       ok: false,
       skip: {
@@ -32,7 +33,8 @@ export default function plan(facts: GoFacts, options: TransformOptions): PlanRes
     template: t,
     finalImage: imageReference(t),
     why: 'final stage scratch: only the static binary (and what it needs) is in the image; numeric USER since scratch has no /etc/passwd',
-    cgo: false,
+    // Keeps cgo on for a statically linked cgo binary (CGO_ENABLED=0 would drop its C code).
+    cgo: facts.cgoReasons.length > 0,
     warnings,
   });
 }

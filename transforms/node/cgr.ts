@@ -1,6 +1,7 @@
 import { NodeFacts } from '../../src/node/analyze';
 import { planNodeRewrite } from '../../src/node/final';
 import { PlanResult } from '../../src/common/plan';
+import { toolBlocker } from '../../src/node/final/checks';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
 
@@ -21,6 +22,17 @@ export default function plan(facts: NodeFacts, options: TransformOptions): PlanR
       },
     };
   }
+  const tool = toolBlocker(facts);
+  if (tool)
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/tool-os-packages',
+        class: 'unsafe',
+        reason: `${tool}, and ${t.image} has no package manager to repeat it`,
+        suggestion: '--target slim',
+      },
+    };
   const finalImage = imageReference(t);
   const warnings: Note[] = [
     {

@@ -1,6 +1,7 @@
 import { NodeFacts } from '../../src/node/analyze';
 import { planNodeRewrite } from '../../src/node/final';
 import { programBlocker } from '../../src/node/programs';
+import { toolBlocker } from '../../src/node/final/checks';
 import { PlanResult } from '../../src/common/plan';
 import { getTemplate, imageReference } from '../../src/templates';
 import type { Note, TransformOptions } from '../../src/types';
@@ -37,6 +38,8 @@ export function distrolessBlocker(facts: NodeFacts): string | null {
   }
   if (facts.sharedLibraries.length > 0)
     return `the app uses ${facts.sharedLibraries.map((s) => s.package).join(', ')}: ${facts.sharedLibraries[0].why}, and distroless has no package manager to add them`;
+  const tool = toolBlocker(facts);
+  if (tool) return `${tool}, and distroless has no package manager`;
   if (facts.runtimeOsPackages.length > 0) {
     return `the image installs OS packages the app may need at runtime (${facts.runtimeOsPackages.join(', ')}), and distroless has no package manager`;
   }

@@ -71,7 +71,13 @@ export default function plan(
       edits: [insertLines(end, w.line('RUN', site.needsBuildStep), w, LINE_ORDER.build)],
     });
   }
-  const nginxSite = { port: site.port, root: t.htmlRoot as string, spa: site.spa };
+  const nginxSite = {
+    port: site.port,
+    root: t.htmlRoot as string,
+    spa: site.spa,
+    index: site.index,
+    fallback: site.fallback,
+  };
   const config = t.configMode === 'server-block' ? serverConfig(nginxSite) : mainConfig(nginxSite);
   const configText = config.map((l) => l + '\n').join('');
   const existing = context.files[CONFIG_FILE_NAME];
@@ -129,7 +135,7 @@ export default function plan(
   changes.push({
     note: {
       rule: 'static/nginx-config',
-      reason: `new file ${CONFIG_FILE_NAME} (${t.configMode === 'server-block' ? 'a server block' : 'a whole nginx.conf'}) copied to ${t.configPath}: listen ${site.port} (the original port)${site.spa ? ', single-page-app fallback to /index.html' : ''}${t.configMode === 'replace-main' ? ', pid and temp paths in /tmp so a non-root user can start nginx' : ''}`,
+      reason: `new file ${CONFIG_FILE_NAME} (${t.configMode === 'server-block' ? 'a server block' : 'a whole nginx.conf'}) copied to ${t.configPath}: listen ${site.port} (the original port)${site.index !== 'index.html' ? `, index ${site.index} (the pages the build writes)` : ''}${site.spa ? `, single-page-app fallback to /${site.fallback}` : ''}${t.configMode === 'replace-main' ? ', pid and temp paths in /tmp so a non-root user can start nginx' : ''}`,
     },
     edits: [],
   });

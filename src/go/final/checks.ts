@@ -68,7 +68,7 @@ export function refusal(facts: GoFacts, profile: GoRuntimeProfile): PlanResult |
 
 /** Skip for a cgo binary built against musl (alpine) when the final image is glibc. */
 export function muslCgoSkip(facts: GoFacts, image: string): PlanResult | null {
-  if (facts.cgoReasons.length === 0 || facts.base.libc !== 'musl') return null;
+  if (facts.cgoReasons.length === 0 || facts.base.libc !== 'musl' || facts.staticLink) return null;
   return {
     ok: false,
     skip: {

@@ -15,6 +15,7 @@ import {
   STAGING,
 } from '../runtime-folder';
 import { lowPorts, lowPortWarning } from '../../common/ports';
+import { chownWarning, rootNeeds, rootNeedSkip } from '../../common/privileges';
 import { isSkip, resolveRuntimeUser } from '../../common/runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from '../../common/split-stage';
 import { buildFlagEdits, goRunBuild } from './build-flags';
@@ -97,19 +98,26 @@ export function planGoRewrite(
     },
   );
   warnings.push(...runtime.warnings);
-  const low = lowPortWarning(
-    lowPorts(
-      stage,
-      facts.sources.packages.flatMap((p) =>
-        p.listenPorts.map((n): [number, string] => [
-          n,
-          `":${n}" in ${p.dir === '.' ? 'package ' + p.name : p.dir}`,
-        ]),
-      ),
+  if (facts.unpinnedGets.length > 0)
+    warnings.push({
+      rule: 'go/unpinned-get',
+      reason: `go get outside a module (no go.mod) fetches ${facts.unpinnedGets.slice(0, 4).join(', ')}${facts.unpinnedGets.length > 4 ? ` and ${facts.unpinnedGets.length - 4} more` : ''} at whatever their default branch holds the day the image is built, which may need a newer Go than ${facts.base.tag || 'the image'}'s: a go.mod (go mod init && go mod tidy, then COPY go.mod go.sum) pins them`,
+    });
+  const ports = lowPorts(
+    stage,
+    facts.sources.packages.flatMap((p) =>
+      p.listenPorts.map((n): [number, string] => [
+        n,
+        `":${n}" in ${p.dir === '.' ? 'package ' + p.name : p.dir}`,
+      ]),
     ),
-    user.uid,
   );
+  const root = rootNeedSkip(rootNeeds(facts.context, {}, ports), user.uid);
+  if (root) return { ok: false, skip: root };
+  const low = lowPortWarning(ports, user.uid);
   if (low) warnings.push(low);
+  const chownCall = chownWarning(facts.context, user.uid);
+  if (chownCall) warnings.push(chownCall);
   const blocker = options.minimal ? null : runtimeFolderBlocker(facts);
   if (blocker)
     warnings.push({
@@ -123,6 +131,7 @@ export function planGoRewrite(
           workdir,
           binary: start.binary,
           writableDirs: runtime.writableDirs,
+          ownWhole: !options.minimal,
           embedded: embeddedPaths(facts.sources.packages),
           detected: runtime.reads.map((r) => r.imagePath),
           context: facts.context,
@@ -187,12 +196,19 @@ export function planGoRewrite(
     const root = stage.user && !/^(root|0)(:(root|0))?$/.test(stage.user.value);
     const command = assembleCommand(folders, `${user.uid}:${user.gid}`, doc.escape, w.eol);
     const written = folders.folders.flatMap((f) =>
-      f.writable.map((r) => (r === '.' ? f.path : posix.join(f.path, r))),
+      f.detectedWrites.map((r) => (r === '.' ? f.path : posix.join(f.path, r))),
     );
+    const writes =
+      written.length > 0
+        ? `${written.join(', ')} (${written.map((d) => runtime.writeWhy[d]).join('; ')})`
+        : '';
+    const owned = options.minimal
+      ? `read-only${written.length > 0 ? ` except ${writes}, owned by ${user.uid}:${user.gid}` : ''}`
+      : `owned by ${user.uid}:${user.gid}, as the original's root could write anywhere in ${folders.folders.length > 1 ? 'them' : 'it'} (detection found ${written.length > 0 ? `writes to ${writes}` : 'no write there, but writes through computed paths are not always seen'}; --minimal makes ${folders.folders.length > 1 ? 'them' : 'it'} read-only except the detected writes)`;
     changes.push({
       note: {
         rule: 'go/runtime-folder',
-        reason: `${folders.folders.map((f) => describeFolder(f.report)).join('; ')}. Assembled in the builder after the build and copied to the same path${folders.folders.length > 1 ? 's' : ''}, read-only${written.length > 0 ? ` except ${written.join(', ')}, owned by ${user.uid}:${user.gid} (${written.map((d) => runtime.writeWhy[d]).join('; ')})` : ''}${runtime.reads.length > 0 ? `; detection found ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}` : ''}; --minimal keeps only what detection finds`,
+        reason: `${folders.folders.map((f) => describeFolder(f.report)).join('; ')}. Assembled in the builder after the build and copied to the same path${folders.folders.length > 1 ? 's' : ''}, ${owned}${runtime.reads.length > 0 ? `; detection found ${runtime.reads.map((r) => `${r.imagePath} (${r.why})`).join(', ')}` : ''}; --minimal keeps only what detection finds`,
       },
       edits: [
         insertLines(

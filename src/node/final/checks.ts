@@ -5,6 +5,7 @@ import type { PlanResult } from '../../common/plan';
 import type { Skip } from '../../types';
 import type { NodeFacts } from '../analyze';
 import type { Production } from '../frameworks';
+import { hostBuiltOutput } from '../buildability';
 import { programBlocker } from '../programs';
 import type { NodeRuntimeProfile } from './profile';
 
@@ -94,7 +95,8 @@ export function frameworkBuild(
       },
     };
   }
-  if (missingOutput && !addBuild) {
+  // Built on the host before docker build (.gitignore lists it): the COPY brings it in.
+  if (missingOutput && !addBuild && !hostBuiltOutput(facts, production.builtOutput!)) {
     return {
       skip: {
         rule: 'node/build-output-missing',
@@ -105,4 +107,42 @@ export function frameworkBuild(
     };
   }
   return { buildsAtStart, addBuild };
+}
+
+/** What a tool installed outside the app folder for the app's run time, said as a blocker, or null. */
+export function toolBlocker(facts: NodeFacts): string | null {
+  const t = facts.tools;
+  const first = t.scripts[0] ?? t.osCommands[0] ?? t.browsers[0];
+  if (!first) return null;
+  if (t.scripts.length > 0)
+    return `${t.scripts[0].where}, which installs OS packages the app may need at run time`;
+  if (t.osCommands.length > 0)
+    return `${t.osCommands[0].where} installs the browsers' shared libraries with apt`;
+  return `${t.browsers[0].where} downloads a browser into ${t.browsers[0].cache}, outside the app folder`;
+}
+
+/** An npm script that installs OS packages: no final stage can repeat it alone. */
+export function toolRefusal(facts: NodeFacts): PlanResult | null {
+  const script = facts.tools.scripts[0];
+  if (script)
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/tool-os-packages',
+        class: 'unsafe',
+        reason: `${script.where}: it installs OS packages the app may need at run time, and a final stage cannot repeat the script alone`,
+        suggestion: 'install the OS packages with their own RUN apt-get install line',
+      },
+    };
+  if (facts.tools.osCommands.length > 0 && facts.base.libc === 'musl')
+    return {
+      ok: false,
+      skip: {
+        rule: 'node/tool-os-packages',
+        class: 'unsafe',
+        reason: `${facts.tools.osCommands[0].where} installs the browsers' libraries with apt, which an Alpine final image does not have`,
+        suggestion: 'build on a Debian node image',
+      },
+    };
+  return null;
 }

@@ -2,10 +2,12 @@ import posix from 'path/posix';
 import { startLine } from '../../dockerfile/command';
 import { Change, execArray, insertLines, LINE_ORDER, LineWriter } from '../../dockerfile/edit';
 import { commandCwds } from '../../dockerfile/stage';
+import { execFormOf } from '../../dockerfile/parse';
 import { BUILDERS } from '../../templates';
 import type { Note, TransformOptions } from '../../types';
 import { completePlan, defaultsOf, PlanResult } from '../../common/plan';
 import { lowPorts, lowPortWarning } from '../../common/ports';
+import { chownWarning, rootNeeds, rootNeedSkip } from '../../common/privileges';
 import { isSkip, resolveRuntimeUser } from '../../common/runtime-user';
 import { carriedRuntimeLines, splitStage, startComments } from '../../common/split-stage';
 import type { NodeFacts } from '../analyze';
@@ -13,18 +15,68 @@ import { findAppPaths } from '../app-paths';
 import { hostProvidedFiles } from '../buildability';
 import { lockfileInstall, pruneDevDependencies } from '../builder';
 import { dockerignoreNeed, envValue, nodeWritablePlan } from '../runtime-needs';
-import { frameworkBuild, keepsPackageManager, runtimeRefusal } from './checks';
+import { frameworkBuild, keepsPackageManager, runtimeRefusal, toolRefusal } from './checks';
 import { replicatedOsPackages } from './os-packages';
 import {
   globalCliInstall,
   installDir,
   packageManagerWords,
   planFinalManager,
+  unpinnedGlobals,
 } from './package-manager';
 import type { NodeRuntimeProfile } from './profile';
 import { nodeSecrets } from './secrets';
+import { toolLines } from './tools';
 import { keptInit, nodeHealthcheck } from './start';
 import { writableChange } from './writable';
+
+/** Where the builder gathers an app that lives in / itself. */
+const ROOT_STAGING = '/dockerize-slim/root';
+
+/** Copies every entry of / but the OS's own folders (and the staging folder) into the staging folder. */
+function rootAssemblyCommand(exclude: string[], escape: string, eol: string): string {
+  const names = [...exclude, 'dockerize-slim', '.dockerenv'].map((n) => `! -name ${n}`);
+  const lines = [`mkdir -p ${ROOT_STAGING} && cd /`];
+  let line = ' && find . -mindepth 1 -maxdepth 1';
+  for (const n of names) {
+    if (line.length + n.length > 96) {
+      lines.push(line);
+      line = '      ' + n;
+    } else line += ' ' + n;
+  }
+  lines.push(line);
+  lines.push(`      -exec cp -a {} ${ROOT_STAGING}/ \\;`);
+  return lines.join(` ${escape}${eol}`);
+}
+
+/**
+ * The original's split between ENTRYPOINT and CMD when its ENTRYPOINT ran node itself
+ * (`ENTRYPOINT ["node", "cli.js"]`, CMD holding default arguments or nothing): `docker run image
+ * --flag` passed --flag to the app, so the final stage keeps node and what followed it in
+ * ENTRYPOINT and only the original CMD's words in CMD. Null when the start was resolved into
+ * other words (npm start, a framework), which then run from CMD as a whole.
+ */
+function nodeEntrypoint(
+  facts: NodeFacts,
+  t: NodeRuntimeProfile['template'],
+  profile: NodeRuntimeProfile,
+  cmd: string[],
+): { entrypoint: string[]; cmd: string[] } | null {
+  const { stage } = facts;
+  if (!facts.start.ok || !stage.entrypoint) return null;
+  const entry = execFormOf(stage.doc, stage.entrypoint);
+  const original = stage.cmd ? execFormOf(stage.doc, stage.cmd) : [];
+  if (entry === null || original === null || entry.length === 0) return null;
+  if (!/^(.*\/)?(node|nodejs)$/.test(entry[0])) return null;
+  const nodeArgs = facts.start.nodeArgs;
+  const words = [...entry.slice(1), ...original];
+  if (words.length !== nodeArgs.length || words.some((x, i) => x !== nodeArgs[i])) return null;
+  const program = profile.target === 'slim' ? entry[0] : (t.nodePath as string);
+  // The words the rewrite runs, as CMD would have run them, split at the same place.
+  const run = profile.target === 'slim' ? cmd.slice(1) : cmd;
+  if (run.length !== nodeArgs.length || run.some((x, i) => x !== nodeArgs[i])) return null;
+  return { entrypoint: [program, ...entry.slice(1)], cmd: original };
+}
 
 export function planNodeRewrite(
   facts: NodeFacts,
@@ -59,7 +111,7 @@ export function planNodeRewrite(
   if ('rule' in app) return { ok: false, skip: app };
   const user = resolveRuntimeUser(stage, t, profile.finalImage, options.user, BUILDERS.node.users);
   if (isSkip(user)) return { ok: false, skip: user };
-  const refused = runtimeRefusal(facts, profile);
+  const refused = runtimeRefusal(facts, profile) ?? toolRefusal(facts);
   if (refused) return refused;
   const npmEnv = facts.npmEnv;
   const keepPackageManager = keepsPackageManager(facts);
@@ -84,7 +136,7 @@ export function planNodeRewrite(
             image: facts.upgrade!.image,
             note: {
               rule: 'node/upgrade-node',
-              reason: `--node ${facts.base.major}: the build stage moves from node:${facts.upgrade!.from} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
+              reason: `--node ${facts.base.major}: the build stage moves from ${stage.stage.from.getArguments()[0].getValue()} to ${facts.upgrade!.image}, and the final stage runs Node ${facts.base.major} too`,
             },
           }
         : undefined,
@@ -94,7 +146,7 @@ export function planNodeRewrite(
   if (upgrade)
     warnings.push({
       rule: 'node/upgrade-node',
-      reason: `the app moves from Node ${facts.upgrade!.from} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
+      reason: `the app moves from ${facts.upgrade!.from === null ? 'the Node of its digest-pinned image' : `Node ${facts.upgrade!.from}`} to Node ${facts.base.major} (--node): test it, and rebuild native modules, on the new major`,
     });
   if (start.devServer) {
     warnings.push({
@@ -107,14 +159,19 @@ export function planNodeRewrite(
       rule: 'node/runtime-programs',
       reason: `${p.where} starts a program whose name is computed at run time; make sure ${profile.finalImage} has it`,
     });
-  const low = lowPortWarning(
-    lowPorts(stage, [
-      ...facts.sources.listenPorts,
-      ...(stage.envValues.PORT === undefined ? facts.sources.fallbackPorts : []),
-    ]),
+  const ports = lowPorts(stage, [
+    ...facts.sources.listenPorts,
+    ...(stage.envValues.PORT === undefined ? facts.sources.fallbackPorts : []),
+  ]);
+  const root = rootNeedSkip(
+    rootNeeds(facts.context, facts.packageJson?.dependencies ?? {}, ports),
     user.uid,
   );
+  if (root) return { ok: false, skip: root };
+  const low = lowPortWarning(ports, user.uid);
   if (low) warnings.push(low);
+  const chownCall = chownWarning(facts.context, user.uid);
+  if (chownCall) warnings.push(chownCall);
   const changes: Change[] = [...split.changes];
   if (addBuild)
     changes.push({
@@ -127,7 +184,24 @@ export function planNodeRewrite(
   const writable = nodeWritablePlan(facts, app);
   const writableNote = writableChange(app, writable, production, user, split);
   if (writableNote) changes.push(writableNote);
-  if (app.rootEntries)
+  if (app.rootAssembly) {
+    const builderRoot = stage.user && !/^(root|0)(:(root|0))?$/.test(stage.user.value);
+    changes.push({
+      note: {
+        rule: 'common/app-directory',
+        reason: `the app was copied into / (no WORKDIR): everything at / but the OS's own folders (${app.rootAssembly.exclude.join(', ')}) is gathered in the builder after the build (now ${app.rootEntries!.join(', ')}) and copied to the same paths, so files made on the host before docker build (a gitignored .env) travel too`,
+      },
+      edits: [
+        insertLines(
+          split.builderEnd,
+          (builderRoot ? w.line('USER', 'root') : '') +
+            w.line('RUN', rootAssemblyCommand(app.rootAssembly.exclude, doc.escape, w.eol)),
+          w,
+          LINE_ORDER.runtimeFolder,
+        ),
+      ],
+    });
+  } else if (app.rootEntries)
     changes.push({
       note: {
         rule: 'common/app-directory',
@@ -136,6 +210,8 @@ export function planNodeRewrite(
       edits: [],
     });
   warnings.push(...hostProvidedFiles(facts));
+  const globals = unpinnedGlobals(facts);
+  if (globals) warnings.push(globals);
   const secrets = nodeSecrets(facts, app.appDir);
   if (secrets) warnings.push(secrets);
   const ignore = dockerignoreNeed(facts);
@@ -163,6 +239,10 @@ export function planNodeRewrite(
 
   const carried = carriedRuntimeLines(stage, split);
   const chown = `--chown=${user.uid}:${user.gid}`;
+  // The original's root could write anywhere in the app folder, so by default the user owns it;
+  // --minimal copies it root-owned, except the folders detection found written.
+  const hardened = options.minimal === true && !writable.appRootWritable;
+  const appChown = hardened ? '' : `${chown} `;
   const lines: string[] = [];
   const platform =
     stage.platform !== null && !stage.platform.includes('BUILDPLATFORM')
@@ -191,7 +271,7 @@ export function planNodeRewrite(
   }
   const appCopy = w.line(
     'COPY',
-    `--from=${split.builderName} ${chown} ${app.appDir} ${app.appDir}`,
+    `--from=${split.builderName} ${appChown}${app.appDir} ${app.appDir}`,
   );
   if (production && Object.keys(production.env).length > 0) {
     lines.push(
@@ -222,20 +302,35 @@ export function planNodeRewrite(
   }
   // COPY --chown onto an existing folder leaves the folder itself root-owned; a COPY that
   // creates it makes it the user's, so it comes before WORKDIR when the app writes there.
-  const copies = app.rootEntries
-    ? app.rootEntries.map((e) => w.line('COPY', `--from=${split.builderName} ${chown} /${e} /${e}`))
-    : production?.copy
-      ? production.copy.map((c) =>
-          w.line(
-            'COPY',
-            `--from=${split.builderName} ${chown} ${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
-          ),
+  const copies = app.rootAssembly
+    ? [w.line('COPY', `--from=${split.builderName} ${appChown}${ROOT_STAGING}/ /`)]
+    : app.rootEntries
+      ? app.rootEntries.map((e) =>
+          w.line('COPY', `--from=${split.builderName} ${appChown}/${e} /${e}`),
         )
-      : [appCopy];
+      : production?.copy
+        ? production.copy.map((c) =>
+            w.line(
+              'COPY',
+              `--from=${split.builderName} ${appChown}${posix.join(app.appDir, c.from)} ${posix.join(app.appDir, c.to)}`,
+            ),
+          )
+        : [appCopy];
   // Always before WORKDIR: a COPY --chown makes the folder it creates the user's, while WORKDIR
   // would make it root's, and the app (or a library such as newrelic, logging into the folder
   // it runs in) could not add a file to it. Installs in the final stage come first (kept cache).
   const appLines = [...copies];
+  if (hardened) {
+    for (const d of writable.inside)
+      appLines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${d} ${d}`));
+    changes.push({
+      note: {
+        rule: 'node/writable-paths',
+        reason: `--minimal: ${app.appDir} is copied owned by root, read-only for ${user.uid}${writable.inside.length > 0 ? `, except ${writable.inside.join(', ')}, which the app writes (${writable.found.join('; ')}) and which ${user.uid}:${user.gid} owns` : '; detection found no folder it writes'}`,
+      },
+      edits: [],
+    });
+  }
   const runDir = start.cwd !== undefined ? posix.resolve(app.workdir, start.cwd) : app.workdir;
   appLines.push(w.line('WORKDIR', runDir));
   if (runDir !== app.workdir)
@@ -247,7 +342,7 @@ export function planNodeRewrite(
       edits: [],
     });
   if (profile.replicateOsPackageRuns) {
-    const os = replicatedOsPackages(facts, w);
+    const os = replicatedOsPackages(facts, w, split.builderName);
     lines.push(...os.lines);
     changes.push(...os.changes);
   }
@@ -272,6 +367,9 @@ export function planNodeRewrite(
   }
   for (const p of [...app.extra, ...writable.outside])
     lines.push(w.line('COPY', `--from=${split.builderName} ${chown} ${p} ${p}`));
+  const tools = toolLines(facts, split, profile);
+  lines.push(...tools.lines);
+  changes.push(...tools.changes);
 
   const init = start.init ? keptInit(facts, start.init, profile, split) : null;
   const entrypoint = init?.entrypoint ?? null;
@@ -281,7 +379,7 @@ export function planNodeRewrite(
   lines.push(w.line('USER', `${user.uid}:${user.gid}`));
   lines.push(carried.tail);
   if (stage.healthcheck) {
-    const hc = nodeHealthcheck(facts, t, split);
+    const hc = nodeHealthcheck(facts, t, split, profile.finalImage);
     if (hc.line) lines.push(hc.line);
     if (hc.change) changes.push(hc.change);
     if (hc.warning) warnings.push(hc.warning);
@@ -306,8 +404,17 @@ export function planNodeRewrite(
     });
   }
   lines.push(startComments(stage, split));
-  if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
-  lines.push(w.exec('CMD', cmd));
+  const kept =
+    entrypoint || original || finalManager || globalCli
+      ? null
+      : nodeEntrypoint(facts, t, profile, cmd);
+  if (kept) {
+    lines.push(w.exec('ENTRYPOINT', kept.entrypoint));
+    if (kept.cmd.length > 0) lines.push(w.exec('CMD', kept.cmd));
+  } else {
+    if (entrypoint) lines.push(w.exec('ENTRYPOINT', entrypoint));
+    lines.push(w.exec('CMD', cmd));
+  }
 
   const startNote: Note = original
     ? {
@@ -316,7 +423,9 @@ export function planNodeRewrite(
       }
     : {
         rule: 'node/resolve-start-command',
-        reason: `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
+        reason: kept
+          ? `${start.trail.join(' -> ')}; ENTRYPOINT ${execArray(kept.entrypoint)}${kept.cmd.length > 0 ? ` CMD ${execArray(kept.cmd)}` : ''}, split as the original's ENTRYPOINT and CMD were, so arguments to docker run still reach the app`
+          : `${start.trail.join(' -> ')}; CMD ${execArray(cmd)}${t.entrypoint && profile.target !== 'slim' && !entrypoint ? ` (ENTRYPOINT is ${t.entrypoint.join(' ')})` : ''}`,
       };
   changes.push({ note: startNote, edits: [] });
   return completePlan(

@@ -10,15 +10,19 @@ import type { NodeFacts } from '../analyze';
 export function replicatedOsPackages(
   facts: NodeFacts,
   w: LineWriter,
+  builder: string,
 ): { lines: string[]; changes: Change[] } {
   const { stage } = facts;
   const { doc } = stage;
   const lines: string[] = [];
   const changes: Change[] = [];
   const installed: string[] = [];
+  const config = packageSourceConfig(facts);
   for (const r of facts.runs) {
     const install = runtimePackageInstall(r.run, facts.runtimeOsPackages);
     if (install === null) continue;
+    if (installed.length === 0)
+      for (const dir of config) lines.push(w.line('COPY', `--from=${builder} ${dir} ${dir}`));
     lines.push(
       install.whole ? instructionText(doc, r.run.ins) + w.eol : w.line('RUN', install.command),
     );
@@ -43,9 +47,27 @@ export function replicatedOsPackages(
     changes.push({
       note: {
         rule: 'node/runtime-os-packages',
-        reason: `the app needs ${facts.runtimeOsPackages.join(', ')} at run time: the final stage installs ${facts.runtimeOsPackages.length === 1 ? 'it' : 'them'} as the builder did, alone (${installed.join('; ')})`,
+        reason: `the app needs ${facts.runtimeOsPackages.join(', ')} at run time: the final stage installs ${facts.runtimeOsPackages.length === 1 ? 'it' : 'them'} as the builder did, alone (${installed.join('; ')})${config.length > 0 ? `, with the package sources the builder set up (${config.join(', ')} copied from it)` : ''}`,
       },
       edits: [],
     });
   return { lines, changes };
+}
+
+// Commands that change where the package manager looks (archive.debian.org, a vendor's repository
+// and its key): the final stage's install needs the same sources, so it gets the builder's.
+const APT_CONFIG =
+  /\/etc\/apt\b|sources\.list|apt-key|add-apt-repository|keyrings|deb\.nodesource|setup_\d+\.x|setup_lts/;
+const APK_CONFIG = /\/etc\/apk\b/;
+
+/** The package-manager configuration folders the builder changed before installing. */
+function packageSourceConfig(facts: NodeFacts): string[] {
+  const text = facts.stage.runs.map((r) => r.text).join('\n');
+  const dirs: string[] = [];
+  if (APT_CONFIG.test(text)) {
+    dirs.push('/etc/apt');
+    if (/\/usr\/share\/keyrings/.test(text)) dirs.push('/usr/share/keyrings');
+  }
+  if (APK_CONFIG.test(text)) dirs.push('/etc/apk');
+  return dirs;
 }

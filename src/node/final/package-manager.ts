@@ -143,3 +143,20 @@ export function packageManagerWords(stage: StageFacts): string[] | null {
   const split = splitShellWords(command.shell);
   return split.plain ? split.words : null;
 }
+
+/**
+ * Global installs without a version (`npm install -g pm2`): the image gets whatever is newest the
+ * day it is built, which may need a newer Node than the image has. Said with the pin to add.
+ */
+export function unpinnedGlobals(facts: NodeFacts): Note | null {
+  const unpinned = facts.runs
+    .flatMap((r) => r.classes)
+    .filter((c) => c.kind === 'global-install')
+    .flatMap((c) => c.packages ?? [])
+    .filter((p) => !/^@?[^@]+@\d/.test(p) && !/^(npm|corepack)$/.test(p));
+  if (unpinned.length === 0) return null;
+  return {
+    rule: 'node/unpinned-global-install',
+    reason: `${unpinned.join(', ')} ${unpinned.length === 1 ? 'is' : 'are'} installed globally without a version, so the image gets whatever is newest the day it is built (a newer release may need a newer Node than node:${facts.base.tag}): pin ${unpinned.length === 1 ? 'it' : 'them'} (npm install -g ${unpinned[0].replace(/@latest$/, '')}@<version>)`,
+  };
+}

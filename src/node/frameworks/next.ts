@@ -3,6 +3,7 @@ import {
   AdapterAnswer,
   AppFacts,
   atLeast,
+  codeUnder,
   configText,
   dependencyRange,
   FrameworkAdapter,
@@ -20,6 +21,15 @@ const BIN = FRAMEWORK_FACTS.packageBins.next;
  */
 export const next: FrameworkAdapter = {
   id: 'next',
+  // next start loads next.config.* (and its requires) and runs the server build of pages/, app/
+  // and middleware, which loads from node_modules what those sources import.
+  startup: (_p, app) => ({
+    entries: codeUnder(
+      app,
+      ['pages', 'app', 'src'],
+      ['next.config', 'middleware', 'instrumentation'],
+    ),
+  }),
   fromCli(words: string[], app: AppFacts): AdapterAnswer | null {
     const program = words[0].slice(words[0].lastIndexOf('/') + 1);
     if (program !== 'next') return null;

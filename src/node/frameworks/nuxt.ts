@@ -3,6 +3,8 @@ import {
   AdapterAnswer,
   AppFacts,
   atLeast,
+  codeUnder,
+  configText,
   dependencyRange,
   FrameworkAdapter,
   flagValue,
@@ -41,6 +43,19 @@ function production(args: string[], how: string): AdapterAnswer {
  */
 export const nuxt: FrameworkAdapter = {
   id: 'nuxt',
+  // Nuxt 2's nuxt start reads nuxt.config (and its requires), loads the modules it names as
+  // strings, and runs serverMiddleware; Nuxt 3's .output carries its own node_modules (copied).
+  startup: (_p, app) => {
+    const packages = new Map<string, string>();
+    const config = configText(app, 'nuxt.config') ?? '';
+    const list = /\bmodules\s*:\s*\[([\s\S]*?)\]/.exec(config)?.[1] ?? '';
+    for (const m of list.matchAll(/['"`](@?[\w.-]+(?:\/[\w.-]+)?)(?:\/[^'"`]*)?['"`]/g))
+      packages.set(m[1], 'nuxt.config modules');
+    return {
+      entries: codeUnder(app, ['server', 'api', 'serverMiddleware'], ['nuxt.config']),
+      packages,
+    };
+  },
   fromCli(words: string[], app: AppFacts): AdapterAnswer | null {
     const program = words[0].slice(words[0].lastIndexOf('/') + 1);
     if (program !== 'nuxt' && program !== 'nuxi') return null;

@@ -1,5 +1,6 @@
 import type { RuleId } from '../../types';
 import type { PackageJson } from '../package-json';
+import { stripComments } from '../sources';
 
 /** What an adapter reads to recognise its framework: manifests and config files, as text. */
 export interface AppFacts {
@@ -17,6 +18,8 @@ export interface AppFacts {
  */
 export interface Production {
   framework: string;
+  /** The adapter that answered (its id), for what it knows beyond this answer. */
+  adapter?: string;
   rule: RuleId;
   reason: string;
   /** Arguments to node, the script first, relative to the app folder. */
@@ -44,13 +47,39 @@ export interface FrameworkAdapter {
   fromCli?(words: string[], app: AppFacts): AdapterAnswer | null;
   /** A start that runs node on the framework's build output (`node .output/server/index.mjs`). */
   fromNode?(nodeArgs: string[], app: AppFacts): AdapterAnswer | null;
+  /**
+   * What the framework loads when it starts in production, beside its build output: its config
+   * file and the sources its server build runs (app-relative), whose requires and imports are
+   * loaded from node_modules; and packages it loads by name (a config's module list).
+   */
+  startup?(production: Production, app: AppFacts): Startup;
+}
+
+export interface Startup {
+  entries: string[];
+  packages?: Map<string, string>;
+}
+
+const CODE = /\.(c|m)?[jt]sx?$/;
+
+/** The code files of the app under these folders, and the root files with these stems. */
+export function codeUnder(app: AppFacts, folders: string[], rootStems: string[]): string[] {
+  return Object.keys(app.files)
+    .filter((p) => CODE.test(p) && !p.includes('node_modules/'))
+    .filter(
+      (p) =>
+        folders.some((f) => p.startsWith(f + '/')) ||
+        rootStems.some((s) => p.replace(/\.(c|m)?[jt]sx?$/, '') === s),
+    )
+    .sort();
 }
 
 /** The config file's text (`next.config.mjs`), read as text and never evaluated. */
 export function configText(app: AppFacts, base: string): string | null {
   for (const ext of ['js', 'mjs', 'cjs', 'ts', 'mts']) {
     const t = app.files[`${base}.${ext}`];
-    if (t !== undefined) return t;
+    // A commented-out option (`// output: 'standalone'`) is not set.
+    if (t !== undefined) return stripComments(t);
   }
   return null;
 }

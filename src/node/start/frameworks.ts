@@ -33,7 +33,7 @@ export function askFrameworks(
       script: p.nodeArgs[0] ?? null,
       trail: [...trail, `node ${p.nodeArgs.join(' ')}`],
       init: null,
-      production: p,
+      production: { ...p, adapter: f.id },
     };
   }
   return null;
@@ -46,7 +46,7 @@ export function withFramework(start: StartCommand, input: StartInput): StartComm
     const answer = f.fromNode?.(start.nodeArgs, appFacts(input));
     if (!answer) continue;
     if ('skip' in answer) return fail(answer.skip.rule, answer.skip.reason, answer.skip.suggestion);
-    return { ...start, production: answer.production };
+    return { ...start, production: { ...answer.production, adapter: f.id } };
   }
   return start;
 }

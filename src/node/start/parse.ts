@@ -15,9 +15,16 @@ const NODE_FLAGS_WITH_VALUE = new Set([
   '--inspect-port',
 ]);
 
+/**
+ * Whether a start line builds before it starts (`npm run build && node dist/main.js`). A build
+ * behind `||` (`test -f dist/main.js || npm run build`) runs only when the output is missing,
+ * which a Dockerfile that built it rules out: not judged here.
+ */
 export function isBuildAtStart(text: string): boolean {
+  const unconditional = text.replace(/\|\|[^;&]*/g, '');
   return (
-    /&&|;/.test(text) && /\b(npm run build|yarn (run )?build|pnpm (run )?build|tsc)\b/.test(text)
+    /&&|;/.test(text) &&
+    /\b(npm run build|yarn (run )?build|pnpm (run )?build|tsc)\b/.test(unconditional)
   );
 }
 

@@ -16,6 +16,7 @@ const MAX_DEPTH = 6;
 export function resolveStartCommand(input: StartInput): StartCommand {
   let words: string[];
   let prefix: CommandPrefix | null = null;
+  const trail: string[] = [];
   if (Array.isArray(input.command)) {
     words = input.command;
   } else {
@@ -38,7 +39,8 @@ export function resolveStartCommand(input: StartInput): StartCommand {
         'make CMD a plain command (exec form) or move the logic into a node script',
       );
     }
-    words = split.words;
+    words = shellExec(split.words);
+    if (words !== split.words) trail.push(split.words.join(' '));
   }
   if (words.length === 0)
     return fail(
@@ -49,9 +51,19 @@ export function resolveStartCommand(input: StartInput): StartCommand {
   words = command;
   if (init && words.length === 0)
     return fail('node/resolve-start-command', `${init.name} is given no command to run`);
-  const resolved = withPrefix(resolveWords(words, input, [], 0), prefix);
+  const resolved = withPrefix(resolveWords(words, input, trail, 0), prefix);
   if (!resolved.ok) return resolved;
   return { ...resolved, init };
+}
+
+/**
+ * A shell line's `exec node x.js`: the shell replaces itself with the command, as exec form runs
+ * it directly (`exec -a name` and other options are left alone).
+ */
+function shellExec(words: string[]): string[] {
+  return words[0] === 'exec' && words.length > 1 && !words[1].startsWith('-')
+    ? words.slice(1)
+    : words;
 }
 
 function resolveWords(
@@ -161,7 +173,8 @@ function throughWrapper(
     let line = splitShellWords(args[1]);
     const prefix = line.plain ? null : parseCommandPrefix(args[1]);
     if (prefix) line = splitShellWords(prefix.rest);
-    if (line.plain && line.words.length > 0) return withPrefix(inner(line.words, 1), prefix);
+    if (line.plain && line.words.length > 0)
+      return withPrefix(inner(shellExec(line.words), 1), prefix);
   }
   return null;
 }
@@ -284,7 +297,7 @@ function packageScript(
     ) {
       const implicit = nodeInvocation(
         ['server.js', ...extra],
-        [...trail, 'no scripts.start: npm runs node server.js'],
+        [...trail, `no scripts.start: ${manager} runs node server.js`],
       );
       if (implicit.ok)
         implicit.packageScript = { manager, name: 'start', body: 'node server.js', pkg };
@@ -292,7 +305,7 @@ function packageScript(
     }
     return fail(
       'node/start-script-missing',
-      `${trail[trail.length - 1]} runs scripts.${scriptName}, which package.json does not have${scriptName === 'start' ? ' (and there is no server.js for npm to fall back to)' : ''}, so ${manager} stops with "Missing script: ${scriptName}"`,
+      `${trail[trail.length - 1]} runs scripts.${scriptName}, which package.json does not have${scriptName === 'start' && manager !== 'yarn' ? ` (and there is no server.js for ${manager} to fall back to)` : ''}, so ${manager} stops with "Missing script: ${scriptName}"`,
       `add a "${scriptName}" script to package.json, or start the app with node directly`,
     );
   }
@@ -334,7 +347,12 @@ function packageScript(
     );
   }
   const resolved = withPrefix(
-    resolveWords([...split.words, ...extra], input, [...trail, `scripts.${scriptName}`], depth + 1),
+    resolveWords(
+      [...shellExec(split.words), ...extra],
+      input,
+      [...trail, `scripts.${scriptName}`],
+      depth + 1,
+    ),
     prefix,
   );
   if (resolved.ok && !resolved.packageScript)

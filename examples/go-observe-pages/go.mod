@@ -1,0 +1,3 @@
+module example.com/observe-pages
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/playground
+
+go 1.26
