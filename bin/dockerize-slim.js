@@ -7,6 +7,7 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(require('../package.json').version + '\n');
 } else {
+  tuneOptimizer();
   const path = require('path');
   const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
   const Module = require('module');
@@ -37,9 +38,17 @@ function loadWithCodeCache(bundle, Module) {
   }
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = { exports: {} };
+  // The bundle requires its lazily loaded parts (dist/yargs.js, dist/verify.js, ...) beside it.
   script
     .runInThisContext()
-    .call(mod.exports, mod.exports, require, mod, bundle, path.dirname(bundle));
+    .call(
+      mod.exports,
+      mod.exports,
+      Module.createRequire(bundle),
+      mod,
+      bundle,
+      path.dirname(bundle),
+    );
   if (cachedData === undefined || script.cachedDataRejected) {
     // Written after the run, so the cache also holds the functions this run compiled lazily.
     process.once('exit', () => {
@@ -53,4 +62,18 @@ function loadWithCodeCache(bundle, Module) {
       }
     });
   }
+}
+
+/**
+ * V8 optimizes a function with TurboFan once it has run for a while (its interrupt budget). A run
+ * of this tool is short and its code is broad: with the default budget, compiling is 40% of the
+ * instructions of a 1,000-file run, for functions that then run a few hundred more times. At
+ * 528,000 (8 times Node 20's default) only the functions that stay hot are optimized: 18% fewer
+ * instructions over 1,000 files, 19% over 3,000 (valgrind; scripts/bench.mjs for the time). The
+ * flag is process-wide, so worker threads have it too. Set only where V8 has it (10 to 13), as an
+ * unknown flag prints an error.
+ */
+function tuneOptimizer() {
+  const major = Number(process.versions.v8.split('.')[0]);
+  if (major >= 10 && major <= 13) require('v8').setFlagsFromString('--interrupt-budget=528000');
 }

@@ -17,7 +17,25 @@ interface Pattern {
   text: string;
 }
 
+/**
+ * The analysis of one Dockerfile asks for its context's .dockerignore several times (COPY
+ * sources, the lockfile, secrets, node_modules, the runtime folders): parsed once per text. The
+ * rules are immutable, so every caller may share them.
+ */
+const parsed = new Map<string, DockerIgnore>();
+const KEPT_PARSES = 16;
+
 export function parseDockerIgnore(text: string): DockerIgnore {
+  let rules = parsed.get(text);
+  if (rules === undefined) {
+    rules = compileDockerIgnore(text);
+    if (parsed.size >= KEPT_PARSES) parsed.clear();
+    parsed.set(text, rules);
+  }
+  return rules;
+}
+
+function compileDockerIgnore(text: string): DockerIgnore {
   const patterns: Pattern[] = [];
   for (const raw of text.split(/\r?\n/)) {
     let line = raw.trim();

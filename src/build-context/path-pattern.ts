@@ -9,6 +9,22 @@ export function patternToRegExp(
   pattern: string,
   options: { braces?: boolean; escapes?: boolean } = {},
 ): RegExp {
+  // Compiled once per pattern: the same few (.dockerignore lines, file facts) are asked for again
+  // with every Dockerfile. A RegExp without the g or y flag keeps no state between tests.
+  const key = `${options.braces ? 'b' : '-'}${options.escapes ? 'e' : '-'}${pattern}`;
+  let compiled = compiledPatterns.get(key);
+  if (compiled === undefined) {
+    compiled = compilePattern(pattern, options);
+    if (compiledPatterns.size >= KEPT_PATTERNS) compiledPatterns.clear();
+    compiledPatterns.set(key, compiled);
+  }
+  return compiled;
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+const KEPT_PATTERNS = 1024;
+
+function compilePattern(pattern: string, options: { braces?: boolean; escapes?: boolean }): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];

@@ -1,5 +1,6 @@
 import path from 'path';
 import { DirIndex } from './dir-index';
+import { Recent } from './recent';
 import { roughWords } from '../dockerfile/shell-words';
 import type { ImageMount, ImagePrivilege, ImageRun } from '../types';
 
@@ -150,7 +151,8 @@ export function mountsOfService(source: string, service: ComposeService): ImageM
  * check), which the final image must still be able to run.
  */
 export class ComposeContexts {
-  private readonly byDir = new Map<string, Built>();
+  /** By folder, for the folders the walk is near: a Dockerfile's and its parents. */
+  private readonly byDir = new Recent<string, Built>(4096);
   constructor(private readonly dirs: DirIndex) {}
 
   /**

@@ -3,6 +3,7 @@ import { DockerizeError } from '../errors';
 import type { NginxVariant, Target } from '../types';
 import { DirIndex } from './dir-index';
 import type { Io } from './io';
+import { Recent } from './recent';
 
 /** Per-repo defaults from `.dockerize-slim.json` or package.json's `dockerize-slim` key. */
 export interface RepoConfig {
@@ -45,10 +46,13 @@ export function validateConfig(value: unknown, source: string): RepoConfig {
   return { ...(v as Omit<RepoConfig, 'source'>), source };
 }
 
+/** Folders whose configs are kept: the walk asks about a folder and its parents while near it. */
+const KEPT_FOLDERS = 4096;
+
 /** The config that applies in `dir` (the nearest one walking up), read once per folder. */
 export class ConfigFinder {
-  private readonly cache = new Map<string, RepoConfig | null>();
-  private readonly own = new Map<string, RepoConfig | null>();
+  private readonly cache = new Recent<string, RepoConfig | null>(KEPT_FOLDERS);
+  private readonly own = new Recent<string, RepoConfig | null>(KEPT_FOLDERS);
   constructor(private readonly dirs: DirIndex) {}
 
   find(dir: string): RepoConfig | null {

@@ -1,6 +1,7 @@
 import path from 'path';
 import type { Io } from './io';
-import { readRegularFile } from './safe-read';
+import { Recent } from './recent';
+import { MAX_SIDE_FILE_BYTES, readRegularFile } from './safe-read';
 
 export type EntryKind = 'dir' | 'file' | 'other';
 
@@ -34,8 +35,7 @@ const KEPT_LISTINGS = 4096;
  * compose.yaml) costs a map lookup instead of a failed read, and no folder is listed twice.
  */
 export class DirIndex {
-  /** Least recently used first (a Map keeps insertion order). */
-  private readonly listings = new Map<string, Listing>();
+  private readonly listings: Recent<string, Listing>;
   private readonly probes = new Map<string, EntryKind | null>();
   /**
    * `roots`: the folders the run walks (as given and as real paths). A folder inside them is
@@ -47,9 +47,10 @@ export class DirIndex {
   constructor(
     private readonly io: Io,
     roots: readonly string[] = [],
-    private readonly capacity = KEPT_LISTINGS,
+    capacity = KEPT_LISTINGS,
   ) {
     this.roots = new Set(roots);
+    this.listings = new Recent(capacity);
   }
 
   private inside(dir: string): boolean {
@@ -57,10 +58,7 @@ export class DirIndex {
   }
 
   remember(dir: string, listing: Listing): void {
-    this.listings.delete(dir);
     this.listings.set(dir, listing);
-    if (this.listings.size > this.capacity)
-      this.listings.delete(this.listings.keys().next().value as string);
   }
 
   list(dir: string): Listing {
@@ -71,8 +69,8 @@ export class DirIndex {
       } catch {
         listing = EMPTY;
       }
+      this.remember(dir, listing);
     }
-    this.remember(dir, listing);
     return listing;
   }
 
@@ -108,8 +106,24 @@ export class DirIndex {
   /** A regular file of the folder, read with the bounds of readRegularFile. */
   read(dir: string, name: string): string | undefined {
     if (this.kind(dir, name) !== 'file') return undefined;
-    return readRegularFile(this.io, path.join(dir, name));
+    const file = path.join(dir, name);
+    const stat: { size?: number } = {};
+    const text = readRegularFile(this.io, file, MAX_SIDE_FILE_BYTES, stat);
+    if (text !== undefined) this.texts.set(file, { text, size: stat.size! });
+    return text;
   }
+
+  /**
+   * A file `read` gave lately (a package.json the config lookup read, which the build context
+   * then reads too), with its size, if it is within `maxBytes`.
+   */
+  recent(file: string, maxBytes: number): { text: string; size: number } | undefined {
+    const r = this.texts.get(file);
+    return r && r.size <= maxBytes ? r : undefined;
+  }
+
+  /** Files read through `read`, for a build context read right after: the folders at hand. */
+  private readonly texts = new Recent<string, { text: string; size: number }>(64);
 }
 
 /**

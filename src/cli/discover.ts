@@ -55,6 +55,23 @@ interface Rule {
  * the `exclude` list of .dockerize-slim.json files, and --exclude. The result is sorted.
  */
 export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}): Discovered {
+  const steps = discoverSteps(inputs, io, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * discover, one folder at a time: the generator stops each time it is done with a folder and
+ * everything below it, and gives its path, so that the caller can run the files found in it
+ * (or let worker threads report) before walking on.
+ */
+export function* discoverSteps(
+  inputs: string[],
+  io: Io,
+  options: DiscoverOptions = {},
+): Generator<string, Discovered, void> {
   const seen = new Set<string>();
   const files = {
     add(file: string) {
@@ -93,7 +110,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
       const literalName = !isGlob(input.split('/').pop() ?? '');
       const found = new Set<string>();
       walker.startAt(root);
-      walker.walk(root, [...base, ...walker.ancestorRules(root)], found, (file) => {
+      yield* walker.walk(root, [...base, ...walker.ancestorRules(root)], found, (file) => {
         const rel = path.relative(io.cwd, file).split(path.sep).join('/');
         return re.test(rel) && (literalName || isDockerfileName(path.basename(file)));
       });
@@ -120,7 +137,7 @@ export function discover(inputs: string[], io: Io, options: DiscoverOptions = {}
       });
     } else if (stat.isDirectory()) {
       walker.startAt(abs);
-      walker.walk(abs, [...base, ...walker.ancestorRules(abs)], files, (f) =>
+      yield* walker.walk(abs, [...base, ...walker.ancestorRules(abs)], files, (f) =>
         isDockerfileName(path.basename(f)),
       );
     } else {
@@ -210,12 +227,12 @@ class Walker {
     return patterns.length > 0 ? [{ base: dir, ig: ignore().add(patterns.join('\n')) }] : [];
   }
 
-  walk(
+  *walk(
     dir: string,
     inherited: Rule[],
     out: { add(file: string): void },
     accept: (file: string) => boolean,
-  ): void {
+  ): Generator<string, void, void> {
     let entries;
     try {
       entries = this.io.fs.readdirSync(dir, { withFileTypes: true });
@@ -231,7 +248,7 @@ class Walker {
       const isDir = e.isDirectory();
       if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
       if (rules.some((r) => isIgnored(r, p, isDir))) continue;
-      if (isDir) this.walk(p, rules, out, accept);
+      if (isDir) yield* this.walk(p, rules, out, accept);
       else if (e.isFile() && accept(p)) out.add(p);
       else if (e.isSymbolicLink() && accept(p)) {
         // A link found in a folder is followed only to a file inside the folder walked: a
@@ -246,6 +263,9 @@ class Walker {
         else this.report.outside({ path: p, target });
       }
     }
+    // Once the folder and all below it are listed: a Dockerfile found here then reads its build
+    // context from listings the walk has made.
+    yield dir;
   }
 }
 

@@ -3,6 +3,7 @@ import { DockerizeError } from '../errors';
 import type { NginxVariant, Target, TransformOptions } from '../types';
 import { ComposeContexts, ComposeFacts } from './compose';
 import { ConfigFinder, RepoConfig } from './config';
+import { ContextCache } from './context-cache';
 import { DirIndex, isUnder } from './dir-index';
 import type { Io } from './io';
 import { displayPath, FileOutcome, processFile } from './process-file';
@@ -21,6 +22,11 @@ export interface JobSettings {
   explicitConfig: RepoConfig | null;
   /** Dry runs need only the diff, not both texts, back from the worker. */
   lean: boolean;
+  /**
+   * What the main thread keeps of each outcome after printing it (run.ts): with `none`, a dry
+   * run's outcome comes back without what only the JSON document and --write read.
+   */
+  keep?: 'all' | 'facts' | 'none';
   /**
    * Real paths of the folders named on the command line (a named file's folder): new files are
    * created only inside them.
@@ -46,11 +52,19 @@ export function effectiveOptions(
   };
 }
 
+/** A Dockerfile to run, with the config that applies to it when the walk already found it. */
+export interface Job {
+  file: string;
+  /** undefined: not known yet, looked for from the file's folder up. */
+  config?: RepoConfig | null;
+}
+
 /** Runs one file end to end where it is called (main thread or worker): options, context, rewrite. */
 export class JobRunner {
   private rootSet: ReadonlySet<string> | undefined;
   private readonly configs: ConfigFinder;
   private readonly compose: ComposeContexts;
+  private readonly contexts: ContextCache | undefined;
 
   constructor(
     private readonly settings: JobSettings,
@@ -59,6 +73,7 @@ export class JobRunner {
   ) {
     this.configs = new ConfigFinder(dirs);
     this.compose = new ComposeContexts(dirs);
+    this.contexts = settings.lean ? new ContextCache(io, dirs) : undefined;
   }
 
   private insideRoots(dir: string): boolean {
@@ -71,12 +86,14 @@ export class JobRunner {
     return isUnder(real, (this.rootSet ??= new Set(this.settings.roots)));
   }
 
-  run(file: string): FileOutcome {
+  run({ file, config: known }: Job): FileOutcome {
     let options: TransformOptions;
     let context: string | undefined;
     let compose: ComposeFacts;
     try {
-      const config = this.settings.explicitConfig ?? this.configs.find(path.dirname(file));
+      const config =
+        this.settings.explicitConfig ??
+        (known !== undefined ? known : this.configs.find(path.dirname(file)));
       options = effectiveOptions(this.settings, config);
       compose = this.compose.forDockerfile(file);
       context = this.settings.context ?? compose.context ?? undefined;
@@ -89,7 +106,7 @@ export class JobRunner {
         error: { code: de.code ?? 'E_USAGE', message: de.message },
       };
     }
-    const outcome = processFile(file, options, context, this.io, this.dirs, compose);
+    const outcome = processFile(file, options, context, this.io, this.dirs, compose, this.contexts);
     const newFiles = outcome.result?.newFiles ?? [];
     if (newFiles.length > 0 && outcome.contextRoot && !this.insideRoots(outcome.contextRoot)) {
       outcome.status = 'skipped';
@@ -111,6 +128,14 @@ export class JobRunner {
     if (this.settings.lean && outcome.result) {
       outcome.before = undefined;
       outcome.result.output = '';
+      // Printed, counted and forgotten: the contract, the runtime folders and the new files'
+      // contents (their diffs are made) are read by nothing else.
+      if (this.settings.keep === 'none') {
+        outcome.result.contract = undefined;
+        outcome.result.runtimeFolders = undefined;
+        if (outcome.result.newFiles)
+          outcome.result.newFiles = outcome.result.newFiles.map((f) => ({ ...f, content: '' }));
+      }
     }
     return outcome;
   }

@@ -1,6 +1,7 @@
 import path from 'path';
 import type { Io } from './io';
-import { displayPath, FileOutcome } from './process-file';
+import { displayPath } from './display-path';
+import type { FileOutcome } from './process-file';
 import { classOfSkip, SKIP_CLASSES } from '../skip-class';
 
 export const JSON_SCHEMA_VERSION = 2;

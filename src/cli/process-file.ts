@@ -5,9 +5,11 @@ import { DockerizeError } from '../errors';
 import type { TransformOptions, TransformResult } from '../types';
 import type { ComposeFacts } from './compose';
 import { describeFsError } from './discover';
+import { displayPath } from './display-path';
 import type { DirIndex } from './dir-index';
 import type { Io } from './io';
 import { NO_COLORS } from './colors';
+import type { ContextCache } from './context-cache';
 import { readBuildContext } from './read-context';
 import { readOpened } from './safe-read';
 import { unifiedDiff } from './render';
@@ -33,10 +35,7 @@ export interface FileOutcome {
 
 export const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
 
-export function displayPath(file: string, io: Io): string {
-  const rel = path.relative(io.cwd, file);
-  return rel === '' || rel.startsWith('..') ? file : rel.split(path.sep).join('/');
-}
+export { displayPath };
 
 export function processFile(
   file: string,
@@ -49,16 +48,24 @@ export function processFile(
     mounts: [],
     privileges: [],
   },
+  contexts?: ContextCache,
 ): FileOutcome {
   const display = displayPath(file, io);
   try {
     const bytes = readDockerfile(file, io);
     const before = decodeUtf8(bytes);
     const root = contextDir !== undefined ? path.resolve(io.cwd, contextDir) : path.dirname(file);
-    const context = readBuildContext(root, io, dirs);
     const inContext = path.relative(root, file);
-    if (!inContext.startsWith('..') && !path.isAbsolute(inContext))
-      context.dockerfile = inContext.split(path.sep).join('/');
+    const isInContext = !inContext.startsWith('..') && !path.isAbsolute(inContext);
+    const dockerfile = inContext.split(path.sep).join('/');
+    // The Dockerfile was just read: its size is known, if the context lists it as a file.
+    const known = isInContext ? { [dockerfile]: bytes.length } : undefined;
+    // A shared context is the same object for every Dockerfile of it: this one's facts go on a
+    // copy.
+    const context = contexts
+      ? { ...contexts.read(root, known) }
+      : readBuildContext(root, io, dirs, known);
+    if (isInContext) context.dockerfile = dockerfile;
     // A compose file's path is given relative to the build context, and only when inside it.
     if (compose.runs.length > 0)
       context.runs = compose.runs.map(({ compose: where, ...run }) => {

@@ -13,9 +13,16 @@ import { readRegularFile } from './safe-read';
 
 /**
  * Lists the build context (names only, bounded) and reads the files the analysis asks for. The
- * root's listing comes from `dirs` when given: config and compose lookup listed it already.
+ * listings come from `dirs` when given: discovery, config and compose lookup listed most of them
+ * already. `knownSizes` are sizes the caller has from its own reads (the Dockerfile's), by path in
+ * the context.
  */
-export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildContext {
+export function readBuildContext(
+  root: string,
+  io: Io,
+  dirs?: DirIndex,
+  knownSizes: Record<string, number> = {},
+): BuildContext {
   const paths: string[] = [];
   const opaque: string[] = [];
   // Only regular files are read: a symlink may point out of the context (Docker copies the link,
@@ -24,7 +31,7 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
   const others: string[] = [];
   let truncated = false;
   const listDir = (dir: string): Listing | undefined => {
-    if (dir === root && dirs) return dirs.list(dir);
+    if (dirs) return dirs.list(dir);
     try {
       return listingOf(io.fs.readdirSync(dir, { withFileTypes: true }));
     } catch {
@@ -76,12 +83,21 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(rel), target));
     return !resolved.startsWith('..') && regular.has(resolved) ? resolved : null;
   };
+  // Sizes of the regular files opened below, so that they are not asked for again.
+  const opened: Record<string, number> = { ...knownSizes };
   for (const rel of selectContextFiles(paths)) {
     const source = inContext(rel);
     if (source === null) continue;
     // An unreadable or oversized context file is treated as absent; the analysis then says what
     // it missed.
-    const text = readRegularFile(io, path.join(root, source), readLimitFor(rel));
+    const file = path.join(root, source);
+    const limit = readLimitFor(rel);
+    // The config lookup may have read it a moment ago (package.json).
+    const recent = dirs?.recent(file, limit);
+    const stat: { size?: number } = {};
+    const text = recent ? recent.text : readRegularFile(io, file, limit, stat);
+    const size = recent ? recent.size : stat.size;
+    if (size !== undefined && source === rel) opened[rel] = size;
     if (text !== undefined) files[rel] = text;
   }
   // vendor/ is not walked, but its modules.txt names every module compiled into a Go binary.
@@ -97,6 +113,10 @@ export function readBuildContext(root: string, io: Io, dirs?: DirIndex): BuildCo
     // What a Go rewrite keeps is reported with its size; Node contexts are copied whole, unsized.
     const sizes: Record<string, number> = {};
     for (const rel of regular) {
+      if (opened[rel] !== undefined) {
+        sizes[rel] = opened[rel];
+        continue;
+      }
       try {
         sizes[rel] = io.fs.lstatSync(path.join(root, rel)).size;
       } catch {

@@ -5,18 +5,15 @@ import { Colors, NO_COLORS, pickColors } from './colors';
 import { ConfigFinder, loadExplicitConfig, RepoConfig } from './config';
 import { JobSettings } from './job';
 import { DirIndex } from './dir-index';
-import { discover, inputRoots } from './discover';
+import { Discovered, discoverSteps, inputRoots } from './discover';
 import { globBase, isGlob } from './glob';
 import type { Io } from './io';
-import { toJsonReport } from './json-report';
 import { Pool } from './pool';
 import { comparePaths } from './path-order';
 import { displayPath, FileOutcome } from './process-file';
 import { colorizeDiff, formatNotes, formatSkip } from './render';
-import { toSarif } from './sarif-report';
 import { classOfSkip, SKIP_CLASSES, SKIP_CLASS_LABELS } from '../skip-class';
 import type { Note, SkipClass } from '../types';
-import { markdownReport } from './report';
 import { createAtomic, writeAtomic } from './write';
 
 export const EXIT = { ok: 0, changesFound: 1, error: 2 } as const;
@@ -41,13 +38,59 @@ export async function run(argv: string[], io: Io, version: string): Promise<numb
     return EXIT.error;
   }
   if (options.command === 'verify') {
-    const { runVerify } = await import('./verify');
+    // Required, not imported: verify is a bundle of its own, which a rewrite never loads.
+    const { runVerify } = require('./verify') as typeof import('./verify');
     return runVerify(options, io);
   }
   return rewrite(options, io, version);
 }
 
-async function rewrite(options: CliOptions, io: Io, version: string): Promise<number> {
+async function rewrite(options: CliOptions, given: Io, version: string): Promise<number> {
+  const batched = batchedOutput(given);
+  try {
+    return await rewriteFiles(options, batched.io, version);
+  } finally {
+    batched.flush();
+  }
+}
+
+/** Text gathered for a pipe or a file until it is this long, then written at once. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Output to a pipe or a file, gathered into writes of up to BATCH_CHARS: writing each file's
+ * diff as it comes is a few system calls per file. One stream's text is written out before the
+ * other's is taken, so the two keep their order where they meet (2>&1). A terminal gets each
+ * line as it comes.
+ */
+function batchedOutput(io: Io): { io: Io; flush(): void } {
+  if (io.stdout.isTTY || io.stderr.isTTY) return { io, flush() {} };
+  let target: 'stdout' | 'stderr' = 'stdout';
+  let parts: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    const text = parts.join('');
+    parts = [];
+    chars = 0;
+    io[target].write(text);
+  };
+  const stream = (name: 'stdout' | 'stderr') => ({
+    isTTY: false,
+    write(text: string) {
+      if (name !== target) {
+        flush();
+        target = name;
+      }
+      parts.push(text);
+      chars += text.length;
+      if (chars >= BATCH_CHARS) flush();
+    },
+  });
+  return { io: { ...io, stdout: stream('stdout'), stderr: stream('stderr') }, flush };
+}
+
+async function rewriteFiles(options: CliOptions, io: Io, version: string): Promise<number> {
   const started = io.now();
   const out = pickColors(options.color, io, 'stdout');
   const err = pickColors(options.color, io, 'stderr');
@@ -65,20 +108,6 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     ...inputs.map((p) => path.resolve(io.cwd, isGlob(p) ? globBase(p) : p)),
   ];
   const dirs = new DirIndex(io, walkRoots);
-  const settings: JobSettings = {
-    target: options.target,
-    user: options.user,
-    nginx: options.nginx,
-    harden: options.harden,
-    devToProduction: options.devToProduction,
-    minimal: options.minimal,
-    node: options.node,
-    context: options.context,
-    explicitConfig: explicit,
-    lean: !options.write && !options.interactive,
-    roots,
-    walkRoots,
-  };
   const holdsOutput =
     options.format === 'json' || options.format === 'sarif' || options.interactive;
   // A progress line only while nothing else reaches the terminal: streamed output shows progress.
@@ -91,6 +120,21 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
       : options.format === 'sarif' || options.report
         ? 'facts'
         : 'none';
+  const settings: JobSettings = {
+    target: options.target,
+    user: options.user,
+    nginx: options.nginx,
+    harden: options.harden,
+    devToProduction: options.devToProduction,
+    minimal: options.minimal,
+    node: options.node,
+    context: options.context,
+    explicitConfig: explicit,
+    lean: !options.write && !options.interactive,
+    keep,
+    roots,
+    walkRoots,
+  };
   const kept: FileOutcome[] = [];
   const counts = new SummaryCounts();
   const accept = (o: FileOutcome) => {
@@ -102,11 +146,22 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     else if (keep === 'facts') kept.push(factsOf(o));
   };
   const pool = new Pool(options.jobs ?? io.cpus(), settings, io, dirs, accept);
-  const found = discover(options.paths, io, {
+  const configs = explicit ? undefined : new ConfigFinder(dirs);
+  /** The config of a file's folder, which the walk has read on its way there. */
+  const configOf = (file: string): RepoConfig | null | undefined => {
+    if (!configs) return undefined;
+    try {
+      return configs.find(path.dirname(file));
+    } catch {
+      // The file's run reports the broken config as its error.
+      return undefined;
+    }
+  };
+  const steps = discoverSteps(options.paths, io, {
     excludes: [...options.exclude, ...(explicit?.exclude ?? [])],
-    configs: explicit ? undefined : new ConfigFinder(dirs),
+    configs,
     dirs,
-    onFile: (file) => pool.add(file),
+    onFile: (file) => pool.add(file, configOf(file)),
     onError: (e) =>
       pool.addResolved({
         file: e.path,
@@ -133,6 +188,16 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
         },
       }),
   });
+  let found: Discovered;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      found = step.value;
+      break;
+    }
+    const turn = pool.between(step.value);
+    if (turn) await turn;
+  }
   await pool.finish();
   if (progress) io.stderr.write('\r\u001b[K');
   if (found.files.length === 0 && found.errors.length === 0) {
@@ -145,12 +210,17 @@ async function rewrite(options: CliOptions, io: Io, version: string): Promise<nu
     await reviewInteractively(kept, io, out);
     for (const o of kept) printOutcome(o, options, io, out, err);
   }
+  // The documents are required where they are written: a dry run loads none of them (each is a
+  // bundle of its own in dist/, see scripts/build.mjs).
   if (options.format === 'json') {
+    const { toJsonReport } = require('./json-report') as typeof import('./json-report');
     io.stdout.write(JSON.stringify(toJsonReport(kept, io.now() - started, io), null, 2) + '\n');
   } else if (options.format === 'sarif') {
+    const { toSarif } = require('./sarif-report') as typeof import('./sarif-report');
     io.stdout.write(JSON.stringify(toSarif(kept, version, io), null, 2) + '\n');
   }
   if (options.report) {
+    const { markdownReport } = require('./report') as typeof import('./report');
     try {
       io.fs.writeFileSync(path.resolve(io.cwd, options.report), markdownReport(kept, io));
     } catch (e) {

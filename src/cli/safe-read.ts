@@ -18,6 +18,8 @@ export function readRegularFile(
   io: Io,
   file: string,
   maxBytes = MAX_SIDE_FILE_BYTES,
+  /** Given, gets the size of the regular file opened (read or too large). */
+  stat?: { size?: number },
 ): string | undefined {
   let fd: number;
   try {
@@ -27,7 +29,9 @@ export function readRegularFile(
   }
   try {
     const st = io.fs.fstatSync(fd);
-    if (!st.isFile() || st.size > maxBytes) return undefined;
+    if (!st.isFile()) return undefined;
+    if (stat) stat.size = st.size;
+    if (st.size > maxBytes) return undefined;
     return readOpened(io, fd, st.size).toString('utf8');
   } catch {
     return undefined;

@@ -15,7 +15,23 @@ interface Mapping {
   target: string;
 }
 
+/**
+ * Where each COPY's sources land, by step and context (imagePathOf and contextPathOf ask for
+ * every path of a context, so per step and context test it is worked out once). Both keys are
+ * objects the analysis keeps for the whole Dockerfile.
+ */
+const mappingsByCopy = new WeakMap<CopyStep, WeakMap<(p: string) => boolean, Mapping[]>>();
+
 function mappingsOf(copy: CopyStep, isContextDir: (p: string) => boolean): Mapping[] {
+  let byTest = mappingsByCopy.get(copy);
+  if (byTest === undefined) mappingsByCopy.set(copy, (byTest = new WeakMap()));
+  let mappings = byTest.get(isContextDir);
+  if (mappings === undefined)
+    byTest.set(isContextDir, (mappings = computeMappings(copy, isContextDir)));
+  return mappings;
+}
+
+function computeMappings(copy: CopyStep, isContextDir: (p: string) => boolean): Mapping[] {
   if (copy.fromStage !== null || copy.isHeredoc) return [];
   const destIsDir = copy.dest.endsWith('/');
   const dest = copy.dest.replace(/\/$/, '') || '/';
@@ -40,9 +56,17 @@ function mappingsOf(copy: CopyStep, isContextDir: (p: string) => boolean): Mappi
   return out;
 }
 
+/** The folders of a context's listing, once per listing (a context's paths never change). */
+const dirTests = new WeakMap<readonly string[], (p: string) => boolean>();
+
 function contextDirTest(paths: readonly string[]): (p: string) => boolean {
-  const dirs = new Set(paths.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
-  return (p) => dirs.has(p);
+  let test = dirTests.get(paths);
+  if (test === undefined) {
+    const dirs = new Set(paths.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
+    test = (p) => dirs.has(p);
+    dirTests.set(paths, test);
+  }
+  return test;
 }
 
 /** The context path an image path came from (the last COPY that put it there), or null. */
