@@ -13,7 +13,10 @@ FROM gcr.io/distroless/nodejs22-debian13:nonroot
 WORKDIR /opt/dockerize-slim
 COPY --from=build /build/package.json ./
 COPY --from=build /build/bin ./bin
-COPY --from=build /build/dist/cli.js /build/dist/worker.js ./dist/
+# The CLI loads its other bundles (yargs, yaml, verify, the reports) when it needs them.
+COPY --from=build /build/dist/cli.js /build/dist/worker.js /build/dist/yargs.js /build/dist/yaml.js \
+     /build/dist/verify.js /build/dist/report.js /build/dist/json-report.js \
+     /build/dist/sarif-report.js ./dist/
 COPY --from=build /build/docs/rules.md ./docs/
 WORKDIR /src
 USER 65532:65532
