@@ -10,7 +10,7 @@ import { DirIndex } from '../../src/cli/dir-index';
 import { processIo } from '../../src/cli/io';
 import { effectiveOptions } from '../../src/cli/job';
 import { processFile } from '../../src/cli/process-file';
-import type { TransformOptions, TransformResult } from '../../src/types';
+import type { TransformOptions } from '../../src/types';
 import type { Docker } from '../../src/verify/docker';
 import {
   ImageIndex,
@@ -19,7 +19,13 @@ import {
   resolveImageUser,
 } from '../../src/verify/image-index';
 import { observe, Observation } from '../../src/verify/observation';
-import { checkObservation, hasNeeds, ObservationRow } from '../../src/verify/observe-check';
+import {
+  checkObservation,
+  ObservationRow,
+  RewriteFacts,
+  rewriteFactsOf,
+} from '../../src/verify/observe-check';
+import { hasObservedNeeds } from '../../transforms/common/observed-needs';
 import type { Trace } from '../../src/verify/trace';
 import type { Outcome, RunOutcome, TrialCase, TrialObservation, TrialRow } from './cases';
 import { compareRuns } from './compare';
@@ -80,41 +86,23 @@ function caseOptions(c: TrialCase, dockerfile: string): TransformOptions {
   );
 }
 
-function devDependencies(contextDir: string): string[] {
+function packageJsonOf(contextDir: string): string | undefined {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(contextDir, 'package.json'), 'utf8')) as {
-      devDependencies?: Record<string, string>;
-    };
-    return Object.keys(pkg.devDependencies ?? {}).sort();
+    return fs.readFileSync(path.join(contextDir, 'package.json'), 'utf8');
   } catch {
-    return [];
+    return undefined;
   }
 }
 
 function check(
   o: Observation,
-  r: TransformResult,
-  options: TransformOptions,
+  facts: Omit<RewriteFacts, 'rewrite' | 'user' | 'original'>,
   rewrite: ImageIndex,
   original: ImageIndex | null,
   user: string,
-  dev: string[],
 ) {
   const u = resolveImageUser(rewrite, user);
-  if (!u) return null;
-  return checkObservation(o, {
-    rewrite,
-    user: u,
-    original,
-    start: r.contract?.after.argv ?? null,
-    workdir: r.contract?.after.workdir ?? '/',
-    rules: r.edits.map((e) => e.rule),
-    minimal: options.minimal === true,
-    finalImage: r.finalImage ?? null,
-    finalHasShell: r.finalHasShell !== false,
-    canInstallPackages: r.target === 'slim',
-    devDependencies: dev,
-  });
+  return u ? checkObservation(o, { ...facts, rewrite, user: u, original }) : null;
 }
 
 /** The rows a trial keeps: what was not fine, and what was, by kind (no timings, no pids). */
@@ -143,8 +131,9 @@ export async function observeCase(
   const originalIndex = await indexImage(x.docker, x.tags.original, { packages: true });
   const rewriteIndex = await indexImage(x.docker, x.tags.rewrite, { heads: true });
   if (!rewriteIndex) return { skipped: "the rewrite's file system could not be read" };
-  const dev = devDependencies(context);
-  const c1 = check(o, r, options, rewriteIndex, originalIndex, user, dev);
+  const packageJson = packageJsonOf(context);
+  const facts = rewriteFactsOf(r, options, packageJson);
+  const c1 = check(o, facts, rewriteIndex, originalIndex, user);
   if (!c1) return { skipped: `the rewrite's USER ${user} is not in its /etc/passwd` };
   const result: TrialObservation = {
     start: o.start.argv,
@@ -156,7 +145,12 @@ export async function observeCase(
     byKind: c1.byKind,
     unfixable: c1.unfixable,
   };
-  if (x.feedback === false || c1.mismatches === 0 || !hasNeeds(c1.needs) || c1.unfixable.length > 0)
+  if (
+    x.feedback === false ||
+    c1.mismatches === 0 ||
+    !hasObservedNeeds(c1.needs) ||
+    c1.unfixable.length > 0
+  )
     return result;
 
   // Feedback: the rewrite with what observation found, built in a copy of the rewritten tree.
@@ -205,7 +199,13 @@ export async function observeCase(
     await x.docker.run(['image', 'inspect', '-f', '{{.Config.User}}', x.tags.fixed])
   ).stdout.trim();
   const c2 = fixedIndex
-    ? check(o, fixed.result, options, fixedIndex, originalIndex, fixedUser, dev)
+    ? check(
+        o,
+        rewriteFactsOf(fixed.result, options, packageJson),
+        fixedIndex,
+        originalIndex,
+        fixedUser,
+      )
     : null;
   const run = await x.runImage(x.tags.fixed, `${x.id}-observed`, x.network);
   const verdict: { same: boolean; outcome: Outcome; detail: string } =

@@ -186,6 +186,22 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
     // --observe: the original's first run is traced from its first instruction.
     const traced: { trace?: Trace; error?: string } = {};
     let or = await runImage(docker, tags.original, `${id}-original`, 'host', s, log, traced);
+    // With --observe: what the original's traced run needed, against the rewrite (and fed back).
+    const observe = (original: typeof or, network: 'host' | 'netns', feedback = true) =>
+      s.observe === undefined
+        ? undefined
+        : observeCase(c, row, traced, {
+            docker,
+            settings: s,
+            dirs: { original: orig, rewrite: after, context: contextRel },
+            tags,
+            id,
+            original,
+            network,
+            runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
+            log,
+            ...(feedback ? {} : { feedback: false }),
+          });
     if (or.state === 'low-port-denied')
       or = await runImage(docker, tags.original, `${id}-original`, 'netns', s, log);
     row.original.run = or;
@@ -238,36 +254,13 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         row.detail = alike
           ? 'both run to completion with exit code 0 and the same output'
           : `the original exits 0; the rewrite ${rr.state === 'exits' ? `exits ${rr.exitCode}${rr.exitCode === 0 ? ' with other output' : `: ${rr.log ?? ''}`}` : 'does not exit'}`;
-        if (s.observe !== undefined)
-          row.observation = await observeCase(c, row, traced, {
-            docker,
-            settings: s,
-            dirs: { original: orig, rewrite: after, context: contextRel },
-            tags,
-            id,
-            original: or,
-            network: 'host',
-            runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
-            log,
-          });
+        row.observation = await observe(or, 'host');
         return row;
       }
       row.outcome = 'original-does-not-start';
       row.detail = `the original exits (${or.exitCode}): ${or.log ?? ''}${alike ? '; the rewrite exits the same way' : ''}`;
       // What it did until it stopped, against the rewrite; nothing to feed back and compare.
-      if (s.observe !== undefined)
-        row.observation = await observeCase(c, row, traced, {
-          docker,
-          settings: s,
-          dirs: { original: orig, rewrite: after, context: contextRel },
-          tags,
-          id,
-          original: or,
-          network: 'host',
-          runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
-          log,
-          feedback: false,
-        });
+      row.observation = await observe(or, 'host', false);
       return row;
     }
     // Where the two are compared is decided from the original alone: a rewrite denied its low
@@ -324,18 +317,7 @@ export async function runCase(c: TrialCase, s: TrialSettings): Promise<TrialRow>
         : 'same'
       : verdict.outcome;
     row.detail = verdict.detail;
-    if (s.observe !== undefined)
-      row.observation = await observeCase(c, row, traced, {
-        docker,
-        settings: s,
-        dirs: { original: orig, rewrite: after, context: contextRel },
-        tags,
-        id,
-        original: or,
-        network,
-        runImage: (tag, name, net) => runImage(docker, tag, name, net, s, log),
-        log,
-      });
+    row.observation = await observe(or, network);
     return row;
   } finally {
     if (!s.keepImages)

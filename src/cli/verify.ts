@@ -4,7 +4,7 @@ import path from 'path';
 import { analyzeStages, firstExposedPort } from '../dockerfile/stage';
 import { parseDockerfile } from '../dockerfile/parse';
 import { dockerCli, pickDockerBinary } from '../verify/docker';
-import { hasNeeds } from '../verify/observe-check';
+import { hasObservedNeeds } from '../../transforms/common/observed-needs';
 import { hostView, observeSupport, ObserveSupport } from '../verify/observe';
 import {
   ImageReport,
@@ -28,7 +28,7 @@ import { formatNotes } from './render';
 import { writeAtomic, createAtomic } from './write';
 import type { ComposeFacts } from './compose';
 import type { Note, Skip, TransformOptions, TransformResult } from '../types';
-import type { RewriteFacts } from '../verify/observe-check';
+import { RewriteFacts, rewriteFactsOf } from '../verify/observe-check';
 
 /**
  * `dockerize-slim verify`: the end-to-end checks as a user command. Writes only with --write when
@@ -181,7 +181,7 @@ export async function runVerify(options: CliOptions, io: Io): Promise<number> {
     text(formatReport(report, colors));
     let feedback: VerifyEntry['feedback'] = null;
     const seen = report.observation;
-    if (seen && seen.mismatches > 0 && seen.needs && hasNeeds(seen.needs)) {
+    if (seen && seen.mismatches > 0 && seen.needs && hasObservedNeeds(seen.needs)) {
       // What observation found missing, fed back into the rewrite (common/observed-needs).
       const fixed = processFile(
         file,
@@ -431,25 +431,13 @@ function observeFacts(
   contextRoot: string,
   io: Io,
 ): Omit<RewriteFacts, 'rewrite' | 'user' | 'original'> {
-  let devDependencies: string[] = [];
+  let packageJson: string | undefined;
   try {
-    const pkg = JSON.parse(io.fs.readFileSync(path.join(contextRoot, 'package.json'), 'utf8')) as {
-      devDependencies?: Record<string, string>;
-    };
-    devDependencies = Object.keys(pkg.devDependencies ?? {});
+    packageJson = io.fs.readFileSync(path.join(contextRoot, 'package.json'), 'utf8');
   } catch {
     // Not a Node app, or no package.json at the context's root: no devDependencies to name.
   }
-  return {
-    start: r.contract?.after.argv ?? null,
-    workdir: r.contract?.after.workdir ?? '/',
-    rules: r.edits.map((e) => e.rule),
-    minimal: options.minimal === true,
-    finalImage: r.finalImage ?? null,
-    finalHasShell: r.finalHasShell !== false,
-    canInstallPackages: r.target === 'slim',
-    devDependencies,
-  };
+  return rewriteFactsOf(r, options, packageJson);
 }
 
 export const VERIFY_SCHEMA_VERSION = 1;

@@ -8,7 +8,7 @@
  * the rewrite through common/observed-needs). Pure.
  */
 import { posix } from 'path';
-import type { ObservedNeeds } from '../types';
+import type { ObservedNeeds, TransformOptions, TransformResult } from '../types';
 import {
   checkAccess,
   describeOwner,
@@ -36,6 +36,35 @@ export interface RewriteFacts {
   /** The final image installs OS packages (slim: the builder's distribution, with apt or apk). */
   canInstallPackages: boolean;
   devDependencies: string[];
+}
+
+/**
+ * What the check needs to know of a rewrite beyond its images: its start, folder, rules and final
+ * image from the tool's result, and the devDependencies of the context's package.json (its text,
+ * read by the caller; undefined for none).
+ */
+export function rewriteFactsOf(
+  r: TransformResult,
+  options: TransformOptions,
+  packageJson: string | undefined,
+): Omit<RewriteFacts, 'rewrite' | 'user' | 'original'> {
+  let devDependencies: string[] = [];
+  try {
+    const pkg = JSON.parse(packageJson ?? '{}') as { devDependencies?: Record<string, string> };
+    devDependencies = Object.keys(pkg.devDependencies ?? {}).sort();
+  } catch {
+    // An unreadable package.json names no devDependencies.
+  }
+  return {
+    start: r.contract?.after.argv ?? null,
+    workdir: r.contract?.after.workdir ?? '/',
+    rules: r.edits.map((e) => e.rule),
+    minimal: options.minimal === true,
+    finalImage: r.finalImage ?? null,
+    finalHasShell: r.finalHasShell !== false,
+    canInstallPackages: r.target === 'slim',
+    devDependencies,
+  };
 }
 
 export type Verdict = 'ok' | 'mismatch' | 'warning' | 'launcher' | 'start-up';
@@ -637,18 +666,4 @@ export function tidyNeeds(n: ObservedNeeds): ObservedNeeds {
     devDependencies: uniq(n.devDependencies),
     ...(Object.keys(evidence).length > 0 ? { evidence } : {}),
   };
-}
-
-export function hasNeeds(n: ObservedNeeds | undefined): boolean {
-  return (
-    n !== undefined &&
-    [
-      n.keepPaths,
-      n.ownPaths,
-      n.makePaths ?? [],
-      n.osPackages,
-      n.programs,
-      n.devDependencies ?? [],
-    ].some((a) => a.length > 0)
-  );
 }
